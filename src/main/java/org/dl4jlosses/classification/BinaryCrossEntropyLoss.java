@@ -1,0 +1,155 @@
+package org.dl4jlosses.classification;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.BaseLoss;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Binary cross-entropy, one independent probability per column:
+ * {@code loss_row = 1/K sum_k -w_k [pw_k y'_k log p_k + (1 - y'_k) log(1 - p_k)]} with label
+ * smoothing {@code y' = y (1 - e) + e / 2}.
+ *
+ * <p>With a sigmoid activation the loss works from the logits:
+ * {@code loss = c softplus(-z) + (1 - y') z}, {@code c = pw y' + 1 - y'}, and
+ * {@code dL/dz = c sigmoid(z) - pw y'}, exact for logits of any magnitude. With another activation
+ * {@code p} is its output clipped to [1e-7, 1 - 1e-7].
+ *
+ * <p>Reference: {@code torch.nn.functional.binary_cross_entropy_with_logits(z, y', weight=w,
+ * pos_weight=pw, reduction='mean')}.
+ *
+ * <p>Options: {@code weights} (default none): a non-negative weight per column.
+ * {@code posWeight} (default none): a positive weight per column on the positive term, &gt; 1 to
+ * favour recall. {@code labelSmoothing} (default 0.0, in [0, 1]).
+ * Labels: values in [0, 1] {@code [R, K]}; row or element masks.
+ */
+public final class BinaryCrossEntropyLoss extends BaseLoss {
+    private static final long serialVersionUID = 1L;
+
+    @JsonProperty("weights")
+    private final double[] weights;
+    @JsonProperty("posWeight")
+    private final double[] posWeight;
+    @JsonProperty("labelSmoothing")
+    private final double labelSmoothing;
+
+    /** The defaults: no weights, no positive weights, no label smoothing. */
+    public BinaryCrossEntropyLoss() {
+        this(null, null, null);
+    }
+
+    @JsonCreator
+    private BinaryCrossEntropyLoss(@JsonProperty("weights") double[] weights,
+                                   @JsonProperty("posWeight") double[] posWeight,
+                                   @JsonProperty("labelSmoothing") Double labelSmoothing) {
+        this.weights = Checks.weights("BinaryCrossEntropyLoss", "weights", weights);
+        this.posWeight = Checks.positiveWeights("BinaryCrossEntropyLoss", "posWeight", posWeight);
+        this.labelSmoothing = Checks.between("BinaryCrossEntropyLoss", "labelSmoothing",
+                labelSmoothing == null ? 0.0 : labelSmoothing, 0, 1);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Terms evaluate(Batch batch, Need need) {
+        INDArray y = Ops.smooth(batch.labels(), labelSmoothing, 2);
+        INDArray pw = posWeight == null ? null : batch.row("posWeight", posWeight);
+        if (batch.sigmoid()) {
+            INDArray z = batch.z();
+            INDArray loss = null;
+            INDArray grad = null;
+            if (pw == null) {
+                loss = need.score() ? Ops.softplus(z).subi(y.mul(z)) : null;
+                grad = need.gradient() ? Ops.sigmoid(z).subi(y) : null;
+            } else {
+                INDArray c = y.mulRowVector(pw.sub(1)).addi(1);
+                loss = need.score() ? Ops.softplus(z.neg()).muli(c).addi(y.rsub(1).muli(z)) : null;
+                grad = need.gradient() ? Ops.sigmoid(z).muli(c).subi(y.mulRowVector(pw)) : null;
+            }
+            return Terms.perElementFused(loss, grad);
+        }
+        INDArray p = batch.clippedProbabilities();
+        INDArray positive = pw == null ? y : y.mulRowVector(pw);
+        INDArray negative = y.rsub(1);
+        INDArray loss = null;
+        if (need.score()) {
+            INDArray logNot = Transforms.log(p.rsub(1), false);
+            loss = Transforms.log(p, true).muli(positive).addi(logNot.muli(negative)).negi();
+        }
+        INDArray dLda = need.gradient() ? negative.div(p.rsub(1)).subi(positive.div(p)) : null;
+        return Terms.perElement(loss, dLda);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return LabelKind.PROBABILITY;
+    }
+
+    @Override
+    protected double[] columnWeights() {
+        return weights;
+    }
+
+    /** Per-column weights, or null for none. */
+    public double[] getWeights() {
+        return weights == null ? null : weights.clone();
+    }
+
+    /** Per-column positive-class weights, or null for none. */
+    public double[] getPosWeight() {
+        return posWeight == null ? null : posWeight.clone();
+    }
+
+    public double getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("weights", weights);
+        options.put("posWeight", posWeight);
+        options.put("labelSmoothing", labelSmoothing);
+        return options;
+    }
+
+    /** Builder for {@link BinaryCrossEntropyLoss}. */
+    public static final class Builder {
+        private double[] weights;
+        private double[] posWeight;
+        private double labelSmoothing;
+
+        /** One non-negative weight per column (default none). */
+        public Builder weights(double... weights) {
+            this.weights = weights;
+            return this;
+        }
+
+        /** One positive weight per column for the positive term (default none). */
+        public Builder posWeight(double... posWeight) {
+            this.posWeight = posWeight;
+            return this;
+        }
+
+        /** Label smoothing e in [0, 1] (default 0): y' = y (1 - e) + e / 2. */
+        public Builder labelSmoothing(double labelSmoothing) {
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        public BinaryCrossEntropyLoss build() {
+            return new BinaryCrossEntropyLoss(weights, posWeight, labelSmoothing);
+        }
+    }
+}

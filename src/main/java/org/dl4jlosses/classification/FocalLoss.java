@@ -1,0 +1,141 @@
+package org.dl4jlosses.classification;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.BaseLoss;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Focal loss: cross-entropy scaled down on well-classified examples, for heavy class imbalance.
+ * The form follows the activation:
+ * <ul>
+ * <li>sigmoid (per element, labels in [0, 1]): {@code loss_row = 1/K sum_k w_k alpha_t (1 - p_t)^gamma BCE(z, y)},
+ * {@code p_t = p y + (1 - p)(1 - y)}, {@code alpha_t = alpha y + (1 - alpha)(1 - y)};
+ * reference {@code torchvision.ops.sigmoid_focal_loss(z, y, alpha, gamma, reduction='mean')}.</li>
+ * <li>softmax (multi-class, labels as {@link CrossEntropyLoss}):
+ * {@code loss_row = -sum_c w_c y_c (1 - p_c)^gamma log p_c}; alpha is not used (use weights).</li>
+ * </ul>
+ * Both are computed from the logits. Other activations are rejected. Reference: Lin et al. (2017),
+ * "Focal Loss for Dense Object Detection", arXiv 1708.02002.
+ *
+ * <p>Options: {@code gamma} (default 2.0, &gt;= 0): focusing strength, 0 gives (alpha-weighted)
+ * cross-entropy. {@code alpha} (default 0.25, in [0, 1]; any negative value disables it): weight of
+ * the positive class in the sigmoid form. {@code weights} (default none): per column (sigmoid) or
+ * per class (softmax). Masks: row or element masks (sigmoid), row masks (softmax).
+ */
+public final class FocalLoss extends BaseLoss {
+    private static final long serialVersionUID = 1L;
+
+    @JsonProperty("gamma")
+    private final double gamma;
+    @JsonProperty("alpha")
+    private final double alpha;
+    @JsonProperty("weights")
+    private final double[] weights;
+
+    /** The defaults: gamma 2.0, alpha 0.25, no weights. */
+    public FocalLoss() {
+        this(null, null, null);
+    }
+
+    @JsonCreator
+    private FocalLoss(@JsonProperty("gamma") Double gamma, @JsonProperty("alpha") Double alpha,
+                      @JsonProperty("weights") double[] weights) {
+        this.gamma = Checks.atLeast("FocalLoss", "gamma", gamma == null ? 2.0 : gamma, 0);
+        double a = alpha == null ? 0.25 : alpha;
+        Checks.require(Double.isFinite(a) && a <= 1, "FocalLoss", "alpha", "in [0, 1], or negative to disable", a);
+        this.alpha = a < 0 ? -1 : a;
+        this.weights = Checks.weights("FocalLoss", "weights", weights);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Terms evaluate(Batch batch, Need need) {
+        return batch.softmax()
+                ? SoftmaxFocal.evaluate(batch, need.score(), need.gradient(), weights, 0, gamma, 0)
+                : SigmoidFocal.evaluate(batch, need.score(), need.gradient(), 0, gamma, alpha, 0);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return sigmoidOrSoftmax("FocalLoss", activation);
+    }
+
+    /** PROBABILITY labels for sigmoid, CLASSES for softmax; other activations rejected. */
+    static LabelKind sigmoidOrSoftmax(String loss, IActivation activation) {
+        if (activation instanceof ActivationSoftmax) {
+            return LabelKind.CLASSES;
+        }
+        if (activation instanceof ActivationSigmoid) {
+            return LabelKind.PROBABILITY;
+        }
+        throw Checks.fail(loss, "activationFn", "softmax (multi-class form) or sigmoid (per-element form)", activation);
+    }
+
+    @Override
+    protected double[] columnWeights() {
+        return weights;
+    }
+
+    public double getGamma() {
+        return gamma;
+    }
+
+    /** The positive-class weight, or -1 when disabled. */
+    public double getAlpha() {
+        return alpha;
+    }
+
+    public double[] getWeights() {
+        return weights == null ? null : weights.clone();
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("gamma", gamma);
+        options.put("alpha", alpha);
+        options.put("weights", weights);
+        return options;
+    }
+
+    /** Builder for {@link FocalLoss}. */
+    public static final class Builder {
+        private double gamma = 2.0;
+        private double alpha = 0.25;
+        private double[] weights;
+
+        /** Focusing parameter (default 2.0, &gt;= 0). */
+        public Builder gamma(double gamma) {
+            this.gamma = gamma;
+            return this;
+        }
+
+        /** Positive-class weight for the sigmoid form (default 0.25; negative disables). */
+        public Builder alpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        /** Per-column (sigmoid) or per-class (softmax) non-negative weights (default none). */
+        public Builder weights(double... weights) {
+            this.weights = weights;
+            return this;
+        }
+
+        public FocalLoss build() {
+            return new FocalLoss(gamma, alpha, weights);
+        }
+    }
+}

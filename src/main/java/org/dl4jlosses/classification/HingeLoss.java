@@ -1,0 +1,180 @@
+package org.dl4jlosses.classification;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.BaseLoss;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Hinge (max-margin) losses on the scores {@code f = a}, the activation's output (usually identity).
+ * With {@code h^P}, {@code P = 2} if {@code squared} else 1, and margin m:
+ * <ul>
+ * <li>{@link Mode#BINARY}: {@code loss_row = 1/K sum_k max(0, m - y_k f_k)^P}, labels {-1, +1} or {0, 1}
+ * (0 read as -1). Reference: Keras/scikit-learn {@code hinge}; DL4J's {@code LossHinge} is K times it.</li>
+ * <li>{@link Mode#CRAMMER_SINGER}: {@code loss_row = max(0, m + max_{j != y} f_j - f_y)^P}.
+ * Reference: Crammer and Singer (2001); scikit-learn's multi-class {@code hinge_loss}.</li>
+ * <li>{@link Mode#WESTON_WATKINS}: {@code loss_row = sum_{j != y} max(0, m + f_j - f_y)^P}.
+ * Reference: Weston and Watkins (1999); C times {@code torch.nn.functional.multi_margin_loss}.</li>
+ * </ul>
+ * At a kink the subgradient 0 is used, as PyTorch does; for Crammer-Singer ties in the max go to
+ * the first such class.
+ *
+ * <p>Options: {@code mode} (default BINARY), {@code margin} (default 1.0, finite, &gt;= 0),
+ * {@code squared} (default false). Multi-class modes take one-hot rows or class indices and a row
+ * mask; BINARY takes row or element masks.
+ */
+public final class HingeLoss extends BaseLoss {
+    private static final long serialVersionUID = 1L;
+
+    /** Which hinge. */
+    public enum Mode {
+        /** Independent binary hinge per column. */
+        BINARY,
+        /** Multi-class: margin against the strongest wrong class. */
+        CRAMMER_SINGER,
+        /** Multi-class: margin against every wrong class, summed. */
+        WESTON_WATKINS
+    }
+
+    @JsonProperty("mode")
+    private final Mode mode;
+    @JsonProperty("margin")
+    private final double margin;
+    @JsonProperty("squared")
+    private final boolean squared;
+
+    /** The defaults: BINARY, margin 1.0, not squared. */
+    public HingeLoss() {
+        this(null, null, null);
+    }
+
+    @JsonCreator
+    private HingeLoss(@JsonProperty("mode") Mode mode, @JsonProperty("margin") Double margin,
+                      @JsonProperty("squared") Boolean squared) {
+        this.mode = mode == null ? Mode.BINARY : mode;
+        this.margin = Checks.atLeast("HingeLoss", "margin", margin == null ? 1.0 : margin, 0);
+        this.squared = squared != null && squared;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Terms evaluate(Batch batch, Need need) {
+        INDArray f = batch.output();
+        INDArray y = batch.labels();
+        switch (mode) {
+            case BINARY: {
+                INDArray signed = y.minNumber().doubleValue() < 0 ? y : y.mul(2).subi(1);
+                INDArray h = Transforms.relu(signed.mul(f).rsubi(margin), false);
+                INDArray loss = need.score() ? power(h) : null;
+                INDArray dLda = need.gradient() ? slope(h).muli(signed).negi() : null;
+                return Terms.perElement(loss, dLda);
+            }
+            case CRAMMER_SINGER: {
+                INDArray trueScore = Ops.rowSums(f.mul(y));
+                double span = f.maxNumber().doubleValue() - f.minNumber().doubleValue() + 1;
+                INDArray rivals = f.sub(y.mul(span));
+                INDArray h = Transforms.relu(rivals.max(true, 1).subi(trueScore).addi(margin), false);
+                INDArray loss = need.score() ? power(h) : null;
+                INDArray dLda = null;
+                if (need.gradient()) {
+                    INDArray strongest = f.ulike();
+                    Nd4j.exec(new OneHot(Nd4j.argMax(rivals, 1), strongest, batch.columns()));
+                    dLda = strongest.subi(y).muliColumnVector(slope(h));
+                }
+                return Terms.perRow(loss, dLda);
+            }
+            case WESTON_WATKINS: {
+                INDArray trueScore = Ops.rowSums(f.mul(y));
+                INDArray h = Transforms.relu(f.subColumnVector(trueScore).addi(margin).muli(y.rsub(1)), false);
+                INDArray loss = need.score() ? Ops.rowSums(power(h)) : null;
+                INDArray dLda = null;
+                if (need.gradient()) {
+                    INDArray d = slope(h);
+                    dLda = d.subi(y.mulColumnVector(Ops.rowSums(d)));
+                }
+                return Terms.perRow(loss, dLda);
+            }
+            default:
+                throw new AssertionError(mode);
+        }
+    }
+
+    /** h^P for h &gt;= 0. */
+    private INDArray power(INDArray h) {
+        return squared ? h.mul(h) : h.dup();
+    }
+
+    /** d(h^P)/dh for h &gt;= 0, with 0 at h = 0. */
+    private INDArray slope(INDArray h) {
+        return squared ? h.mul(2) : Transforms.step(h, true);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return mode == Mode.BINARY ? LabelKind.SIGNED_BINARY : LabelKind.ONE_CLASS;
+    }
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public double getMargin() {
+        return margin;
+    }
+
+    public boolean isSquared() {
+        return squared;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("mode", mode);
+        options.put("margin", margin);
+        options.put("squared", squared);
+        return options;
+    }
+
+    /** Builder for {@link HingeLoss}. */
+    public static final class Builder {
+        private Mode mode = Mode.BINARY;
+        private double margin = 1.0;
+        private boolean squared;
+
+        /** BINARY, CRAMMER_SINGER or WESTON_WATKINS (default BINARY). */
+        public Builder mode(Mode mode) {
+            this.mode = Checks.notNull("HingeLoss", "mode", mode);
+            return this;
+        }
+
+        /** The margin m (default 1.0, &gt;= 0). */
+        public Builder margin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /** Square the hinge (default false). */
+        public Builder squared(boolean squared) {
+            this.squared = squared;
+            return this;
+        }
+
+        public HingeLoss build() {
+            return new HingeLoss(mode, margin, squared);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.dl4jlosses.internal;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * The plumbing every loss of this library shares, written once: argument validation, label
+ * preparation (class indices become one-hot rows, labels take {@code preOutput}'s data type),
+ * masks, per-column weights, the activation (fused or through {@code backprop}), reduction and
+ * memory.
+ *
+ * <p>A loss implements only {@link #evaluate}: its formula over a prepared {@link Batch}, returning
+ * per-element or per-row {@link Terms}. Score and gradient come from that single forward pass;
+ * {@link #computeScore} asks only for the score and {@link #computeGradient} only for the gradient
+ * (DL4J's output layers call them separately), so neither pays for the other's work.
+ *
+ * <p>Reduction follows DL4J: {@code computeScore(average=false)} is the sum of the per-row losses,
+ * {@code average=true} divides by {@link #examples} (the row count, masked rows included), and
+ * {@code computeGradient} is the derivative of the unaveraged score.
+ *
+ * <p>Memory: when the caller has a workspace open (DL4J's layers do), temporaries live there.
+ * When it has none, temporaries go to a per-thread scratch workspace that is reused from call to
+ * call, and only the result is copied out, because a fresh megabyte-sized native allocation costs
+ * more than the loss itself.
+ *
+ * <p>Subclasses are immutable configurations: they list every option in {@link #options()}, from
+ * which equality, hash code and {@code toString} are derived.
+ */
+public abstract class BaseLoss implements ILossFunction {
+    private static final long serialVersionUID = 1L;
+
+    private static final String SCRATCH_ID = "DL4J_LOSSES_SCRATCH";
+    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .overallocationLimit(0.25)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
+    /** What a call needs from {@link #evaluate}. */
+    protected enum Need {
+        SCORE, GRADIENT, BOTH;
+
+        public boolean score() {
+            return this != GRADIENT;
+        }
+
+        public boolean gradient() {
+            return this != SCORE;
+        }
+    }
+
+    /**
+     * The loss's formula. Must not modify {@code batch.z()}, {@code batch.labels()} or
+     * {@code batch.output()}. Returns the loss terms (only if {@code need.score()}) and their
+     * gradient (only if {@code need.gradient()}).
+     */
+    protected abstract Terms evaluate(Batch batch, Need need);
+
+    /** How this loss reads its labels, given the layer's activation (may reject the activation). */
+    protected abstract LabelKind labelKind(IActivation activation);
+
+    /**
+     * Per-column weights applied by the base to per-element terms, or null. Losses whose weights
+     * enter the formula differently apply them in {@link #evaluate} and return null here.
+     */
+    protected double[] columnWeights() {
+        return null;
+    }
+
+    /** The number E that {@code average=true} divides by: the number of rows. */
+    protected long examples(Batch batch) {
+        return batch.rows();
+    }
+
+    /** Every option of this loss, in declaration order: the source of equals, hashCode, toString. */
+    protected abstract Map<String, Object> options();
+
+    // ---------------------------------------------------------------- ILossFunction
+
+    @Override
+    public final double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn,
+                                     INDArray mask, boolean average) {
+        try (Memory memory = Memory.enter()) {
+            Batch batch = prepare(labels, preOutput, activationFn, mask);
+            double total = rowLosses(batch, evaluate(batch, Need.SCORE)).sumNumber().doubleValue();
+            return average ? total / examples(batch) : total;
+        }
+    }
+
+    @Override
+    public final INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn,
+                                            INDArray mask) {
+        try (Memory memory = Memory.enter()) {
+            Batch batch = prepare(labels, preOutput, activationFn, mask);
+            return memory.export(rowLosses(batch, evaluate(batch, Need.SCORE)));
+        }
+    }
+
+    @Override
+    public final INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn,
+                                          INDArray mask) {
+        try (Memory memory = Memory.enter()) {
+            Batch batch = prepare(labels, preOutput, activationFn, mask);
+            return memory.export(gradient(batch, evaluate(batch, Need.GRADIENT)));
+        }
+    }
+
+    @Override
+    public final Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
+                                                                IActivation activationFn, INDArray mask,
+                                                                boolean average) {
+        try (Memory memory = Memory.enter()) {
+            Batch batch = prepare(labels, preOutput, activationFn, mask);
+            Terms terms = evaluate(batch, Need.BOTH);
+            double total = rowLosses(batch, terms).sumNumber().doubleValue();
+            INDArray gradient = memory.export(gradient(batch, terms));
+            return new Pair<>(average ? total / examples(batch) : total, gradient);
+        }
+    }
+
+    @Override
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    // ---------------------------------------------------------------- reduction
+
+    private Batch prepare(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
+        return Batch.prepare(name(), labelKind(activation), labels, preOutput, activation, mask);
+    }
+
+    /** Per-row losses [R, 1]: element terms weighted, masked and averaged over columns; row mask applied. */
+    private INDArray rowLosses(Batch batch, Terms terms) {
+        INDArray loss = terms.loss();
+        INDArray rows;
+        if (terms.perElement()) {
+            if (batch.elementMask() != null) {
+                loss.muli(batch.elementMask());
+            }
+            // One matrix-vector product reduces the columns with their weights and the 1/K mean.
+            INDArray columnScale = batch.columnScale(columnWeights());
+            rows = loss.mmul(columnScale.reshape(batch.columns(), 1));
+        } else {
+            rows = loss;
+        }
+        if (batch.rowMask() != null) {
+            rows = rows.mul(batch.rowMask());
+        }
+        return rows;
+    }
+
+    /** d(score)/dz [R, K]: element weights, 1/K and masks applied, then through the activation. */
+    private INDArray gradient(Batch batch, Terms terms) {
+        INDArray grad = terms.gradient();
+        if (terms.perElement()) {
+            double[] weights = columnWeights();
+            if (weights == null) {
+                grad.muli(1.0 / batch.columns());
+            } else {
+                grad.muliRowVector(batch.columnScale(weights));
+            }
+            if (batch.elementMask() != null) {
+                grad.muli(batch.elementMask());
+            }
+        }
+        if (batch.rowMask() != null) {
+            grad.muliColumnVector(batch.rowMask());
+        }
+        return terms.gradientWrtLogits() ? grad : batch.backprop(grad);
+    }
+
+    /** Scratch memory for one call; see the class comment. */
+    private static final class Memory implements AutoCloseable {
+        private final MemoryWorkspace scratch;
+
+        private Memory(MemoryWorkspace scratch) {
+            this.scratch = scratch;
+        }
+
+        static Memory enter() {
+            boolean callerHasWorkspace = Nd4j.getMemoryManager().getCurrentWorkspace() != null;
+            return new Memory(callerHasWorkspace ? null
+                    : Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, SCRATCH_ID));
+        }
+
+        /** The result, moved out of the scratch workspace if there is one. */
+        INDArray export(INDArray result) {
+            return scratch == null || !result.isAttached() ? result : result.detach();
+        }
+
+        @Override
+        public void close() {
+            if (scratch != null) {
+                scratch.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public final boolean equals(Object o) {
+        return o != null && o.getClass() == getClass()
+                && Arrays.deepEquals(options().values().toArray(), ((BaseLoss) o).options().values().toArray());
+    }
+
+    @Override
+    public final int hashCode() {
+        return 31 * getClass().hashCode() + Arrays.deepHashCode(options().values().toArray());
+    }
+
+    @Override
+    public final String toString() {
+        StringJoiner joiner = new StringJoiner(", ", name() + "(", ")");
+        for (Map.Entry<String, Object> option : options().entrySet()) {
+            Object value = option.getValue();
+            joiner.add(option.getKey() + "=" + (value instanceof double[] ? Arrays.toString((double[]) value) : value));
+        }
+        return joiner.toString();
+    }
+}

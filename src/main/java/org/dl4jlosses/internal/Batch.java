@@ -1,0 +1,197 @@
+package org.dl4jlosses.internal;
+
+import static org.dl4jlosses.internal.Checks.fail;
+import static org.dl4jlosses.internal.Checks.require;
+import static org.dl4jlosses.internal.Checks.shape;
+
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * One call's validated inputs: {@code z = preOutput [R, K]}, labels of z's data type (class
+ * indices already expanded to one-hot rows), the activation and the mask, split into a row mask
+ * {@code [R, 1]} or an element mask {@code [R, K]}. The arrays handed out are read-only for the
+ * loss: it builds new arrays from them.
+ */
+public final class Batch {
+    /** Probabilities are clipped to [P_MIN, 1 - P_MIN] where a non-fused activation produces them. */
+    public static final double P_MIN = 1e-7;
+
+    private final String loss;
+    private final INDArray z;
+    private final INDArray labels;
+    private final IActivation activation;
+    private final INDArray rowMask;
+    private final INDArray elementMask;
+    private final boolean indexLabels;
+    private INDArray output;
+
+    private Batch(String loss, INDArray z, INDArray labels, IActivation activation, INDArray rowMask,
+                  INDArray elementMask, boolean indexLabels) {
+        this.loss = loss;
+        this.z = z;
+        this.labels = labels;
+        this.activation = activation;
+        this.rowMask = rowMask;
+        this.elementMask = elementMask;
+        this.indexLabels = indexLabels;
+    }
+
+    static Batch prepare(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
+                         INDArray mask) {
+        require(z != null, loss, "preOutput", "a [rows, columns] array", "null");
+        require(labels != null, loss, "labels", "an array", "null");
+        require(activation != null, loss, "activationFn", "an activation", "null");
+        require(z.rank() == 2, loss, "preOutput", "rank 2 [rows, columns]", "rank " + z.rank() + " " + shape(z));
+        require(z.dataType().isFPType(), loss, "preOutput", "a floating-point array", z.dataType());
+        long rows = z.size(0);
+        long columns = z.size(1);
+        require(rows > 0 && columns > 0, loss, "preOutput", "non-empty", shape(z));
+        require(labels.rank() == 2 && labels.size(0) == rows, loss, "labels",
+                kind.classes() && columns > 1 ? "[" + rows + ", " + columns + "] like preOutput, or class indices [" + rows + ", 1]"
+                        : "[" + rows + ", " + columns + "] like preOutput", shape(labels));
+        if (kind.classes()) {
+            require(columns >= 2, loss, "preOutput", "at least 2 columns (classes)", shape(z));
+        }
+        boolean indices = kind.classes() && labels.size(1) == 1;
+        require(indices || labels.size(1) == columns, loss, "labels",
+                kind.classes() ? "[" + rows + ", " + columns + "] like preOutput, or class indices [" + rows + ", 1]"
+                        : "[" + rows + ", " + columns + "] like preOutput", shape(labels));
+
+        INDArray rowMask = null;
+        INDArray elementMask = null;
+        if (mask != null) {
+            boolean rowShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == 1;
+            boolean elementShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == columns;
+            if (rowShape) {
+                rowMask = mask.castTo(z.dataType());
+            } else if (elementShape && kind.elementWise()) {
+                elementMask = mask.castTo(z.dataType());
+            } else {
+                throw fail(loss, "mask", kind.elementWise()
+                        ? "a row mask [" + rows + ", 1] or an element mask [" + rows + ", " + columns + "]"
+                        : "a row mask [" + rows + ", 1] (this loss takes no element mask)", shape(mask));
+            }
+        }
+
+        INDArray prepared = indices
+                ? oneHot(loss, labels, (int) columns, z.dataType(), rowMask)
+                : LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
+        return new Batch(loss, z, prepared, activation, rowMask, elementMask, indices);
+    }
+
+    /** Class indices [R, 1] to one-hot rows; masked rows may hold anything and become class 0. */
+    private static INDArray oneHot(String loss, INDArray indices, int classes, DataType type, INDArray rowMask) {
+        double[] values = indices.toDoubleVector();
+        double[] mask = rowMask == null ? null : rowMask.toDoubleVector();
+        int[] index = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (mask != null && mask[i] == 0) {
+                continue;
+            }
+            double v = values[i];
+            if (!(v >= 0 && v < classes && v == Math.rint(v))) {
+                throw fail(loss, "labels", "class indices in 0.." + (classes - 1)
+                        + " (one per row) or one-hot rows [" + values.length + ", " + classes + "]",
+                        v + " at row " + i);
+            }
+            index[i] = (int) v;
+        }
+        INDArray out = Nd4j.createUninitialized(type, values.length, classes);
+        Nd4j.exec(new OneHot(Nd4j.createFromArray(index), out, classes));
+        return out;
+    }
+
+    public String loss() {
+        return loss;
+    }
+
+    public INDArray z() {
+        return z;
+    }
+
+    /** Labels [R, K] in z's data type; class indices already one-hot. */
+    public INDArray labels() {
+        return labels;
+    }
+
+    /** Whether the caller gave class indices (so each row is exactly one-hot). */
+    public boolean indexLabels() {
+        return indexLabels;
+    }
+
+    public IActivation activation() {
+        return activation;
+    }
+
+    public INDArray rowMask() {
+        return rowMask;
+    }
+
+    public INDArray elementMask() {
+        return elementMask;
+    }
+
+    public long rows() {
+        return z.size(0);
+    }
+
+    public int columns() {
+        return (int) z.size(1);
+    }
+
+    public DataType dataType() {
+        return z.dataType();
+    }
+
+    public boolean softmax() {
+        return activation instanceof ActivationSoftmax;
+    }
+
+    public boolean sigmoid() {
+        return activation instanceof ActivationSigmoid;
+    }
+
+    /** a = activation(z); z itself for the identity (read-only). Computed once per call. */
+    public INDArray output() {
+        if (output == null) {
+            output = activation instanceof ActivationIdentity ? z : activation.getActivation(z.dup(), true);
+        }
+        return output;
+    }
+
+    /** The activation's output clipped to [P_MIN, 1 - P_MIN], for probability formulas on non-fused activations. */
+    public INDArray clippedProbabilities() {
+        return Transforms.min(Transforms.max(output(), P_MIN, true), 1 - P_MIN, false);
+    }
+
+    /** dL/dz from dL/da through the activation. */
+    public INDArray backprop(INDArray dLda) {
+        if (activation instanceof ActivationIdentity) {
+            return dLda;
+        }
+        return activation.backprop(z.dup(), dLda).getFirst();
+    }
+
+    /** A per-class or per-column option vector as a [1, K] row of z's data type, length checked. */
+    public INDArray row(String option, double[] values) {
+        require(values.length == columns(), loss, option,
+                "of length " + columns() + " (one entry per column of preOutput)", "length " + values.length);
+        return Nd4j.createFromArray(values).castTo(dataType()).reshape(1, columns());
+    }
+
+    /** The per-column factor w_k / K of an element-wise mean (1 / K without weights), as [1, K]. */
+    INDArray columnScale(double[] weights) {
+        if (weights == null) {
+            return Nd4j.valueArrayOf(new long[] {1, columns()}, 1.0 / columns(), dataType());
+        }
+        return row("weights", weights).divi(columns());
+    }
+}

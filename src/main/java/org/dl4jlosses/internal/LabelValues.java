@@ -1,0 +1,143 @@
+package org.dl4jlosses.internal;
+
+import static org.dl4jlosses.internal.Checks.fail;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * Label-domain checks. A small array is scanned in Java (one native copy, no op overheads); a
+ * large one with a few native reductions. Rows a row mask excludes may hold anything: they are
+ * only looked at again, and left out, when a check of the whole array fails.
+ */
+final class LabelValues {
+    /** Up to this many elements, checks run in Java on a copy. */
+    private static final long JAVA_SCAN_LIMIT = 1 << 14;
+
+    private LabelValues() {
+    }
+
+    static INDArray check(String loss, LabelKind kind, INDArray labels, INDArray rowMask) {
+        String problem = problem(kind, labels);
+        if (problem != null && rowMask != null) {
+            INDArray kept = unmaskedRows(labels, rowMask);
+            problem = kept == null ? null : problem(kind, kept);
+        }
+        if (problem != null) {
+            throw fail(loss, "labels", expected(kind, labels), problem);
+        }
+        return labels;
+    }
+
+    private static String expected(LabelKind kind, INDArray labels) {
+        switch (kind) {
+            case PROBABILITY:
+                return "probabilities in [0, 1]";
+            case SIGNED_BINARY:
+                return "all in {-1, +1} or all in {0, 1}";
+            case CLASSES:
+                return "one-hot or probability rows with values in [0, 1], or class indices [" + labels.size(0) + ", 1]";
+            case ONE_CLASS:
+                return "one-hot rows (exactly one 1 per row), or class indices [" + labels.size(0) + ", 1]";
+            default:
+                return "finite";
+        }
+    }
+
+    /** What is wrong with these labels for this kind, or null. */
+    private static String problem(LabelKind kind, INDArray labels) {
+        double[] range = range(labels);
+        double min = range[0];
+        double max = range[1];
+        if (Double.isNaN(range[2])) {
+            return "NaN";
+        }
+        if (Double.isInfinite(range[2])) {
+            return "an infinite value";
+        }
+        switch (kind) {
+            case REAL:
+                return null;
+            case PROBABILITY:
+            case CLASSES:
+                return min >= 0 && max <= 1 ? null : "values in [" + min + ", " + max + "]";
+            case SIGNED_BINARY:
+                if (min < 0) {
+                    return maxAbsOffSet(labels, -1, 1) == 0 ? null : "values in [" + min + ", " + max + "] not all -1 or +1";
+                }
+                return maxAbsOffSet(labels, 0, 1) == 0 ? null : "values in [" + min + ", " + max + "] not all 0 or 1";
+            case ONE_CLASS:
+                if (!(min >= 0 && max <= 1) || maxAbsOffSet(labels, 0, 1) != 0) {
+                    return "values in [" + min + ", " + max + "] not all 0 or 1";
+                }
+                double[] sums = labels.sum(1).toDoubleVector();
+                for (int i = 0; i < sums.length; i++) {
+                    if (sums[i] != 1) {
+                        return "a row with " + (long) sums[i] + " ones at row " + i;
+                    }
+                }
+                return null;
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    /** {min, max, sum}: the sum is NaN or infinite when some value is (or when it overflows, rechecked). */
+    private static double[] range(INDArray x) {
+        if (x.length() <= JAVA_SCAN_LIMIT) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (double v : values(x)) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                sum += v;
+            }
+            return new double[] {min, max, sum};
+        }
+        double sum = x.sumNumber().doubleValue();
+        if (!Double.isFinite(sum)) {
+            if (BooleanIndexing.or(x, Conditions.isNan())) {
+                sum = Double.NaN;
+            } else if (BooleanIndexing.or(x, Conditions.isInfinite())) {
+                sum = Double.POSITIVE_INFINITY;
+            } else {
+                sum = 0; // only the float sum overflowed
+            }
+        }
+        return new double[] {x.minNumber().doubleValue(), x.maxNumber().doubleValue(), sum};
+    }
+
+    /** max |(x - a)(x - b)|: zero exactly when every value is a or b. */
+    private static double maxAbsOffSet(INDArray x, double a, double b) {
+        if (x.length() <= JAVA_SCAN_LIMIT) {
+            double worst = 0;
+            for (double v : values(x)) {
+                worst = Math.max(worst, Math.abs((v - a) * (v - b)));
+            }
+            return worst;
+        }
+        return x.sub(a).muli(x.sub(b)).amaxNumber().doubleValue();
+    }
+
+    private static double[] values(INDArray x) {
+        INDArray dense = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+        return dense.data().getDoublesAt(dense.offset(), (int) dense.length());
+    }
+
+    /** The rows whose mask is not zero, or null if there are none. */
+    private static INDArray unmaskedRows(INDArray labels, INDArray rowMask) {
+        double[] mask = rowMask.toDoubleVector();
+        long[] keep = new long[mask.length];
+        int n = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                keep[n++] = i;
+            }
+        }
+        return n == 0 ? null : labels.getRows(Arrays.stream(Arrays.copyOf(keep, n)).mapToInt(i -> (int) i).toArray());
+    }
+
+}

@@ -1,0 +1,92 @@
+package org.dl4jlosses.regression;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.BaseLoss;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Huber loss: quadratic near zero, linear beyond {@code delta}. With residual {@code r = a - y},
+ * {@code l(r) = r^2 / 2} if {@code |r| <= delta}, else {@code delta (|r| - delta / 2)}, and
+ * {@code loss_row = 1/K sum_k l(r_k)}.
+ *
+ * <p>Computed as {@code c (r - c / 2)} with {@code c = clip(r, -delta, delta)}, whose derivative
+ * is {@code c}. Reference: Huber (1964), "Robust Estimation of a Location Parameter";
+ * {@code torch.nn.functional.huber_loss(a, y, delta=delta)}.
+ *
+ * <p>Options: {@code delta} (default 1.0, must be &gt; 0): where the loss turns linear.
+ * Labels: real values {@code [R, K]}; row or element masks.
+ */
+public final class HuberLoss extends BaseLoss {
+    private static final long serialVersionUID = 1L;
+
+    @JsonProperty("delta")
+    private final double delta;
+
+    /** The defaults: delta 1.0. */
+    public HuberLoss() {
+        this(null);
+    }
+
+    @JsonCreator
+    private HuberLoss(@JsonProperty("delta") Double delta) {
+        this.delta = Checks.positive("HuberLoss", "delta", delta == null ? 1.0 : delta);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Terms evaluate(Batch batch, Need need) {
+        return huber(batch, need, delta, 1.0);
+    }
+
+    /** Per-element {@code scale * c (r - c/2)} and its derivative {@code scale * c}, c = clip(r, -t, t). */
+    static Terms huber(Batch batch, Need need, double threshold, double scale) {
+        INDArray residual = batch.output().sub(batch.labels());
+        INDArray clipped = Ops.clip(residual, -threshold, threshold);
+        INDArray loss = need.score() ? clipped.mul(-0.5).addi(residual).muli(clipped).muli(scale) : null;
+        INDArray dLda = need.gradient() ? clipped.muli(scale) : null;
+        return Terms.perElement(loss, dLda);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return LabelKind.REAL;
+    }
+
+    public double getDelta() {
+        return delta;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("delta", delta);
+        return options;
+    }
+
+    /** Builder for {@link HuberLoss}. */
+    public static final class Builder {
+        private double delta = 1.0;
+
+        /** Where the loss turns from quadratic to linear (default 1.0, &gt; 0). */
+        public Builder delta(double delta) {
+            this.delta = delta;
+            return this;
+        }
+
+        public HuberLoss build() {
+            return new HuberLoss(delta);
+        }
+    }
+}
