@@ -1,7 +1,6 @@
 package org.dl4jlosses.internal;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -36,11 +35,11 @@ public final class Ops {
         return out;
     }
 
-    /** Row-wise log-softmax z - logsumexp(z), stable for any magnitude. */
+    /** Row-wise log-softmax z - logsumexp(z), stable for any magnitude (ND4J's LogSoftMax overflows in float32). */
     public static INDArray logSoftmax(INDArray z) {
-        INDArray out = z.ulike();
-        Nd4j.exec(new LogSoftMax(z, out));
-        return out;
+        INDArray shifted = z.subColumnVector(z.max(true, 1));
+        INDArray logSumExp = Transforms.log(rowSums(Transforms.exp(shifted, true)), false);
+        return shifted.subiColumnVector(logSumExp);
     }
 
     /** Row sums [R, 1] by one matrix-vector product (much faster than a dimension reduction). */

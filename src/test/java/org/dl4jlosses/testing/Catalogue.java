@@ -95,6 +95,11 @@ public final class Catalogue {
             return Nd4j.createFromArray(y).castTo(type);
         }
 
+        /** Whether z holds probabilities (an identity activation feeding a probability loss). */
+        public boolean consumesProbabilities() {
+            return probabilityInput;
+        }
+
         @Override
         public String toString() {
             return name;

@@ -1,0 +1,211 @@
+package org.dl4jlosses;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Supplier;
+import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
+import org.dl4jlosses.classification.CrossEntropyLoss;
+import org.dl4jlosses.classification.FocalLoss;
+import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.MaeLoss;
+import org.dl4jlosses.regression.MeanBiasError;
+import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.SmoothL1Loss;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/** Bad input and bad options: an IllegalArgumentException naming the loss, the argument, what was expected and what came. */
+class BadInputTest {
+    private static final IActivation SOFTMAX = new ActivationSoftmax();
+    private static final IActivation SIGMOID = new ActivationSigmoid();
+    private static final IActivation IDENTITY = new ActivationIdentity();
+
+    private static void rejects(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+        }
+    }
+
+    /** All four entry points reject the input with the same message. */
+    private static void rejectsEverywhere(ILossFunction loss, INDArray labels, INDArray z, IActivation act, INDArray mask,
+                                          String... fragments) {
+        rejects(() -> loss.computeScore(labels, z, act, mask, true), fragments);
+        rejects(() -> loss.computeScoreArray(labels, z, act, mask), fragments);
+        rejects(() -> loss.computeGradient(labels, z, act, mask), fragments);
+        rejects(() -> loss.computeGradientAndScore(labels, z, act, mask, true), fragments);
+    }
+
+    private static INDArray z(long rows, long columns) {
+        return Nd4j.randn(DataType.FLOAT, rows, columns);
+    }
+
+    private static INDArray oneHot(int rows, int columns) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, rows, columns);
+        for (int i = 0; i < rows; i++) {
+            y.putScalar(i, i % columns, 1);
+        }
+        return y;
+    }
+
+    @Test
+    void labelShapeMismatchNamesBothShapes() {
+        rejectsEverywhere(new FocalLoss(), Nd4j.zeros(DataType.FLOAT, 256, 9), z(256, 10), SIGMOID, null,
+                "FocalLoss: labels must be [256, 10] like preOutput", "got [256, 9]");
+        rejectsEverywhere(new MseLoss(), Nd4j.zeros(DataType.FLOAT, 4, 3), z(5, 3), IDENTITY, null, "MseLoss: labels", "[4, 3]");
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.zeros(DataType.FLOAT, 4, 2), z(4, 3), SOFTMAX, null,
+                "CrossEntropyLoss: labels", "class indices [4, 1]", "got [4, 2]");
+        rejectsEverywhere(new MaeLoss(), Nd4j.zeros(DataType.FLOAT, 4), z(4, 1), IDENTITY, null, "MaeLoss: labels", "got [4]");
+    }
+
+    @Test
+    void preOutputMustBeAFloatingMatrix() {
+        rejectsEverywhere(new MseLoss(), Nd4j.zeros(DataType.FLOAT, 2, 3, 4), Nd4j.zeros(DataType.FLOAT, 2, 3, 4), IDENTITY, null,
+                "MseLoss: preOutput must be rank 2", "got rank 3 [2, 3, 4]");
+        rejectsEverywhere(new MseLoss(), Nd4j.zeros(DataType.INT, 2, 3), Nd4j.zeros(DataType.INT, 2, 3), IDENTITY, null,
+                "MseLoss: preOutput must be a floating-point array", "INT");
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.zeros(DataType.FLOAT, 2, 1), z(2, 1), SOFTMAX, null,
+                "CrossEntropyLoss: preOutput must be at least 2 columns");
+        rejects(() -> new MseLoss().computeScore(null, z(2, 2), IDENTITY, null, true), "MseLoss: labels", "null");
+        rejects(() -> new MseLoss().computeScore(z(2, 2), null, IDENTITY, null, true), "MseLoss: preOutput", "null");
+        rejects(() -> new MseLoss().computeScore(z(2, 2), z(2, 2), null, null, true), "MseLoss: activationFn", "null");
+    }
+
+    @Test
+    void masksMustFit() {
+        rejectsEverywhere(new MseLoss(), z(4, 3), z(4, 3), IDENTITY, Nd4j.ones(DataType.FLOAT, 4, 2),
+                "MseLoss: mask must be a row mask [4, 1] or an element mask [4, 3]", "got [4, 2]");
+        rejectsEverywhere(new CrossEntropyLoss(), oneHot(4, 3), z(4, 3), SOFTMAX, Nd4j.ones(DataType.FLOAT, 4, 3),
+                "CrossEntropyLoss: mask must be a row mask [4, 1] (this loss takes no element mask)", "got [4, 3]");
+        rejectsEverywhere(new HingeLoss(), z(4, 3).assign(1), z(4, 3), IDENTITY, Nd4j.ones(DataType.FLOAT, 3, 1),
+                "HingeLoss: mask", "got [3, 1]");
+    }
+
+    @Test
+    void classIndicesMustBeInRange() {
+        INDArray outOfRange = Nd4j.createFromArray(new float[][] {{0}, {3}, {1}});
+        rejectsEverywhere(new CrossEntropyLoss(), outOfRange, z(3, 3), SOFTMAX, null,
+                "CrossEntropyLoss: labels must be class indices in 0..2", "got 3.0 at row 1");
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{0}, {1.5f}, {1}}), z(3, 3), SOFTMAX, null,
+                "got 1.5 at row 1");
+        rejectsEverywhere(new FocalLoss(), Nd4j.createFromArray(new float[][] {{-1}, {0}, {1}}), z(3, 3), SOFTMAX, null,
+                "FocalLoss: labels", "got -1.0 at row 0");
+        // a masked row may hold anything
+        new CrossEntropyLoss().computeScore(outOfRange, z(3, 3), SOFTMAX, Nd4j.createFromArray(new float[][] {{1}, {0}, {1}}), true);
+    }
+
+    @Test
+    void probabilitiesMustBeInTheUnitInterval() {
+        INDArray bad = Nd4j.createFromArray(new float[][] {{0, 1.5f}, {1, 0}});
+        rejectsEverywhere(new BinaryCrossEntropyLoss(), bad, z(2, 2), SIGMOID, null,
+                "BinaryCrossEntropyLoss: labels must be probabilities in [0, 1]", "got values in [0.0, 1.5]");
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{-0.5f, 1.5f}, {1, 0}}), z(2, 2), SOFTMAX, null,
+                "CrossEntropyLoss: labels must be one-hot or probability rows", "got values in [-0.5, 1.5]");
+        rejectsEverywhere(new PolyLoss(), bad, z(2, 2), SIGMOID, null, "PolyLoss: labels must be probabilities in [0, 1]");
+    }
+
+    @Test
+    void hingeLabelsMustBeSignedOrBinary() {
+        rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{-1, 0}, {1, 1}}), z(2, 2), IDENTITY, null,
+                "HingeLoss: labels must be all in {-1, +1} or all in {0, 1}", "not all -1 or +1");
+        rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{0.5f, 0}, {1, 1}}), z(2, 2), IDENTITY, null,
+                "not all 0 or 1");
+        rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{2, 1}, {1, 1}}), z(2, 2), IDENTITY, null,
+                "HingeLoss: labels", "[1.0, 2.0]");
+        // rows excluded by a row mask are not checked
+        new HingeLoss().computeScore(Nd4j.createFromArray(new float[][] {{-1, 1}, {0, 0}}), z(2, 2), IDENTITY,
+                Nd4j.createFromArray(new float[][] {{1}, {0}}), true);
+    }
+
+    @Test
+    void multiClassHingeNeedsExactlyOneClass() {
+        HingeLoss cs = HingeLoss.builder().mode(HingeLoss.Mode.CRAMMER_SINGER).build();
+        rejectsEverywhere(cs, Nd4j.createFromArray(new float[][] {{1, 1, 0}, {0, 1, 0}}), z(2, 3), IDENTITY, null,
+                "HingeLoss: labels must be one-hot rows (exactly one 1 per row)", "a row with 2 ones at row 0");
+        rejectsEverywhere(HingeLoss.builder().mode(HingeLoss.Mode.WESTON_WATKINS).build(),
+                Nd4j.createFromArray(new float[][] {{0.5f, 0.5f, 0}, {0, 1, 0}}), z(2, 3), IDENTITY, null, "not all 0 or 1");
+    }
+
+    @Test
+    void nanLabelsAreRejectedByEveryLoss() {
+        INDArray nan = Nd4j.createFromArray(new float[][] {{0, 1}, {Float.NaN, 0}});
+        for (ILossFunction loss : new ILossFunction[] {new CrossEntropyLoss(), new BinaryCrossEntropyLoss(), new FocalLoss(),
+                new PolyLoss(), new HingeLoss(), new MaeLoss(), new MseLoss(), new HuberLoss(), new SmoothL1Loss()}) {
+            IActivation act = loss instanceof CrossEntropyLoss ? SOFTMAX : loss instanceof HingeLoss || loss.name().endsWith("Loss")
+                    && loss.getClass().getPackageName().endsWith("regression") ? IDENTITY : SIGMOID;
+            rejectsEverywhere(loss, nan, z(2, 2), act, null, loss.name() + ": labels", "got NaN");
+        }
+        // large arrays take the native path
+        INDArray big = Nd4j.zeros(DataType.FLOAT, 200, 100);
+        big.putScalar(150, 20, Float.NaN);
+        rejectsEverywhere(new MseLoss(), big, z(200, 100), IDENTITY, null, "MseLoss: labels must be finite", "got NaN");
+        big.putScalar(150, 20, Float.POSITIVE_INFINITY);
+        rejectsEverywhere(new MseLoss(), big, z(200, 100), IDENTITY, null, "got an infinite value");
+        big.putScalar(150, 20, 2f);
+        rejectsEverywhere(new BinaryCrossEntropyLoss(), big, z(200, 100), SIGMOID, null, "got values in [0.0, 2.0]");
+    }
+
+    @Test
+    void weightsMustMatchTheColumns() {
+        rejectsEverywhere(MseLoss.builder().weights(1, 2).build(), z(3, 3), z(3, 3), IDENTITY, null,
+                "MseLoss: weights must be of length 3", "got length 2");
+        rejectsEverywhere(CrossEntropyLoss.builder().weights(1, 2).build(), oneHot(3, 3), z(3, 3), SOFTMAX, null,
+                "CrossEntropyLoss: weights must be of length 3");
+        rejectsEverywhere(BinaryCrossEntropyLoss.builder().posWeight(1, 2).build(), oneHot(3, 3), z(3, 3), SIGMOID, null,
+                "BinaryCrossEntropyLoss: posWeight must be of length 3");
+    }
+
+    @Test
+    void unsupportedActivations() {
+        rejectsEverywhere(new FocalLoss(), oneHot(3, 3), z(3, 3), new ActivationTanH(), null,
+                "FocalLoss: activationFn must be softmax (multi-class form) or sigmoid (per-element form)", "got tanh");
+        rejectsEverywhere(new PolyLoss(), oneHot(3, 3), z(3, 3), IDENTITY, null, "PolyLoss: activationFn");
+        rejectsEverywhere(PolyLoss.builder().alpha(0.25).build(), oneHot(3, 3), z(3, 3), SOFTMAX, null,
+                "PolyLoss: alpha must be -1 (off) with a softmax activation", "got 0.25");
+    }
+
+    @Test
+    void badOptionsFailAtBuild() {
+        optionRejected(() -> FocalLoss.builder().gamma(-1).build(), "FocalLoss: gamma must be finite and >= 0.0, got -1.0");
+        optionRejected(() -> FocalLoss.builder().alpha(1.5).build(), "FocalLoss: alpha", "got 1.5");
+        optionRejected(() -> FocalLoss.builder().weights(1, -1).build(), "FocalLoss: weights", "[1.0, -1.0]");
+        optionRejected(() -> FocalLoss.builder().weights().build(), "FocalLoss: weights", "empty");
+        optionRejected(() -> CrossEntropyLoss.builder().labelSmoothing(1.5).build(), "CrossEntropyLoss: labelSmoothing must be in [0.0, 1.0], got 1.5");
+        optionRejected(() -> CrossEntropyLoss.builder().labelSmoothing(Double.NaN).build(), "CrossEntropyLoss: labelSmoothing", "NaN");
+        optionRejected(() -> BinaryCrossEntropyLoss.builder().posWeight(1, 0).build(), "BinaryCrossEntropyLoss: posWeight must be > 0");
+        optionRejected(() -> BinaryCrossEntropyLoss.builder().weights(Double.POSITIVE_INFINITY).build(), "BinaryCrossEntropyLoss: weights");
+        optionRejected(() -> PolyLoss.builder().epsilon(-2).build(), "PolyLoss: epsilon must be finite and >= -1.0, got -2.0");
+        optionRejected(() -> PolyLoss.builder().gamma(Double.NaN).build(), "PolyLoss: gamma");
+        optionRejected(() -> HingeLoss.builder().margin(-1).build(), "HingeLoss: margin");
+        optionRejected(() -> HingeLoss.builder().mode(null).build(), "HingeLoss: mode must be non-null");
+        optionRejected(() -> HuberLoss.builder().delta(0).build(), "HuberLoss: delta must be finite and > 0, got 0.0");
+        optionRejected(() -> SmoothL1Loss.builder().beta(-0.5).build(), "SmoothL1Loss: beta");
+        optionRejected(() -> MaeLoss.builder().weights(Double.NaN).build(), "MaeLoss: weights");
+    }
+
+    private static void optionRejected(Supplier<?> build, String... fragments) {
+        rejects(build::get, fragments);
+    }
+
+    @Test
+    void meanBiasErrorChecksItsInputs() {
+        rejects(() -> MeanBiasError.of(z(3, 2), z(3, 3)), "MeanBiasError: labels must be [3, 3] like predictions", "got [3, 2]");
+        rejects(() -> MeanBiasError.of(z(3, 3), z(3, 3), Nd4j.ones(DataType.FLOAT, 2, 1)), "MeanBiasError: mask", "got [2, 1]");
+        rejects(() -> MeanBiasError.of(z(3, 3), z(3, 3), Nd4j.zeros(DataType.FLOAT, 3, 1)), "MeanBiasError: mask", "zeros");
+        INDArray nan = z(3, 3);
+        nan.putScalar(1, 1, Float.NaN);
+        rejects(() -> MeanBiasError.of(nan, z(3, 3)), "MeanBiasError", "NaN");
+    }
+}
