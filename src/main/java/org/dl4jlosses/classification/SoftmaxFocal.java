@@ -33,18 +33,21 @@ final class SoftmaxFocal {
         INDArray mass = w == null ? target : target.mulRowVector(w);
         boolean focal = gamma > 0;
 
-        INDArray logp = score || focal ? Ops.logSoftmax(z) : null;
+        // Cross-entropy's score needs only log-sum-exp: -sum_c m_c log p_c = lse sum_c m_c - sum_c m_c z_c.
+        INDArray logp = focal ? Ops.logSoftmax(z) : null;
         INDArray p = gradient || focal || epsilon != 0 ? (logp == null ? Ops.softmax(z) : Transforms.exp(logp, true)) : null;
 
         INDArray loss = null;
         INDArray grad = null;
         if (!focal) {
+            // Rows of the target mass sum to exactly 1 for class indices without weights.
+            INDArray massPerRow = batch.indexLabels() && w == null ? null : Ops.rowSums(mass);
             if (score) {
-                loss = Ops.rowSums(mass.mul(logp)).negi();
+                INDArray lse = Ops.logSumExp(z);
+                loss = (massPerRow == null ? lse : lse.muli(massPerRow)).subi(Ops.rowSums(mass.mul(z)));
             }
             if (gradient) {
-                // Rows of the target mass sum to 1 for class indices without weights; otherwise scale.
-                grad = batch.indexLabels() && w == null ? p.sub(mass) : p.mulColumnVector(Ops.rowSums(mass)).subi(mass);
+                grad = massPerRow == null ? p.sub(mass) : p.mulColumnVector(massPerRow).subi(mass);
             }
         } else {
             INDArray u = Transforms.expm1(logp, true).negi();

@@ -4,12 +4,15 @@ import static org.dl4jlosses.internal.Checks.fail;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Condition;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Label-domain checks. A small array is scanned in Java (one native copy, no op overheads); a
- * large one with a few native reductions. Rows a row mask excludes may hold anything: they are
+ * large one is first checked by one or two native counting passes, and only looked at closely
+ * (for the message) when those fail. Rows a row mask excludes may hold anything: they are
  * only looked at again, and left out, when a check of the whole array fails.
  */
 final class LabelValues {
@@ -48,6 +51,9 @@ final class LabelValues {
 
     /** What is wrong with these labels for this kind, or null. */
     private static String problem(LabelKind kind, INDArray labels) {
+        if (labels.length() > JAVA_SCAN_LIMIT && plausible(kind, labels)) {
+            return null;
+        }
         double[] range = range(labels);
         double min = range[0];
         double max = range[1];
@@ -84,6 +90,27 @@ final class LabelValues {
         }
     }
 
+    /**
+     * The fast check of a large array, by counting native passes: true when the values are certainly
+     * in the domain of REAL, PROBABILITY and CLASSES labels (NaN fails every comparison, so it is
+     * never counted as in range). False means: look closer.
+     */
+    private static boolean plausible(LabelKind kind, INDArray x) {
+        switch (kind) {
+            case REAL:
+                return count(x, Conditions.notFinite()) == 0;
+            case PROBABILITY:
+            case CLASSES:
+                return count(x, Conditions.greaterThanOrEqual(0)) - count(x, Conditions.greaterThan(1)) == x.length();
+            default:
+                return false;
+        }
+    }
+
+    private static long count(INDArray x, Condition condition) {
+        return Nd4j.getExecutioner().exec(new MatchCondition(x, condition)).getLong(0);
+    }
+
     /** {min, max, sum}: the sum is NaN or infinite when some value is (or when it overflows, rechecked). */
     private static double[] range(INDArray x) {
         if (x.length() <= JAVA_SCAN_LIMIT) {
@@ -97,15 +124,11 @@ final class LabelValues {
             }
             return new double[] {min, max, sum};
         }
-        double sum = x.sumNumber().doubleValue();
-        if (!Double.isFinite(sum)) {
-            if (BooleanIndexing.or(x, Conditions.isNan())) {
-                sum = Double.NaN;
-            } else if (BooleanIndexing.or(x, Conditions.isInfinite())) {
-                sum = Double.POSITIVE_INFINITY;
-            } else {
-                sum = 0; // only the float sum overflowed
-            }
+        double sum = 0;
+        if (count(x, Conditions.isNan()) > 0) {
+            sum = Double.NaN;
+        } else if (count(x, Conditions.isInfinite()) > 0) {
+            sum = Double.POSITIVE_INFINITY;
         }
         return new double[] {x.minNumber().doubleValue(), x.maxNumber().doubleValue(), sum};
     }

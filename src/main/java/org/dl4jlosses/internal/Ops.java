@@ -35,6 +35,13 @@ public final class Ops {
         return out;
     }
 
+    /** Row-wise log-sum-exp [R, 1], shifted by the row maximum so that nothing overflows. */
+    public static INDArray logSumExp(INDArray z) {
+        INDArray max = z.max(true, 1);
+        INDArray sumExp = rowSums(Transforms.exp(z.subColumnVector(max), false));
+        return Transforms.log(sumExp, false).addi(max);
+    }
+
     /** Row-wise log-softmax z - logsumexp(z), stable for any magnitude (ND4J's LogSoftMax overflows in float32). */
     public static INDArray logSoftmax(INDArray z) {
         INDArray shifted = z.subColumnVector(z.max(true, 1));
