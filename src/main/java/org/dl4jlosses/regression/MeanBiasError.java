@@ -7,6 +7,7 @@ import static org.dl4jlosses.internal.Checks.shape;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Mean bias error, a metric and not a loss: it is signed and unbounded below, so minimising it
@@ -44,7 +45,7 @@ public final class MeanBiasError {
         long columns = predictions.size(1);
         INDArray weights;
         if (mask == null) {
-            weights = predictions.ulike().castTo(DataType.DOUBLE).assign(1.0);
+            weights = Nd4j.ones(DataType.DOUBLE, rows, columns);
         } else if (mask.rank() == 2 && mask.size(0) == rows && (mask.size(1) == 1 || mask.size(1) == columns)) {
             weights = mask.castTo(DataType.DOUBLE).broadcast(rows, columns);
         } else {
@@ -53,7 +54,7 @@ public final class MeanBiasError {
         INDArray bias = labels.castTo(DataType.DOUBLE).sub(predictions.castTo(DataType.DOUBLE)).muli(weights);
         require(!Double.isNaN(bias.sumNumber().doubleValue()), name, "labels and predictions", "free of NaN", "NaN");
         double[] sums = bias.sum(0).toDoubleVector();
-        double[] kept = Arrays.stream(weights.sum(0).toDoubleVector()).toArray();
+        double[] kept = weights.sum(0).toDoubleVector();
         double total = 0;
         double totalCount = 0;
         double[] perColumn = new double[sums.length];
