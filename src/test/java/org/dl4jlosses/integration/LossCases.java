@@ -250,6 +250,46 @@ public final class LossCases {
         return c;
     }
 
+    /** Each loss with its defaults and a couple of option sets, for training on toy problems. */
+    public static List<Case> training() {
+        List<Case> c = new ArrayList<>();
+        double[] w = {0.5, 2.0, 1.0};
+        c.add(classes(new CrossEntropyLoss(), SOFTMAX, Labels.ONE_HOT));
+        c.add(classes(CrossEntropyLoss.builder().weights(w).labelSmoothing(0.1).build(), SOFTMAX, Labels.INDEX));
+        c.add(classes(CrossEntropyLoss.builder().labelSmoothing(0.05).build(), SOFTMAX, Labels.SOFT));
+        c.add(classes(new CrossEntropyLoss(), SIGMOID, Labels.ONE_HOT));
+        c.add(elements(new BinaryCrossEntropyLoss(), SIGMOID, Labels.BIN01));
+        c.add(elements(BinaryCrossEntropyLoss.builder().weights(w).posWeight(2.0, 1.0, 0.5).labelSmoothing(0.1).build(),
+                SIGMOID, Labels.BIN01));
+        c.add(elements(new BinaryCrossEntropyLoss(), SIGMOID, Labels.PROB));
+        c.add(elements(new FocalLoss(), SIGMOID, Labels.BIN01));
+        c.add(elements(FocalLoss.builder().gamma(0.5).alpha(-1).build(), SIGMOID, Labels.BIN01));
+        c.add(classes(new FocalLoss(), SOFTMAX, Labels.ONE_HOT));
+        c.add(classes(FocalLoss.builder().gamma(1.0).weights(w).build(), SOFTMAX, Labels.INDEX));
+        c.add(classes(new PolyLoss(), SOFTMAX, Labels.ONE_HOT));
+        c.add(classes(PolyLoss.builder().epsilon(2.0).gamma(2.0).labelSmoothing(0.1).build(), SOFTMAX, Labels.ONE_HOT));
+        c.add(elements(new PolyLoss(), SIGMOID, Labels.BIN01));
+        // Not epsilon < 0 here: with alpha_t = 0.25 the leading (1 - p_t)^3 coefficient alpha_t + epsilon
+        // turns negative and the loss rewards confident mistakes (checked: it trains to chance level).
+        c.add(elements(PolyLoss.builder().gamma(2.0).alpha(0.25).epsilon(0.5).build(), SIGMOID, Labels.BIN01));
+        c.add(classes(PolyLoss.builder().epsilon(-0.5).build(), SOFTMAX, Labels.INDEX));
+        c.add(elements(new HingeLoss(), IDENTITY, Labels.SIGNED));
+        c.add(elements(HingeLoss.builder().squared(true).margin(0.5).build(), TANH, Labels.BIN01));
+        c.add(classes(HingeLoss.builder().mode(Mode.CRAMMER_SINGER).build(), IDENTITY, Labels.ONE_HOT));
+        c.add(classes(HingeLoss.builder().mode(Mode.CRAMMER_SINGER).squared(true).build(), IDENTITY, Labels.INDEX));
+        c.add(classes(HingeLoss.builder().mode(Mode.WESTON_WATKINS).build(), IDENTITY, Labels.ONE_HOT));
+        c.add(classes(HingeLoss.builder().mode(Mode.WESTON_WATKINS).margin(2.0).squared(true).build(), TANH, Labels.ONE_HOT));
+        c.add(elements(new MaeLoss(), IDENTITY, Labels.REAL));
+        c.add(elements(MaeLoss.builder().weights(w).build(), TANH, Labels.REAL_UNIT));
+        c.add(elements(new MseLoss(), IDENTITY, Labels.REAL));
+        c.add(elements(MseLoss.builder().weights(w).build(), TANH, Labels.REAL_UNIT));
+        c.add(elements(new HuberLoss(), IDENTITY, Labels.REAL));
+        c.add(elements(HuberLoss.builder().delta(0.3).build(), TANH, Labels.REAL_UNIT));
+        c.add(elements(new SmoothL1Loss(), IDENTITY, Labels.REAL));
+        c.add(elements(SmoothL1Loss.builder().beta(0.0).build(), IDENTITY, Labels.REAL));
+        return c;
+    }
+
     // ------------------------------------------------------------------ data
 
     /** Features [rows, cols] ~ N(0, 1) from a java.util.Random (independent of ND4J's RNG). */
