@@ -221,6 +221,47 @@ class LayerTypesTest {
         assertClose(padPair.score, net.score(padded), "score() vs computeGradientAndScore");
     }
 
+    static Stream<Arguments> nanPadding() {
+        return Stream.of(
+                Arguments.of(new Case(new CrossEntropyLoss(), LossCases.SOFTMAX, Labels.ONE_HOT, false)),
+                Arguments.of(new Case(new BinaryCrossEntropyLoss(), LossCases.SIGMOID, Labels.BIN01, true)),
+                Arguments.of(new Case(new MseLoss(), LossCases.IDENTITY, Labels.REAL, true)),
+                Arguments.of(new Case(HingeLoss.builder().mode(HingeLoss.Mode.WESTON_WATKINS).build(),
+                        LossCases.IDENTITY, Labels.ONE_HOT, false)));
+    }
+
+    /**
+     * Padding labels with NaN (a common "no value" filler) must not give a silent NaN: the spec
+     * lists NaN in labels among the checked inputs, and no bad input may yield a silent NaN. Either
+     * answer is acceptable: an IllegalArgumentException naming the NaN, or the padded steps
+     * ignored like any other padding (the same score as finite padding).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nanPadding")
+    void nanInPaddedLabelsIsRejectedOrIgnored(Case c) {
+        MultiLayerNetwork net = rnn(c, "RnnOutputLayer", new NoOp());
+        DataSet padded = sequences(c, 23).get(0);
+        double finitePadding = net.score(padded);
+        INDArray labels = padded.getLabels().dup();
+        INDArray mask = padded.getLabelsMaskArray();
+        for (int i = 0; i < mask.size(0); i++) {
+            for (int t = 0; t < T; t++) {
+                if (mask.getDouble(i, t) == 0) {
+                    labels.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.point(t)).assign(Double.NaN);
+                }
+            }
+        }
+        DataSet nanPadded = new DataSet(padded.getFeatures(), labels, mask, mask);
+        double score;
+        try {
+            score = net.score(nanPadded);
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+            return;
+        }
+        assertClose(finitePadding, score, "score with NaN in the padded (masked) label steps");
+    }
+
     @ParameterizedTest(name = "{0} | {1}")
     @MethodSource("recurrent")
     void maskedSequencesTrain(Case c, String layer) {
