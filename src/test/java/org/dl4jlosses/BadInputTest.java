@@ -94,6 +94,21 @@ class BadInputTest {
     }
 
     @Test
+    void elementMasksNeedAnElementWiseActivation() {
+        rejectsEverywhere(new BinaryCrossEntropyLoss(), oneHot(4, 3), z(4, 3), SOFTMAX, Nd4j.ones(DataType.FLOAT, 4, 3),
+                "BinaryCrossEntropyLoss: mask must be a row mask [4, 1] with a softmax activation", "got [4, 3]");
+    }
+
+    @Test
+    void nanLabelsAreRejectedEvenInMaskedRows() {
+        INDArray mask = Nd4j.createFromArray(new float[][] {{1}, {0}});
+        rejectsEverywhere(new MseLoss(), Nd4j.createFromArray(new float[][] {{1, 2}, {Float.NaN, 0}}), z(2, 2), IDENTITY, mask,
+                "MseLoss: labels must be finite", "got NaN");
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{1}, {Float.NaN}}), z(2, 2), SOFTMAX, mask,
+                "CrossEntropyLoss: labels", "got NaN at row 1");
+    }
+
+    @Test
     void classIndicesMustBeInRange() {
         INDArray outOfRange = Nd4j.createFromArray(new float[][] {{0}, {3}, {1}});
         rejectsEverywhere(new CrossEntropyLoss(), outOfRange, z(3, 3), SOFTMAX, null,

@@ -72,6 +72,10 @@ public final class Batch {
             boolean elementShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == columns;
             if (rowShape) {
                 rowMask = mask.castTo(z.dataType());
+            } else if (elementShape && kind.elementWise() && activation instanceof ActivationSoftmax) {
+                // Softmax couples the columns: a masked element would still move the others.
+                throw fail(loss, "mask", "a row mask [" + rows + ", 1] with a softmax activation "
+                        + "(an element mask needs an element-wise activation)", shape(mask));
             } else if (elementShape && kind.elementWise()) {
                 elementMask = mask.castTo(z.dataType());
             } else {
@@ -93,10 +97,10 @@ public final class Batch {
         double[] mask = rowMask == null ? null : rowMask.toDoubleVector();
         int[] index = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            if (mask != null && mask[i] == 0) {
+            double v = values[i];
+            if (mask != null && mask[i] == 0 && Double.isFinite(v)) {
                 continue;
             }
-            double v = values[i];
             if (!(v >= 0 && v < classes && v == Math.rint(v))) {
                 throw fail(loss, "labels", "class indices in 0.." + (classes - 1)
                         + " (one per row) or one-hot rows [" + values.length + ", " + classes + "]",

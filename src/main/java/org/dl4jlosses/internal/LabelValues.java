@@ -13,7 +13,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * Label-domain checks. A small array is scanned in Java (one native copy, no op overheads); a
  * large one is first checked by one or two native counting passes, and only looked at closely
  * (for the message) when those fail. Rows a row mask excludes may hold anything: they are
- * only looked at again, and left out, when a check of the whole array fails.
+ * only looked at again, and left out, when a check of the whole array fails; NaN and infinity are
+ * rejected everywhere.
  */
 final class LabelValues {
     /** Up to this many elements, checks run in Java on a copy. */
@@ -24,7 +25,9 @@ final class LabelValues {
 
     static INDArray check(String loss, LabelKind kind, INDArray labels, INDArray rowMask) {
         String problem = problem(kind, labels);
-        if (problem != null && rowMask != null) {
+        // A masked row may hold any label, but not NaN or infinity: 0 x NaN would still poison the sums.
+        boolean notFinite = "NaN".equals(problem) || "an infinite value".equals(problem);
+        if (problem != null && rowMask != null && !notFinite) {
             INDArray kept = unmaskedRows(labels, rowMask);
             problem = kept == null ? null : problem(kind, kept);
         }
