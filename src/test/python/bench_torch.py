@@ -9,6 +9,10 @@ target/bench/torch.json, which BenchMain reads to fill the PyTorch columns.
 
 Run with Debian's Python, which has torch 1.13 + torchvision (OpenBLAS):
     /usr/bin/python3 src/test/python/bench_torch.py [loss ...] [RxK ...] [--seconds S] [--out FILE]
+
+With 2 threads, timings need two idle cores: when another process holds one, every parallel
+region waits for a scheduler time slice and medians jump to multiples of ~8 ms. The script
+records the load average; rerun when it is high.
 Loss names are those of the Java benchmark; a class name ("FocalLoss", "HingeLoss") selects all
 its forms.
 """
@@ -139,9 +143,12 @@ def main():
     ap.add_argument("select", nargs="*", help="loss names and/or sizes RxK (default: all)")
     ap.add_argument("--seconds", type=float, default=2.0, help="measurement time per case (default 2)")
     ap.add_argument("--out", default=os.path.join("target", "bench", "torch.json"))
+    ap.add_argument("--threads", type=int, default=THREADS,
+                    help="intra-op threads (default 2, the benchmark's setting; 1 only for diagnosis)")
     args = ap.parse_args()
 
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(args.threads)
+    load_start = os.getloadavg()
     losses, sizes = select(args.select)
     libs = blas_libs()
     meta = {
@@ -170,6 +177,12 @@ def main():
             ms, n = time_case(fn, z0, batch, args.seconds)
             results.append({"loss": name, "size": size, "median_ms": ms, "calls": n})
             print("| %s | %s | %.4f | %d |" % (name, size, ms, n), flush=True)
+
+    meta["loadavg_start"] = [round(v, 2) for v in load_start]
+    meta["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]
+    print("\nload average (1/5/15 min) at start %s, at end %s, on %d CPUs (the end value includes this"
+          " script's own threads; anything well above that means other work shared the cores)" % (
+              meta["loadavg_start"], meta["loadavg_end"], os.cpu_count()))
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     old = {}

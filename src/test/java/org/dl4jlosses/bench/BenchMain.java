@@ -2,6 +2,7 @@ package org.dl4jlosses.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.nd4j.shade.jackson.databind.node.ArrayNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
@@ -53,12 +53,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <li>{@code --quick}: 1 warm-up and 2 measurement iterations of 300 ms (a smoke test)</li>
  * <li>{@code --torch FILE} (target/bench/torch.json), {@code --out DIR} (target/bench)</li>
  * <li>{@code --verbose}: JMH's full progress output</li>
+ * <li>{@code --report}: no timing; prints the table again from {@code DIR/java.json} of the last run
+ * and the current {@code torch.json} (for the losses and sizes selected)</li>
  * <li>{@code --check}: no timing; checks in-process that each baseline computes the same score and
  * gradient as ours on the selected cases (up to a constant factor: DL4J's {@code LossBinaryXENT} and
  * {@code LossHinge} sum over columns where ours averages), then exits</li>
  * </ul>
- * Writes {@code DIR/jmh.json} (JMH's raw results), {@code DIR/java.json} (the medians) and
- * {@code DIR/table.md} (the table).
+ * Writes {@code DIR/jmh.json} (JMH's raw results of this run), {@code DIR/java.json} (the medians,
+ * merged with those of earlier runs: a case re-run replaces its own row) and {@code DIR/table.md}
+ * (the table for the selected losses and sizes).
  */
 public final class BenchMain {
 
@@ -82,6 +85,7 @@ public final class BenchMain {
         long timeMs = 1000;
         boolean verbose = false;
         boolean check = false;
+        boolean report = false;
         Path torch = Paths.get("target", "bench", "torch.json");
         Path out = Paths.get("target", "bench");
 
@@ -128,6 +132,9 @@ public final class BenchMain {
                     break;
                 case "--check":
                     check = true;
+                    break;
+                case "--report":
+                    report = true;
                     break;
                 default:
                     if (a.startsWith("-")) {
@@ -177,29 +184,65 @@ public final class BenchMain {
                 .result(out.resolve("jmh.json").toString())
                 .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
 
-        Collection<RunResult> results = new Runner(opt.build()).run();
-
-        // (loss, size, workspace) -> impl -> median ms
-        Map<String, Map<String, Double>> medians = new HashMap<>();
         ObjectMapper json = new ObjectMapper();
-        ArrayNode rows = json.createArrayNode();
-        for (RunResult rr : results) {
-            String loss = rr.getParams().getParam("loss");
-            String size = rr.getParams().getParam("size");
-            String impl = rr.getParams().getParam("impl");
-            String ws = rr.getParams().getParam("workspace");
-            double p50us = rr.getPrimaryResult().getStatistics().getPercentile(50.0);
-            double ms = toMillis(p50us, rr.getPrimaryResult().getScoreUnit());
-            medians.computeIfAbsent(key(loss, size, ws), k -> new HashMap<>()).put(impl, ms);
-            ObjectNode row = rows.addObject();
-            row.put("loss", loss);
-            row.put("size", size);
-            row.put("impl", impl);
-            row.put("workspace", Boolean.parseBoolean(ws));
-            row.put("median_ms", ms);
-            row.put("samples", rr.getPrimaryResult().getStatistics().getN());
+        Path javaJson = out.resolve("java.json");
+        // Rows of earlier runs are kept (keyed by loss, size, impl, workspace), so a case re-run
+        // alone, e.g. after the machine was busy, replaces only its own row.
+        Map<String, ObjectNode> rowsByKey = new java.util.LinkedHashMap<>();
+        if (Files.isRegularFile(javaJson)) {
+            JsonNode old = json.readTree(javaJson.toFile());
+            for (JsonNode r : old.path("results")) {
+                rowsByKey.put(rowKey(r), (ObjectNode) r);
+            }
+        } else if (report) {
+            System.err.println("--report: no " + javaJson + "; run the benchmark first");
+            System.exit(2);
         }
-        json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("java.json").toFile(), rows);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (!report) {
+            double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            Collection<RunResult> results = new Runner(opt.build()).run();
+            double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            for (RunResult rr : results) {
+                double p50 = rr.getPrimaryResult().getStatistics().getPercentile(50.0);
+                ObjectNode row = json.createObjectNode();
+                row.put("loss", rr.getParams().getParam("loss"));
+                row.put("size", rr.getParams().getParam("size"));
+                row.put("impl", rr.getParams().getParam("impl"));
+                row.put("workspace", Boolean.parseBoolean(rr.getParams().getParam("workspace")));
+                row.put("median_ms", toMillis(p50, rr.getPrimaryResult().getScoreUnit()));
+                row.put("samples", rr.getPrimaryResult().getStatistics().getN());
+                row.put("loadavg_start", loadStart);
+                row.put("loadavg_end", loadEnd);
+                row.put("cpus", cpus);
+                rowsByKey.put(rowKey(row), row);
+            }
+            ObjectNode stored = json.createObjectNode();
+            stored.putArray("results").addAll(new ArrayList<>(rowsByKey.values()));
+            json.writerWithDefaultPrettyPrinter().writeValue(javaJson.toFile(), stored);
+        }
+
+        // (loss, size, workspace) -> impl -> median ms, and the load averages of the runs shown
+        Map<String, Map<String, Double>> medians = new HashMap<>();
+        double loadMin = Double.POSITIVE_INFINITY;
+        double loadMax = Double.NEGATIVE_INFINITY;
+        for (JsonNode r : rowsByKey.values()) {
+            String loss = r.path("loss").asText();
+            String size = r.path("size").asText();
+            String ws = Boolean.toString(r.path("workspace").asBoolean());
+            if (!losses.contains(loss) || !sizes.contains(size) || !workspaces.contains(ws)) {
+                continue;
+            }
+            medians.computeIfAbsent(key(loss, size, ws), k -> new HashMap<>())
+                    .put(r.path("impl").asText(), r.path("median_ms").asDouble());
+            for (String f : new String[] {"loadavg_start", "loadavg_end"}) {
+                double v = r.path(f).asDouble(Double.NaN);
+                if (!Double.isNaN(v)) {
+                    loadMin = Math.min(loadMin, v);
+                    loadMax = Math.max(loadMax, v);
+                }
+            }
+        }
 
         Map<String, Double> torchMs = readTorch(torch.toFile(), json);
         StringBuilder md = new StringBuilder();
@@ -231,6 +274,11 @@ public final class BenchMain {
         if (torchMs.isEmpty()) {
             md.append(" No PyTorch results at ").append(torch)
                     .append(" (run /usr/bin/python3 src/test/python/bench_torch.py first).");
+        }
+        if (loadMin <= loadMax) {
+            md.append(String.format(Locale.ROOT, " Load average (1 min) between %.2f and %.2f at the start and end of"
+                    + " the runs shown, on %d CPUs (end values include the benchmark's own threads; more means other"
+                    + " work shared the cores).", loadMin, loadMax, cpus));
         }
         md.append('\n');
         Files.writeString(out.resolve("table.md"), md.toString(), StandardCharsets.UTF_8);
@@ -267,6 +315,11 @@ public final class BenchMain {
             }
         }
         return ok;
+    }
+
+    private static String rowKey(JsonNode r) {
+        return r.path("loss").asText() + "|" + r.path("size").asText() + "|" + r.path("impl").asText()
+                + "|" + r.path("workspace").asBoolean();
     }
 
     private static String key(String loss, String size, String ws) {
@@ -310,7 +363,7 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("BenchMain [loss ...] [RxK ...] [--impl ours|baseline|both] [--workspace true|false|both]\n"
                 + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick]\n"
-                + "          [--torch target/bench/torch.json] [--out target/bench] [--verbose] [--check]\n"
+                + "          [--torch target/bench/torch.json] [--out target/bench] [--verbose] [--check] [--report]\n"
                 + "losses: " + BenchCase.ids() + " (a class name selects all its forms)\n"
                 + "sizes:  " + BenchCase.SIZES + " by default");
     }
