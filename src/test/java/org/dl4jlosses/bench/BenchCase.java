@@ -1,0 +1,175 @@
+package org.dl4jlosses.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
+import org.dl4jlosses.classification.CrossEntropyLoss;
+import org.dl4jlosses.classification.FocalLoss;
+import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.MaeLoss;
+import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.SmoothL1Loss;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossHinge;
+import org.nd4j.linalg.lossfunctions.impl.LossMAE;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * The benchmark's catalogue: for every case name (the JMH {@code loss} parameter, also the key of
+ * the PyTorch script's output) the activation, the label kind, our loss with its defaults and the
+ * baseline: DL4J's built-in equivalent where it has one, else the same formula as a SameDiffLoss.
+ */
+public enum BenchCase {
+    CROSS_ENTROPY("CrossEntropyLoss", Act.SOFTMAX, Labels.ONE_HOT,
+            CrossEntropyLoss::new, LossMCXENT::new, "LossMCXENT"),
+    BINARY_CROSS_ENTROPY("BinaryCrossEntropyLoss", Act.SIGMOID, Labels.BINARY01,
+            BinaryCrossEntropyLoss::new, LossBinaryXENT::new, "LossBinaryXENT"),
+    FOCAL_SIGMOID("FocalLoss-sigmoid", Act.SIGMOID, Labels.BINARY01,
+            FocalLoss::new, SameDiffBaselines.SigmoidFocal::new, "SameDiff"),
+    FOCAL_SOFTMAX("FocalLoss-softmax", Act.SOFTMAX, Labels.ONE_HOT,
+            FocalLoss::new, SameDiffBaselines.SoftmaxFocal::new, "SameDiff"),
+    POLY_SOFTMAX("PolyLoss", Act.SOFTMAX, Labels.ONE_HOT,
+            PolyLoss::new, SameDiffBaselines.Poly1Softmax::new, "SameDiff"),
+    HINGE_BINARY("HingeLoss-BINARY", Act.IDENTITY, Labels.PLUS_MINUS_ONE,
+            HingeLoss::new, LossHinge::new, "LossHinge"),
+    HINGE_CRAMMER_SINGER("HingeLoss-CRAMMER_SINGER", Act.IDENTITY, Labels.ONE_HOT,
+            () -> HingeLoss.builder().mode(HingeLoss.Mode.CRAMMER_SINGER).build(),
+            SameDiffBaselines.CrammerSinger::new, "SameDiff"),
+    HINGE_WESTON_WATKINS("HingeLoss-WESTON_WATKINS", Act.IDENTITY, Labels.ONE_HOT,
+            () -> HingeLoss.builder().mode(HingeLoss.Mode.WESTON_WATKINS).build(),
+            SameDiffBaselines.WestonWatkins::new, "SameDiff"),
+    MAE("MaeLoss", Act.IDENTITY, Labels.REAL, MaeLoss::new, LossMAE::new, "LossMAE"),
+    MSE("MseLoss", Act.IDENTITY, Labels.REAL, MseLoss::new, LossMSE::new, "LossMSE"),
+    HUBER("HuberLoss", Act.IDENTITY, Labels.REAL, HuberLoss::new, SameDiffBaselines.Huber::new, "SameDiff"),
+    SMOOTH_L1("SmoothL1Loss", Act.IDENTITY, Labels.REAL,
+            SmoothL1Loss::new, SameDiffBaselines.SmoothL1::new, "SameDiff");
+
+    /** The three sizes the issue asks for, as R x K. */
+    public static final List<String> SIZES = List.of("32x10", "256x1000", "2048x1000");
+
+    enum Act { SOFTMAX, SIGMOID, IDENTITY }
+
+    enum Labels { ONE_HOT, BINARY01, PLUS_MINUS_ONE, REAL }
+
+    private final String id;
+    private final Act act;
+    private final Labels labels;
+    private final Supplier<ILossFunction> ours;
+    private final Supplier<ILossFunction> baseline;
+    private final String baselineName;
+
+    BenchCase(String id, Act act, Labels labels, Supplier<ILossFunction> ours,
+              Supplier<ILossFunction> baseline, String baselineName) {
+        this.id = id;
+        this.act = act;
+        this.labels = labels;
+        this.ours = ours;
+        this.baseline = baseline;
+        this.baselineName = baselineName;
+    }
+
+    /** The case name used as JMH parameter and in the PyTorch JSON. */
+    public String id() {
+        return id;
+    }
+
+    public String baselineName() {
+        return baselineName;
+    }
+
+    public static BenchCase of(String id) {
+        for (BenchCase c : values()) {
+            if (c.id.equals(id)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown benchmark loss '" + id + "'; known: " + ids());
+    }
+
+    public static List<String> ids() {
+        List<String> out = new ArrayList<>();
+        for (BenchCase c : values()) {
+            out.add(c.id);
+        }
+        return out;
+    }
+
+    /** The cases a command-line word selects: an exact id, or a class name ("FocalLoss", "HingeLoss"). */
+    public static List<BenchCase> select(String word) {
+        List<BenchCase> out = new ArrayList<>();
+        for (BenchCase c : values()) {
+            if (c.id.equalsIgnoreCase(word) || c.id.toLowerCase().startsWith(word.toLowerCase() + "-")) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    public ILossFunction newLoss(boolean baselineImpl) {
+        return baselineImpl ? baseline.get() : ours.get();
+    }
+
+    public IActivation activation() {
+        switch (act) {
+            case SOFTMAX: return new ActivationSoftmax();
+            case SIGMOID: return new ActivationSigmoid();
+            default: return new ActivationIdentity();
+        }
+    }
+
+    /** [rows, cols] from "RxK". */
+    public static long[] parseSize(String size) {
+        String[] p = size.toLowerCase().split("x");
+        if (p.length != 2) {
+            throw new IllegalArgumentException("size must look like 256x1000, got " + size);
+        }
+        return new long[] {Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim())};
+    }
+
+    /** Pre-activation inputs z ~ N(0, 1) (float32, detached from any workspace). */
+    public INDArray preOutput(long rows, long cols, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.FLOAT, rows, cols);
+    }
+
+    /** Labels of this case's kind, float32. */
+    public INDArray labels(long rows, long cols, long seed) {
+        Random rnd = new Random(seed * 31 + 7);
+        float[] data = new float[Math.toIntExact(rows * cols)];
+        switch (labels) {
+            case ONE_HOT:
+                for (int r = 0; r < rows; r++) {
+                    data[Math.toIntExact(r * cols + rnd.nextInt((int) cols))] = 1f;
+                }
+                break;
+            case BINARY01:
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = rnd.nextBoolean() ? 1f : 0f;
+                }
+                break;
+            case PLUS_MINUS_ONE:
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = rnd.nextBoolean() ? 1f : -1f;
+                }
+                break;
+            default:
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) rnd.nextGaussian();
+                }
+        }
+        return Nd4j.create(data, new long[] {rows, cols}, DataType.FLOAT);
+    }
+}

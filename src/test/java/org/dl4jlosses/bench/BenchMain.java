@@ -1,0 +1,370 @@
+package org.dl4jlosses.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.node.ObjectNode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs {@link LossBenchmark} through JMH and prints a Markdown table of medians (p0.50 of JMH's
+ * SampleTime distribution) per loss and size: ours, the DL4J/SameDiff baseline, their ratio, and
+ * PyTorch's median from {@code target/bench/torch.json} (written by
+ * {@code src/test/python/bench_torch.py}) when that file exists.
+ *
+ * <pre>
+ * mvn -o -P bench test-compile exec:exec -Dbench.args="CrossEntropyLoss MseLoss 256x1000"
+ * </pre>
+ *
+ * Arguments (any order): loss names ({@code CrossEntropyLoss}, {@code FocalLoss} for both forms,
+ * {@code FocalLoss-softmax}, {@code HingeLoss}, ...; default all), sizes ({@code 32x10},
+ * {@code 256x1000}, {@code 2048x1000}, or any {@code RxK}; default the three), and options:
+ * <ul>
+ * <li>{@code --impl ours|baseline|both} (both)</li>
+ * <li>{@code --workspace true|false|both} (true: each call inside a DL4J-like workspace)</li>
+ * <li>{@code --forks N} (1), {@code --warmup N} (3), {@code --iterations N} (5),
+ * {@code --time MS} per iteration (1000)</li>
+ * <li>{@code --quick}: 1 warm-up and 2 measurement iterations of 300 ms (a smoke test)</li>
+ * <li>{@code --torch FILE} (target/bench/torch.json), {@code --out DIR} (target/bench)</li>
+ * <li>{@code --verbose}: JMH's full progress output</li>
+ * <li>{@code --report}: no timing; prints the table again from {@code DIR/java.json} of the last run
+ * and the current {@code torch.json} (for the losses and sizes selected)</li>
+ * <li>{@code --check}: no timing; checks in-process that each baseline computes the same score and
+ * gradient as ours on the selected cases (up to a constant factor: DL4J's {@code LossBinaryXENT} and
+ * {@code LossHinge} sum over columns where ours averages), then exits</li>
+ * </ul>
+ * Writes {@code DIR/jmh.json} (JMH's raw results of this run), {@code DIR/java.json} (the medians,
+ * merged with those of earlier runs: a case re-run replaces its own row) and {@code DIR/table.md}
+ * (the table for the selected losses and sizes).
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] rawArgs) throws RunnerException, IOException {
+        // Maven may hand the whole -Dbench.args string over as one argument: split on whitespace.
+        List<String> words = new ArrayList<>();
+        for (String raw : rawArgs) {
+            Arrays.stream(raw.trim().split("\\s+")).filter(w -> !w.isEmpty()).forEach(words::add);
+        }
+        String[] args = words.toArray(new String[0]);
+        Set<String> losses = new LinkedHashSet<>();
+        Set<String> sizes = new LinkedHashSet<>();
+        List<String> impls = List.of("ours", "baseline");
+        List<String> workspaces = List.of("true");
+        int forks = 1;
+        int warmup = 3;
+        int iterations = 5;
+        long timeMs = 1000;
+        boolean verbose = false;
+        boolean check = false;
+        boolean report = false;
+        Path torch = Paths.get("target", "bench", "torch.json");
+        Path out = Paths.get("target", "bench");
+
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h":
+                case "--help":
+                    usage();
+                    return;
+                case "--impl":
+                    String impl = args[++i];
+                    impls = impl.equals("both") ? List.of("ours", "baseline") : List.of(impl);
+                    break;
+                case "--workspace":
+                    String w = args[++i];
+                    workspaces = w.equals("both") ? List.of("true", "false") : List.of(Boolean.toString(Boolean.parseBoolean(w)));
+                    break;
+                case "--forks":
+                    forks = Integer.parseInt(args[++i]);
+                    break;
+                case "--warmup":
+                    warmup = Integer.parseInt(args[++i]);
+                    break;
+                case "--iterations":
+                    iterations = Integer.parseInt(args[++i]);
+                    break;
+                case "--time":
+                    timeMs = Long.parseLong(args[++i]);
+                    break;
+                case "--quick":
+                    warmup = 1;
+                    iterations = 2;
+                    timeMs = 300;
+                    break;
+                case "--torch":
+                    torch = Paths.get(args[++i]);
+                    break;
+                case "--out":
+                    out = Paths.get(args[++i]);
+                    break;
+                case "--verbose":
+                    verbose = true;
+                    break;
+                case "--check":
+                    check = true;
+                    break;
+                case "--report":
+                    report = true;
+                    break;
+                default:
+                    if (a.startsWith("-")) {
+                        System.err.println("unknown option " + a);
+                        usage();
+                        System.exit(2);
+                    } else if (a.matches("\\d+[xX]\\d+")) {
+                        sizes.add(a.toLowerCase(Locale.ROOT));
+                    } else {
+                        List<BenchCase> sel = BenchCase.select(a);
+                        if (sel.isEmpty()) {
+                            System.err.println("unknown loss '" + a + "'; known: " + BenchCase.ids());
+                            System.exit(2);
+                        }
+                        sel.forEach(c -> losses.add(c.id()));
+                    }
+            }
+        }
+        if (losses.isEmpty()) {
+            losses.addAll(BenchCase.ids());
+        }
+        if (sizes.isEmpty()) {
+            sizes.addAll(BenchCase.SIZES);
+        }
+        if (check) {
+            System.exit(check(losses, sizes) ? 0 : 1);
+        }
+        Files.createDirectories(out);
+
+        ChainedOptionsBuilder opt = new OptionsBuilder()
+                .include(LossBenchmark.class.getName() + ".scoreAndGradient")
+                .mode(Mode.SampleTime)
+                .timeUnit(TimeUnit.MICROSECONDS)
+                .forks(forks)
+                .warmupIterations(warmup)
+                .warmupTime(TimeValue.milliseconds(timeMs))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(timeMs))
+                .threads(1)
+                .shouldFailOnError(true)
+                .jvmArgsAppend("-Xmx2g")
+                .param("loss", losses.toArray(new String[0]))
+                .param("size", sizes.toArray(new String[0]))
+                .param("impl", impls.toArray(new String[0]))
+                .param("workspace", workspaces.toArray(new String[0]))
+                .resultFormat(ResultFormatType.JSON)
+                .result(out.resolve("jmh.json").toString())
+                .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
+
+        ObjectMapper json = new ObjectMapper();
+        Path javaJson = out.resolve("java.json");
+        // Rows of earlier runs are kept (keyed by loss, size, impl, workspace), so a case re-run
+        // alone, e.g. after the machine was busy, replaces only its own row.
+        Map<String, ObjectNode> rowsByKey = new java.util.LinkedHashMap<>();
+        if (Files.isRegularFile(javaJson)) {
+            JsonNode old = json.readTree(javaJson.toFile());
+            for (JsonNode r : old.path("results")) {
+                rowsByKey.put(rowKey(r), (ObjectNode) r);
+            }
+        } else if (report) {
+            System.err.println("--report: no " + javaJson + "; run the benchmark first");
+            System.exit(2);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (!report) {
+            double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            Collection<RunResult> results = new Runner(opt.build()).run();
+            double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            for (RunResult rr : results) {
+                double p50 = rr.getPrimaryResult().getStatistics().getPercentile(50.0);
+                ObjectNode row = json.createObjectNode();
+                row.put("loss", rr.getParams().getParam("loss"));
+                row.put("size", rr.getParams().getParam("size"));
+                row.put("impl", rr.getParams().getParam("impl"));
+                row.put("workspace", Boolean.parseBoolean(rr.getParams().getParam("workspace")));
+                row.put("median_ms", toMillis(p50, rr.getPrimaryResult().getScoreUnit()));
+                row.put("samples", rr.getPrimaryResult().getStatistics().getN());
+                row.put("loadavg_start", loadStart);
+                row.put("loadavg_end", loadEnd);
+                row.put("cpus", cpus);
+                rowsByKey.put(rowKey(row), row);
+            }
+            ObjectNode stored = json.createObjectNode();
+            stored.putArray("results").addAll(new ArrayList<>(rowsByKey.values()));
+            json.writerWithDefaultPrettyPrinter().writeValue(javaJson.toFile(), stored);
+        }
+
+        // (loss, size, workspace) -> impl -> median ms, and the load averages of the runs shown
+        Map<String, Map<String, Double>> medians = new HashMap<>();
+        double loadMin = Double.POSITIVE_INFINITY;
+        double loadMax = Double.NEGATIVE_INFINITY;
+        for (JsonNode r : rowsByKey.values()) {
+            String loss = r.path("loss").asText();
+            String size = r.path("size").asText();
+            String ws = Boolean.toString(r.path("workspace").asBoolean());
+            if (!losses.contains(loss) || !sizes.contains(size) || !workspaces.contains(ws)) {
+                continue;
+            }
+            medians.computeIfAbsent(key(loss, size, ws), k -> new HashMap<>())
+                    .put(r.path("impl").asText(), r.path("median_ms").asDouble());
+            for (String f : new String[] {"loadavg_start", "loadavg_end"}) {
+                double v = r.path(f).asDouble(Double.NaN);
+                if (!Double.isNaN(v)) {
+                    loadMin = Math.min(loadMin, v);
+                    loadMax = Math.max(loadMax, v);
+                }
+            }
+        }
+
+        Map<String, Double> torchMs = readTorch(torch.toFile(), json);
+        StringBuilder md = new StringBuilder();
+        for (String ws : workspaces) {
+            if (workspaces.size() > 1) {
+                md.append("\nworkspace = ").append(ws).append("\n\n");
+            }
+            md.append("| loss | size | ours (ms) | DL4J/SameDiff (ms) | ours/baseline | PyTorch (ms) | ours/PyTorch |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|\n");
+            for (String loss : losses) {
+                BenchCase c = BenchCase.of(loss);
+                for (String size : sizes) {
+                    Map<String, Double> m = medians.getOrDefault(key(loss, size, ws), Map.of());
+                    Double ours = m.get("ours");
+                    Double base = m.get("baseline");
+                    Double pt = torchMs.get(loss + "|" + size);
+                    md.append("| ").append(loss).append(" | ").append(size)
+                            .append(" | ").append(fmt(ours))
+                            .append(" | ").append(base == null ? "-" : fmt(base) + " (" + c.baselineName() + ")")
+                            .append(" | ").append(ratio(ours, base))
+                            .append(" | ").append(fmt(pt))
+                            .append(" | ").append(ratio(ours, pt))
+                            .append(" |\n");
+                }
+            }
+        }
+        md.append("\nMedians (p0.50 of JMH SampleTime). Targets: at 256x1000 and 2048x1000 ours/baseline <= 0.5 ")
+                .append("and ours/PyTorch <= 1.0; at 32x10 ours/PyTorch <= 2.0.");
+        if (torchMs.isEmpty()) {
+            md.append(" No PyTorch results at ").append(torch)
+                    .append(" (run /usr/bin/python3 src/test/python/bench_torch.py first).");
+        }
+        if (loadMin <= loadMax) {
+            md.append(String.format(Locale.ROOT, " Load average (1 min) between %.2f and %.2f at the start and end of"
+                    + " the runs shown, on %d CPUs (end values include the benchmark's own threads; more means other"
+                    + " work shared the cores).", loadMin, loadMax, cpus));
+        }
+        md.append('\n');
+        Files.writeString(out.resolve("table.md"), md.toString(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+    }
+
+    /** Ours vs baseline on the same inputs: score ratio and gradient agreement after that scale. */
+    private static boolean check(Set<String> losses, Set<String> sizes) {
+        boolean ok = true;
+        System.out.printf(Locale.ROOT, "%-26s %-10s %14s %14s %6s %11s %11s%n",
+                "loss", "size", "ours", "baseline", "scale", "score relerr", "grad relerr");
+        for (String loss : losses) {
+            BenchCase c = BenchCase.of(loss);
+            for (String size : sizes) {
+                long[] rk = BenchCase.parseSize(size);
+                INDArray z = c.preOutput(rk[0], rk[1], 42);
+                INDArray y = c.labels(rk[0], rk[1], 42);
+                ILossFunction ours = c.newLoss(false);
+                ILossFunction base = c.newLoss(true);
+                double so = ours.computeScore(y, z, c.activation(), null, false);
+                double sb = base.computeScore(y, z, c.activation(), null, false);
+                INDArray go = ours.computeGradient(y, z, c.activation(), null);
+                INDArray gb = base.computeGradient(y, z, c.activation(), null);
+                // The baseline may sum over columns where ours averages: scale 1 or K.
+                double scale = Math.abs(sb / so - 1) < Math.abs(sb / so / rk[1] - 1) ? 1 : rk[1];
+                double scoreErr = Math.abs(sb / scale - so) / Math.max(Math.abs(so), 1e-30);
+                double err = go.mul(scale).subi(gb).norm2Number().doubleValue()
+                        / Math.max(gb.norm2Number().doubleValue(), 1e-30);
+                boolean good = scoreErr < 1e-3 && err < 1e-3;
+                ok &= good;
+                System.out.printf(Locale.ROOT, "%-26s %-10s %14.6g %14.6g %6.0f %11.2e %11.2e %s%n",
+                        loss, size, so, sb, scale, scoreErr, err, good ? "ok" : "MISMATCH");
+            }
+        }
+        return ok;
+    }
+
+    private static String rowKey(JsonNode r) {
+        return r.path("loss").asText() + "|" + r.path("size").asText() + "|" + r.path("impl").asText()
+                + "|" + r.path("workspace").asBoolean();
+    }
+
+    private static String key(String loss, String size, String ws) {
+        return loss + "|" + size + "|" + ws;
+    }
+
+    private static double toMillis(double value, String unit) {
+        switch (unit.split("/")[0]) {
+            case "ns": return value / 1e6;
+            case "us": return value / 1e3;
+            case "ms": return value;
+            case "s": return value * 1e3;
+            default: throw new IllegalStateException("unexpected JMH unit " + unit);
+        }
+    }
+
+    /** PyTorch medians keyed "loss|size" from the script's JSON; empty if the file is absent. */
+    private static Map<String, Double> readTorch(File f, ObjectMapper json) throws IOException {
+        Map<String, Double> m = new HashMap<>();
+        if (!f.isFile()) {
+            return m;
+        }
+        JsonNode root = json.readTree(f);
+        for (JsonNode r : root.path("results")) {
+            m.put(r.path("loss").asText() + "|" + r.path("size").asText(), r.path("median_ms").asDouble());
+        }
+        return m;
+    }
+
+    private static String fmt(Double ms) {
+        if (ms == null) {
+            return "-";
+        }
+        return ms < 1 ? String.format(Locale.ROOT, "%.4f", ms) : String.format(Locale.ROOT, "%.3f", ms);
+    }
+
+    private static String ratio(Double a, Double b) {
+        return a == null || b == null || b == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", a / b);
+    }
+
+    private static void usage() {
+        System.out.println("BenchMain [loss ...] [RxK ...] [--impl ours|baseline|both] [--workspace true|false|both]\n"
+                + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick]\n"
+                + "          [--torch target/bench/torch.json] [--out target/bench] [--verbose] [--check] [--report]\n"
+                + "losses: " + BenchCase.ids() + " (a class name selects all its forms)\n"
+                + "sizes:  " + BenchCase.SIZES + " by default");
+    }
+}

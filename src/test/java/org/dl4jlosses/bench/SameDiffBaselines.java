@@ -1,0 +1,123 @@
+package org.dl4jlosses.bench;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.lossfunctions.SameDiffLoss;
+
+/**
+ * Baselines for the losses DL4J has no built-in for: the same formula written the way a DL4J user
+ * would, as a {@link SameDiffLoss}. {@code SameDiffLoss} hands {@link #defineLoss} the
+ * <em>activation output</em> {@code a = activation(z)} (not the logits) and back-propagates through
+ * the activation itself, so log-probabilities come from {@code log(clip(a))} here, as in DL4J's own
+ * {@code LossMCXENT}/{@code LossBinaryXENT}. Each returns the per-example loss, shape [R], with the
+ * library's defaults (focal gamma 2, alpha 0.25; poly epsilon 1; margin 1; huber delta 1; smooth-L1
+ * beta 1).
+ *
+ * <p>SameDiff 1.0.0-M2.1 quirk: it seeds the gradient of a non-scalar loss variable with a scalar,
+ * and {@code reduce_sum}, {@code reduce_max} and {@code subtract} mishandle that when they are the
+ * graph's last op (the backprop fails with "reshapei: bad input shape", or the gradient reaches row
+ * 0 only). So every per-row reduction here keeps its dimension ([R, 1]) and the last op is a
+ * {@code mean}, a keep-dims {@code sum} or an {@code add}; {@code BenchMain --check} verifies that
+ * every baseline's score and gradient agree with ours.
+ *
+ * <p>Benchmark-only code: these classes are not serialisable configurations and are not part of the
+ * library.
+ */
+final class SameDiffBaselines {
+    private static final double EPS = 1e-7;
+
+    private SameDiffBaselines() {
+    }
+
+    private static SDVariable clippedLog(SameDiff sd, SDVariable p) {
+        return sd.math().log(sd.math().clipByValue(p, EPS, 1.0 - EPS));
+    }
+
+    /** torchvision {@code sigmoid_focal_loss}, mean over columns; input a = sigmoid(z). */
+    static final class SigmoidFocal extends SameDiffLoss {
+        private final double gamma = 2.0;
+        private final double alpha = 0.25;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable p, SDVariable y) {
+            SDVariable oneMinusY = y.rsub(1.0);
+            SDVariable bce = y.mul(clippedLog(sd, p)).add(oneMinusY.mul(clippedLog(sd, p.rsub(1.0)))).neg();
+            SDVariable pt = y.mul(p).add(oneMinusY.mul(p.rsub(1.0)));
+            SDVariable alphaT = y.mul(alpha).add(oneMinusY.mul(1.0 - alpha));
+            return alphaT.mul(pt.rsub(1.0).pow(gamma)).mul(bce).mean(true, 1);
+        }
+    }
+
+    /** Softmax focal loss {@code -sum_c y_c (1-p_c)^gamma log p_c}; input a = softmax(z). */
+    static final class SoftmaxFocal extends SameDiffLoss {
+        private final double gamma = 2.0;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable p, SDVariable y) {
+            return y.mul(p.rsub(1.0).pow(gamma)).mul(clippedLog(sd, p)).sum(true, 1).neg();
+        }
+    }
+
+    /** Poly-1 with softmax: {@code CE + epsilon (1 - p_t)}, {@code p_t = sum_c y_c p_c}. */
+    static final class Poly1Softmax extends SameDiffLoss {
+        private final double epsilon = 1.0;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable p, SDVariable y) {
+            SDVariable ce = y.mul(clippedLog(sd, p)).sum(true, 1).neg();
+            SDVariable pt = y.mul(p).sum(true, 1);
+            return ce.add(pt.rsub(1.0).mul(epsilon));
+        }
+    }
+
+    /**
+     * Crammer-Singer {@code max(0, m + max_{j != y} f_j - f_y)}, written as
+     * {@code max_j (f_j + m (1 - y_j)) - f_y} (the j = y term makes it >= 0).
+     */
+    static final class CrammerSinger extends SameDiffLoss {
+        private final double margin = 1.0;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable f, SDVariable y) {
+            SDVariable fy = f.mul(y).sum(true, 1);
+            SDVariable augmented = f.add(y.rsub(1.0).mul(margin));
+            return augmented.max(true, 1).add(fy.neg());
+        }
+    }
+
+    /** Weston-Watkins {@code sum_{j != y} max(0, m + f_j - f_y)}. */
+    static final class WestonWatkins extends SameDiffLoss {
+        private final double margin = 1.0;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable f, SDVariable y) {
+            SDVariable fy = f.mul(y).sum(true, 1);
+            SDVariable h = sd.nn().relu(f.sub(fy).add(margin), 0.0);
+            return h.mul(y.rsub(1.0)).sum(true, 1);
+        }
+    }
+
+    /** Huber with delta d, mean over columns: {@code 0.5 q^2 + d (|r| - q)}, {@code q = min(|r|, d)}. */
+    static final class Huber extends SameDiffLoss {
+        private final double delta = 1.0;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable y) {
+            SDVariable absR = sd.math().abs(a.sub(y));
+            SDVariable q = sd.math().clipByValue(absR, 0.0, delta);
+            return q.pow(2.0).mul(0.5).add(absR.sub(q).mul(delta)).mean(true, 1);
+        }
+    }
+
+    /** Smooth L1 with beta b, mean over columns: {@code 0.5 q^2 / b + (|r| - q)}, {@code q = min(|r|, b)}. */
+    static final class SmoothL1 extends SameDiffLoss {
+        private final double beta = 1.0;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable y) {
+            SDVariable absR = sd.math().abs(a.sub(y));
+            SDVariable q = sd.math().clipByValue(absR, 0.0, beta);
+            return q.pow(2.0).mul(0.5 / beta).add(absR.sub(q)).mean(true, 1);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""PyTorch CPU side of the dl4j-losses speed benchmark.
+
+Times forward + backward of each loss (reduction='sum', float32, 2 threads) at the sizes of the
+Java benchmark (org.dl4jlosses.bench.LossBenchmark): per call a fresh leaf `z.detach().requires_grad_()`,
+the loss from the logits (PyTorch fuses softmax/sigmoid into its losses, as ours does), then
+`backward()`. Reports the median per call over many repetitions after a warm-up and writes
+target/bench/torch.json, which BenchMain reads to fill the PyTorch columns.
+
+Run with Debian's Python, which has torch 1.13 + torchvision (OpenBLAS):
+    /usr/bin/python3 src/test/python/bench_torch.py [loss ...] [RxK ...] [--seconds S] [--out FILE]
+
+With 2 threads, timings need two idle cores: when another process holds one, every parallel
+region waits for a scheduler time slice and medians jump to multiples of ~8 ms. The script
+records the load average; rerun when it is high.
+Loss names are those of the Java benchmark; a class name ("FocalLoss", "HingeLoss") selects all
+its forms.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+try:
+    from torchvision.ops import sigmoid_focal_loss
+except ImportError:  # formula of torchvision.ops.sigmoid_focal_loss
+    def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
+        p = torch.sigmoid(inputs)
+        ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+        p_t = p * targets + (1 - p) * (1 - targets)
+        loss = ce * ((1 - p_t) ** gamma)
+        if alpha >= 0:
+            loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss
+        return loss.sum() if reduction == "sum" else loss
+
+THREADS = 2
+SIZES = ["32x10", "256x1000", "2048x1000"]
+
+
+# Each loss: (label kind, fn(z, batch) -> scalar). batch holds the labels in the forms PyTorch
+# users pass them: 'idx' class indices [R], 'onehot' [R,C] float, 'y' float targets [R,K].
+def _focal_softmax(z, b, gamma=2.0):
+    logp = F.log_softmax(z, dim=1).gather(1, b["idx"][:, None]).squeeze(1)
+    return -(((1 - logp.exp()) ** gamma) * logp).sum()
+
+
+def _poly1_softmax(z, b, epsilon=1.0):
+    # PolyLoss paper (arXiv 2204.12511), Appendix: Poly-1 with softmax CE.
+    pt = torch.sum(b["onehot"] * F.softmax(z, dim=-1), dim=-1)
+    ce = F.cross_entropy(z, b["idx"], reduction="none")
+    return (ce + epsilon * (1 - pt)).sum()
+
+
+def _crammer_singer(z, b, margin=1.0):
+    fy = z.gather(1, b["idx"][:, None]).squeeze(1)
+    other = z.masked_fill(b["onehot"].bool(), float("-inf")).amax(dim=1)
+    return F.relu(margin + other - fy).sum()
+
+
+LOSSES = {
+    "CrossEntropyLoss": ("onehot", lambda z, b: F.cross_entropy(z, b["idx"], reduction="sum")),
+    "BinaryCrossEntropyLoss": ("01", lambda z, b: F.binary_cross_entropy_with_logits(z, b["y"], reduction="sum")),
+    "FocalLoss-sigmoid": ("01", lambda z, b: sigmoid_focal_loss(z, b["y"], alpha=0.25, gamma=2.0, reduction="sum")),
+    "FocalLoss-softmax": ("onehot", _focal_softmax),
+    "PolyLoss": ("onehot", _poly1_softmax),
+    "HingeLoss-BINARY": ("pm1", lambda z, b: torch.clamp(1.0 - b["y"] * z, min=0).sum()),
+    "HingeLoss-CRAMMER_SINGER": ("onehot", _crammer_singer),
+    "HingeLoss-WESTON_WATKINS": ("onehot", lambda z, b: F.multi_margin_loss(z, b["idx"], margin=1.0, reduction="sum")),
+    "MaeLoss": ("real", lambda z, b: F.l1_loss(z, b["y"], reduction="sum")),
+    "MseLoss": ("real", lambda z, b: F.mse_loss(z, b["y"], reduction="sum")),
+    "HuberLoss": ("real", lambda z, b: F.huber_loss(z, b["y"], reduction="sum", delta=1.0)),
+    "SmoothL1Loss": ("real", lambda z, b: F.smooth_l1_loss(z, b["y"], reduction="sum", beta=1.0)),
+}
+
+
+def make_batch(kind, rows, cols, gen):
+    b = {}
+    if kind == "onehot":
+        b["idx"] = torch.randint(0, cols, (rows,), generator=gen)
+        b["onehot"] = F.one_hot(b["idx"], cols).float()
+    elif kind == "01":
+        b["y"] = torch.randint(0, 2, (rows, cols), generator=gen).float()
+    elif kind == "pm1":
+        b["y"] = torch.randint(0, 2, (rows, cols), generator=gen).float() * 2 - 1
+    else:
+        b["y"] = torch.randn(rows, cols, generator=gen)
+    return b
+
+
+def time_case(fn, z0, batch, seconds, min_reps=50, max_reps=20000):
+    def call():
+        z = z0.detach().requires_grad_(True)
+        loss = fn(z, batch)
+        loss.backward()
+        return z.grad
+
+    # Warm-up: at least 20 calls or 0.3 s.
+    t_end = time.perf_counter() + 0.3
+    n = 0
+    while n < 20 or time.perf_counter() < t_end:
+        call()
+        n += 1
+    times = []
+    t_end = time.perf_counter() + seconds
+    while (len(times) < min_reps or time.perf_counter() < t_end) and len(times) < max_reps:
+        t0 = time.perf_counter_ns()
+        call()
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / 1e6, len(times)
+
+
+def blas_libs():
+    lib = os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so")
+    try:
+        out = subprocess.run(["ldd", lib], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return []
+    return sorted({line.split()[0] for line in out.splitlines() if "blas" in line or "lapack" in line})
+
+
+def select(words):
+    losses, sizes = [], []
+    for w in words:
+        if "x" in w and w.replace("x", "").isdigit():
+            sizes.append(w)
+            continue
+        hit = [n for n in LOSSES if n.lower() == w.lower() or n.lower().startswith(w.lower() + "-")]
+        if not hit:
+            sys.exit("unknown loss %r; known: %s" % (w, ", ".join(LOSSES)))
+        losses += [n for n in hit if n not in losses]
+    return losses or list(LOSSES), sizes or SIZES
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("select", nargs="*", help="loss names and/or sizes RxK (default: all)")
+    ap.add_argument("--seconds", type=float, default=2.0, help="measurement time per case (default 2)")
+    ap.add_argument("--out", default=os.path.join("target", "bench", "torch.json"))
+    ap.add_argument("--threads", type=int, default=THREADS,
+                    help="intra-op threads (default 2, the benchmark's setting; 1 only for diagnosis)")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    load_start = os.getloadavg()
+    losses, sizes = select(args.select)
+    libs = blas_libs()
+    meta = {
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blas": libs,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "dtype": "float32",
+        "what": "median per call of forward+backward, reduction='sum', fresh requires_grad_ leaf per call",
+    }
+    print("torch %s, %d threads, BLAS libs of libtorch_cpu: %s" % (meta["torch"], meta["threads"], ", ".join(libs) or "?"))
+    if not any("openblas" in l for l in libs):
+        print("WARNING: libtorch_cpu does not link libopenblas", file=sys.stderr)
+
+    results = []
+    print("\n| loss | size | PyTorch (ms) | calls |\n|---|---|---:|---:|")
+    for name in losses:
+        kind, fn = LOSSES[name]
+        for size in sizes:
+            rows, cols = (int(v) for v in size.split("x"))
+            gen = torch.Generator().manual_seed(42)
+            z0 = torch.randn(rows, cols, generator=gen, dtype=torch.float32)
+            batch = make_batch(kind, rows, cols, gen)
+            ms, n = time_case(fn, z0, batch, args.seconds)
+            results.append({"loss": name, "size": size, "median_ms": ms, "calls": n})
+            print("| %s | %s | %.4f | %d |" % (name, size, ms, n), flush=True)
+
+    meta["loadavg_start"] = [round(v, 2) for v in load_start]
+    meta["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]
+    print("\nload average (1/5/15 min) at start %s, at end %s, on %d CPUs (the end value includes this"
+          " script's own threads; anything well above that means other work shared the cores)" % (
+              meta["loadavg_start"], meta["loadavg_end"], os.cpu_count()))
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    old = {}
+    if os.path.exists(args.out):  # keep results of cases not re-run this time
+        try:
+            with open(args.out) as f:
+                old = {(r["loss"], r["size"]): r for r in json.load(f).get("results", [])}
+        except (ValueError, KeyError, OSError):
+            old = {}
+    for r in results:
+        old[(r["loss"], r["size"])] = r
+    with open(args.out, "w") as f:
+        json.dump({"meta": meta, "results": list(old.values())}, f, indent=2)
+    print("\nwrote %s" % args.out)
+
+
+if __name__ == "__main__":
+    main()
