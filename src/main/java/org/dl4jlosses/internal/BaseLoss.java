@@ -97,7 +97,7 @@ public abstract class BaseLoss implements ILossFunction {
                                      INDArray mask, boolean average) {
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
-            double total = rowLosses(batch, evaluate(batch, Need.SCORE)).sumNumber().doubleValue();
+            double total = Ops.sum(rowLosses(batch, evaluate(batch, Need.SCORE)));
             return average ? total / examples(batch) : total;
         }
     }
@@ -127,7 +127,7 @@ public abstract class BaseLoss implements ILossFunction {
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             Terms terms = evaluate(batch, Need.BOTH);
-            double total = rowLosses(batch, terms).sumNumber().doubleValue();
+            double total = Ops.sum(rowLosses(batch, terms));
             INDArray gradient = memory.export(gradient(batch, terms));
             return new Pair<>(average ? total / examples(batch) : total, gradient);
         }
@@ -153,8 +153,7 @@ public abstract class BaseLoss implements ILossFunction {
                 loss.muli(batch.elementMask());
             }
             // One matrix-vector product reduces the columns with their weights and the 1/K mean.
-            INDArray columnScale = batch.columnScale(columnWeights());
-            rows = loss.mmul(columnScale.reshape(batch.columns(), 1));
+            rows = Ops.rowDot(loss, batch.columnScale(columnWeights()));
         } else {
             rows = loss;
         }

@@ -191,10 +191,10 @@ public final class Batch {
         return Nd4j.createFromArray(values).castTo(dataType()).reshape(1, columns());
     }
 
-    /** The per-column factor w_k / K of an element-wise mean (1 / K without weights), as [1, K]. */
+    /** The per-column factor w_k / K of an element-wise mean (1 / K without weights), a vector of length K. */
     INDArray columnScale(double[] weights) {
         if (weights == null) {
-            return Nd4j.valueArrayOf(new long[] {1, columns()}, 1.0 / columns(), dataType());
+            return Ops.constant(dataType(), columns(), 1.0 / columns());
         }
         return row("weights", weights).divi(columns());
     }

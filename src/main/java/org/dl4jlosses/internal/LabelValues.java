@@ -94,20 +94,21 @@ final class LabelValues {
     }
 
     /**
-     * The fast check of a large array, by counting native passes: true when the values are certainly
-     * in the domain of REAL, PROBABILITY and CLASSES labels (NaN fails every comparison, so it is
-     * never counted as in range). False means: look closer.
+     * The fast check of a large array, by BLAS passes: true when the values are certainly in the
+     * domain of REAL, PROBABILITY and CLASSES labels. Sum of absolute values finite = no NaN, no
+     * infinity; largest |x - 1/2| at most 1/2 = all in [0, 1]. False means: look closer.
      */
     private static boolean plausible(LabelKind kind, INDArray x) {
-        switch (kind) {
-            case REAL:
-                return count(x, Conditions.notFinite()) == 0;
-            case PROBABILITY:
-            case CLASSES:
-                return count(x, Conditions.greaterThanOrEqual(0)) - count(x, Conditions.greaterThan(1)) == x.length();
-            default:
-                return false;
+        if (kind != LabelKind.REAL && kind != LabelKind.PROBABILITY && kind != LabelKind.CLASSES) {
+            return false;
         }
+        INDArray flat = kind == LabelKind.REAL ? x : x.sub(0.5);
+        flat = flat.isView() || flat.ordering() != 'c' ? flat.dup('c') : flat;
+        flat = flat.reshape(flat.length());
+        if (!Double.isFinite(Nd4j.getBlasWrapper().asum(flat))) {
+            return false;
+        }
+        return kind == LabelKind.REAL || Math.abs(flat.getDouble(Nd4j.getBlasWrapper().iamax(flat))) <= 0.5;
     }
 
     private static long count(INDArray x, Condition condition) {
