@@ -170,6 +170,15 @@ class BadInputTest {
         rejectsEverywhere(new MseLoss(), big, z(200, 100), IDENTITY, null, "got an infinite value");
         big.putScalar(150, 20, 2f);
         rejectsEverywhere(new BinaryCrossEntropyLoss(), big, z(200, 100), SIGMOID, null, "got values in [0.0, 2.0]");
+        // large hinge labels: {0,1} and {-1,+1} pass the fast check, a mixture does not
+        INDArray signed = Nd4j.ones(DataType.FLOAT, 200, 100);
+        new HingeLoss().computeScore(signed, z(200, 100), IDENTITY, null, true);
+        signed.getRow(3).assign(-1);
+        new HingeLoss().computeScore(signed, z(200, 100), IDENTITY, null, true);
+        signed.putScalar(7, 7, 0f);
+        rejectsEverywhere(new HingeLoss(), signed, z(200, 100), IDENTITY, null, "HingeLoss: labels", "not all -1 or +1");
+        signed.assign(1).putScalar(7, 7, 0.5f);
+        rejectsEverywhere(new HingeLoss(), signed, z(200, 100), IDENTITY, null, "HingeLoss: labels", "not all 0 or 1");
     }
 
     @Test
