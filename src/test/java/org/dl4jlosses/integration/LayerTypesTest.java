@@ -439,21 +439,10 @@ class LayerTypesTest {
     }
 
     static void assertClose(double expected, double actual, String what) {
-        if (!(Math.abs(expected - actual) <= TOL * Math.max(1, Math.abs(expected)))) {
-            fail(what + ": expected " + expected + " but was " + actual);
-        }
+        org.dl4jlosses.testing.Assert.close(expected, actual, TOL, what);
     }
 
     static void assertClose(INDArray expected, INDArray actual, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
-        double[] e = expected.castTo(DataType.DOUBLE).reshape(expected.length()).toDoubleVector();
-        double[] a = actual.castTo(DataType.DOUBLE).reshape(actual.length()).toDoubleVector();
-        double scale = 1;
-        for (double v : e) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], TOL * scale, what + ": element " + i);
-        }
+        org.dl4jlosses.testing.Assert.close(expected, actual, TOL, what);
     }
 }
