@@ -1,7 +1,6 @@
 package org.dl4jlosses.segmentation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -13,10 +12,12 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.dl4jlosses.integration.SingleThreaded;
 import org.dl4jlosses.testing.Assert;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.IActivation;
@@ -37,6 +38,7 @@ import org.nd4j.linalg.learning.config.NoOp;
  * arrays), DL4J's gradient check passes, training raises the Dice coefficient; and its bad input
  * and edge cases.
  */
+@ExtendWith({SingleThreaded.class, DoublePrecision.class})
 class DiceLossTest {
     private static final int MB = 3;
     private static final int CH_IN = 2;
@@ -44,20 +46,8 @@ class DiceLossTest {
     private static final int W = 4;
     private static final int CLASSES = 2;
 
-    private static DataType savedDefault;
-    private static DataType savedFloat;
 
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     private static MultiLayerNetwork cnn(DiceLoss loss, IActivation activation, IUpdater updater) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
@@ -166,12 +156,8 @@ class DiceLossTest {
 
     private static final IActivation SIGMOID = new ActivationSigmoid();
 
-    private static void assertRejected(Runnable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
-        assertTrue(e.getMessage().startsWith("DiceLoss: "), e.getMessage());
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
-        }
+    private static void assertRejected(Executable call, String... fragments) {
+        assertTrue(Assert.rejects(call, fragments).getMessage().startsWith("DiceLoss: "));
     }
 
     @Test
