@@ -112,11 +112,13 @@ class RetrievalTrainingTest {
         return x.divColumnVector(Transforms.sqrt(x.mul(x).sum(true, 1), false));
     }
 
-    /** The fraction of queries whose nearest document (cosine, among the batch's matching documents) is their own. */
+    /**
+     * The fraction of queries whose nearest document (cosine, among the batch's matching documents;
+     * hard negatives left out) is their own.
+     */
     private static double recallAt1(ComputationGraph graph, MultiDataSet data) {
-        INDArray[] pair = {data.getFeatures(0), data.getFeatures(1)};
-        INDArray embedded = graph.outputSingle(false, pair);
-        assertEquals(2L * PAIRS, embedded.size(0), "the StackVertex stacks both inputs");
+        INDArray embedded = graph.outputSingle(false, data.getFeatures());
+        assertEquals((long) data.getFeatures().length * PAIRS, embedded.size(0), "the StackVertex stacks every input");
         INDArray q = unitRows(embedded.get(NDArrayIndex.interval(0, PAIRS), NDArrayIndex.all()));
         INDArray d = unitRows(embedded.get(NDArrayIndex.interval(PAIRS, 2 * PAIRS), NDArrayIndex.all()));
         INDArray best = q.mmul(d.transpose()).argMax(1);
@@ -151,7 +153,7 @@ class RetrievalTrainingTest {
         double scoreAfter = graph.score(heldOut);
         double recallAfter = recallAt1(graph, heldOut);
         assertTrue(scoreAfter < 0.6 * scoreBefore, "held-out loss falls: " + scoreBefore + " -> " + scoreAfter);
-        assertTrue(recallAfter >= recallBefore + 0.25 && recallAfter >= 0.6,
+        assertTrue(recallAfter >= recallBefore + 0.3 && recallAfter >= 0.5,
                 "recall@1 rises: " + recallBefore + " -> " + recallAfter);
     }
 }
