@@ -48,11 +48,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * (a, p), {@code a != p}: {@code -log(e^{s_ap/t} / (e^{s_ap/t} + sum_{n: other id} e^{s_an/t}))},
  * with {@code s} the cosine (normalize) or dot product; the loss is the mean over positive pairs.
  * Reference: pytorch-metric-learning {@code NTXentLoss(temperature)} (cosine similarity, mean
- * over positive pairs). An anchor with no negatives in the batch gives its pairs loss 0 (they
- * still count in the mean, as in pytorch-metric-learning); a batch without positive pairs has
- * nothing to learn: loss 0, gradient 0. The mean is spread evenly over the rows. The negative
- * term is a log-sum-exp, so it is exact where pytorch-metric-learning adds 1e-20 inside its log
- * (the two differ only for pair losses above about 46).
+ * over positive pairs). A batch of one id (no negatives; every row is a negative of every row of
+ * another id, so an anchor lacks negatives only then) or without positive pairs has nothing to
+ * learn: loss 0, gradient 0, as pytorch-metric-learning gives. The mean is spread evenly over the
+ * rows. The pair loss is computed exactly by log-sum-exp and softplus; pytorch-metric-learning
+ * adds 1e-20 inside its log, which caps a pair's loss near 46 and shifts pair losses above about
+ * 25 by more than 1e-9; below that the two agree.
  *
  * <p>Options: {@code temperature} (default 0.1, > 0), {@code normalize} (true), {@code negatives}
  * K (0, >= 0; BLOCKS only), {@code negativeMode} (UNPAIRED; read only when K > 0), {@code layout}
@@ -170,8 +171,8 @@ public final class InfoNceLoss extends CoupledLoss {
             return rows.spread(0, need.gradient() ? Nd4j.zeros(rows.dataType(), n, rows.columns()) : null);
         }
         INDArray s = Pairwise.gram(u, u).muli(1 / temperature);
-        // Same-id rows (the row itself included) are no negatives; an anchor without negatives gets
-        // N_a ~ -1e30, so its pairs' losses and slopes are exactly 0.
+        // Same-id rows (the row itself included) are no negatives. Without any negative (one id)
+        // N_a ~ -1e30, so every pair's loss and slope is exactly 0.
         INDArray negativeLogits = s.add(same.mul(Pairwise.EXCLUDED));
         INDArray negativeLse = Ops.logSumExp(negativeLogits);
         INDArray x = s.rsubColumnVector(negativeLse);
