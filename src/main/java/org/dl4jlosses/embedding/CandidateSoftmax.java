@@ -65,6 +65,7 @@ final class CandidateSoftmax {
      * @param symmetric whether the loss is the mean of this forward term and the backward term
      *        "positive i over all queries" (logits {@code s[:, :N]^T}, target i), as
      *        sentence-transformers' {@code MultipleNegativesSymmetricRankingLoss}
+     * @param weight the gradients are those of {@code weight x} the sum of the per-query losses
      */
     static Result all(INDArray q, INDArray c, double factor, boolean otherPositivesExcluded, boolean symmetric,
                       double weight, boolean loss, boolean gradient) {
@@ -111,7 +112,7 @@ final class CandidateSoftmax {
      * Each query against its own candidates only: candidate block b ({@code c} rows
      * {@code bN..bN+N-1}, b = 0 the positives) holds one candidate per query, so query i's logits
      * are {@code factor q_i . c_{bN+i}} for b = 0..B-1 [N, B], target b = 0 (info-nce-pytorch's
-     * paired negatives).
+     * paired negatives). The gradients are those of {@code weight x} the sum of the per-query losses.
      */
     static Result paired(INDArray q, INDArray c, double factor, double weight, boolean loss, boolean gradient) {
         int n = (int) q.size(0);
