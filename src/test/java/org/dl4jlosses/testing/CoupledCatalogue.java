@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntToDoubleFunction;
+import org.dl4jlosses.embedding.InfoNceLoss;
+import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
@@ -189,6 +191,7 @@ public final class CoupledCatalogue {
         List<Entry> all = new ArrayList<>();
         all.addAll(ranking());
         all.addAll(segmentation());
+        all.addAll(retrieval());
         return all;
     }
 
@@ -250,6 +253,38 @@ public final class CoupledCatalogue {
                         (random, type) -> blocks(random, type, 2, 6, 1, i -> i % 3 == 0 ? -1 : 1)));
             }
         }
+        return entries;
+    }
+
+    /** InfoNceLoss (BLOCKS with in-batch, unpaired and paired negatives; GROUPS) and MultipleNegativesRankingLoss. */
+    static List<Entry> retrieval() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation identity = new ActivationIdentity();
+        IActivation tanh = new ActivationTanH();
+        int d = 3;
+        for (IActivation act : Arrays.asList(identity, tanh)) {
+            entries.add(new Entry(new InfoNceLoss(), act, "BLOCKS q;k",
+                    (random, type) -> blocks(random, type, 2, 5, d, i -> 0)));
+            entries.add(new Entry(MultipleNegativesRankingLoss.builder().symmetric(true).hardNegatives(1).build(), act,
+                    "BLOCKS a;p;h", (random, type) -> blocks(random, type, 3, 4, d, i -> 0)));
+        }
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.5).negatives(1).build(), identity,
+                "BLOCKS q;k;n", (random, type) -> blocks(random, type, 3, 4, d, i -> 0)));
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.5).normalize(false).negatives(2)
+                .negativeMode(InfoNceLoss.NegativeMode.PAIRED).build(), tanh,
+                "BLOCKS q;k;n1;n2", (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.2).negatives(2)
+                .negativeMode(InfoNceLoss.NegativeMode.PAIRED).build(), identity,
+                "BLOCKS q;k;n1;n2", (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.2).layout(InfoNceLoss.Layout.GROUPS).build(), identity,
+                "GROUPS ids", (random, type) -> groups(random, type, 9, d, 3, false)));
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.5).normalize(false).layout(InfoNceLoss.Layout.GROUPS)
+                .build(), tanh, "GROUPS one-hot", (random, type) -> groups(random, type, 8, d, 3, true)));
+        entries.add(new Entry(new MultipleNegativesRankingLoss(), identity, "BLOCKS a;p",
+                (random, type) -> blocks(random, type, 2, 5, d, i -> 0)));
+        entries.add(new Entry(MultipleNegativesRankingLoss.builder().similarity(MultipleNegativesRankingLoss.Similarity.DOT)
+                .scale(1.0).hardNegatives(2).build(), tanh, "BLOCKS a;p;h1;h2",
+                (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
         return entries;
     }
 }

@@ -1,0 +1,268 @@
+package org.dl4jlosses.embedding;
+
+import static org.dl4jlosses.internal.Checks.require;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Pairwise;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * InfoNCE (the contrastive loss of CPC, arXiv 1807.03748; SimCLR's NT-Xent): a softmax
+ * cross-entropy that picks each query's positive out of its negatives, on similarities divided by
+ * a temperature t. With {@code normalize} (the default) similarities are cosines: every row is
+ * L2-normalised first ({@code a / max(|a|, 1e-12)}, as {@code F.normalize}), so a zero row stays
+ * finite; without it they are raw dot products.
+ *
+ * <p><b>BLOCKS</b> (the default): {@code G = 2 + K} blocks of N rows (queries q; positive keys k;
+ * K blocks of negative keys), as a {@code StackVertex} stacks them; labels are not read. Query
+ * i's loss is {@code -log softmax_i} over its candidates' logits {@code q_i . x / t}:
+ * <ul>
+ * <li>K = 0: every positive key {@code k_j} (the other queries' keys are in-batch negatives),
+ * target {@code k_i};</li>
+ * <li>K > 0, {@link NegativeMode#UNPAIRED}: {@code k_i} and every row of every negative block
+ * (K N shared negatives; the other queries' keys are not candidates);</li>
+ * <li>K > 0, {@link NegativeMode#PAIRED}: {@code k_i} and query i's own negatives, row i of each
+ * negative block.</li>
+ * </ul>
+ * Reference: info-nce-pytorch {@code InfoNCE(temperature, reduction='mean', negative_mode)} with
+ * {@code negative_keys} = none (K = 0), all negative rows [KN, D] (UNPAIRED) or [N, K, D]
+ * (PAIRED); the mean over queries. That reference always normalises; {@code normalize = false}
+ * is the same formula on dot products. Each query's loss is put on each of its tuple's G rows.
+ *
+ * <p><b>GROUPS</b>: {@code z [n, D]} embeddings, labels group ids {@code [n, 1]} or one-hot rows;
+ * rows sharing an id are positives, rows of other ids negatives. For each ordered positive pair
+ * (a, p), {@code a != p}: {@code -log(e^{s_ap/t} / (e^{s_ap/t} + sum_{n: other id} e^{s_an/t}))},
+ * with {@code s} the cosine (normalize) or dot product; the loss is the mean over positive pairs.
+ * Reference: pytorch-metric-learning {@code NTXentLoss(temperature)} (cosine similarity, mean
+ * over positive pairs). A batch of one id (no negatives; every row is a negative of every row of
+ * another id, so an anchor lacks negatives only then) or without positive pairs has nothing to
+ * learn: loss 0, gradient 0, as pytorch-metric-learning gives. The mean is spread evenly over the
+ * rows. The pair loss is computed exactly by log-sum-exp and softplus; pytorch-metric-learning
+ * adds 1e-20 inside its log, which caps a pair's loss near 46 and shifts pair losses above about
+ * 25 by more than 1e-9; below that the two agree.
+ *
+ * <p>Options: {@code temperature} (default 0.1, > 0), {@code normalize} (true), {@code negatives}
+ * K (0, >= 0; BLOCKS only), {@code negativeMode} (UNPAIRED; read only when K > 0), {@code layout}
+ * (BLOCKS). A row mask removes whole tuples (BLOCKS: all G rows of a tuple share a mask value) or
+ * rows (GROUPS): a masked row is no candidate of another row either. Any activation is allowed;
+ * the loss reads its output.
+ */
+public final class InfoNceLoss extends CoupledLoss {
+    private static final long serialVersionUID = 1L;
+    private static final String NAME = "InfoNceLoss";
+
+    /** How the K negative blocks of the BLOCKS layout are shared among the queries. */
+    public enum NegativeMode {
+        /** Every query is scored against every negative row of every negative block. */
+        UNPAIRED,
+        /** Query i is scored against row i of each negative block only (its own K negatives). */
+        PAIRED
+    }
+
+    /** How the rows form units. */
+    public enum Layout {
+        /** Stacked blocks: queries; positive keys; K negative-key blocks. */
+        BLOCKS,
+        /** Group ids as labels; rows sharing an id are positives. */
+        GROUPS
+    }
+
+    @JsonProperty("temperature")
+    private final double temperature;
+    @JsonProperty("normalize")
+    private final boolean normalize;
+    @JsonProperty("negatives")
+    private final int negatives;
+    @JsonProperty("negativeMode")
+    private final NegativeMode negativeMode;
+    @JsonProperty("layout")
+    private final Layout layout;
+
+    /** The defaults: temperature 0.1, normalize, no negative blocks, UNPAIRED, BLOCKS. */
+    public InfoNceLoss() {
+        this(null, null, null, null, null);
+    }
+
+    @JsonCreator
+    private InfoNceLoss(@JsonProperty("temperature") Double temperature,
+                        @JsonProperty("normalize") Boolean normalize,
+                        @JsonProperty("negatives") Integer negatives,
+                        @JsonProperty("negativeMode") NegativeMode negativeMode,
+                        @JsonProperty("layout") Layout layout) {
+        this.temperature = Checks.positive(NAME, "temperature", temperature == null ? 0.1 : temperature);
+        this.normalize = normalize == null || normalize;
+        this.negatives = negatives == null ? 0 : negatives;
+        require(this.negatives >= 0, NAME, "negatives", ">= 0 (the number K of negative blocks)", this.negatives);
+        this.negativeMode = negativeMode == null ? NegativeMode.UNPAIRED : negativeMode;
+        this.layout = layout == null ? Layout.BLOCKS : layout;
+        require(this.layout == Layout.BLOCKS || this.negatives == 0, NAME, "negatives",
+                "0 with layout GROUPS (negative blocks belong to the BLOCKS layout; GROUPS takes every row "
+                        + "of another id as a negative)", this.negatives);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected org.dl4jlosses.internal.Layout layout(Batch batch) {
+        if (layout == Layout.GROUPS) {
+            return org.dl4jlosses.internal.Layout.groups();
+        }
+        String names = negatives == 0 ? "query; positive key"
+                : negatives == 1 ? "query; positive key; negative key"
+                : "query; positive key; " + negatives + " negative-key blocks";
+        return org.dl4jlosses.internal.Layout.blocks(2 + negatives, names);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return layout == Layout.GROUPS ? LabelKind.GROUPS : LabelKind.UNUSED;
+    }
+
+    @Override
+    protected Terms evaluate(Rows rows, Need need) {
+        CandidateSoftmax.Embedding e = new CandidateSoftmax.Embedding(rows.output(), normalize);
+        return layout == Layout.GROUPS ? groups(rows, e, need) : blocks(rows, e, need);
+    }
+
+    private Terms blocks(Rows rows, CandidateSoftmax.Embedding e, Need need) {
+        INDArray u = e.u;
+        int n = rows.tuples();
+        int g = 2 + negatives;
+        INDArray queries = u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        INDArray candidates = u.get(NDArrayIndex.interval(n, (long) g * n), NDArrayIndex.all());
+        // Each query's loss sits on all G rows of its tuple, so the total is G x the sum.
+        CandidateSoftmax.Result r = negatives > 0 && negativeMode == NegativeMode.PAIRED
+                ? CandidateSoftmax.paired(queries, candidates, 1 / temperature, g, need.score(), need.gradient())
+                : CandidateSoftmax.all(queries, candidates, 1 / temperature, negatives > 0, false, g,
+                        need.score(), need.gradient());
+        INDArray gradient = need.gradient() ? e.backward(Nd4j.vstack(r.queries, r.candidates)) : null;
+        return rows.perTuple(r.loss, gradient);
+    }
+
+    /**
+     * NT-Xent over all ordered positive pairs. With {@code s = S/t} and
+     * {@code N_a = log sum_{n: other id} e^{s_an}}, the pair loss is {@code softplus(N_a - s_ap)}
+     * (log-sum-exp and softplus keep it finite at any temperature); its derivative is
+     * {@code -sigma(N_a - s_ap)} for s_ap and {@code sigma(N_a - s_ap) softmax_n(s_a.)} for s_an.
+     */
+    private Terms groups(Rows rows, CandidateSoftmax.Embedding e, Need need) {
+        INDArray u = e.u;
+        int n = rows.count();
+        INDArray same = rows.sameGroup();
+        INDArray pairs = same.sub(Nd4j.eye(n).castTo(rows.dataType()));
+        double pairCount = Ops.sum(pairs);
+        if (pairCount == 0) {
+            return rows.spread(0, need.gradient() ? Nd4j.zeros(rows.dataType(), n, rows.columns()) : null);
+        }
+        INDArray s = Pairwise.gram(u, u).muli(1 / temperature);
+        // Same-id rows (the row itself included) are no negatives. Without any negative (one id)
+        // N_a ~ -1e30, so every pair's loss and slope is exactly 0.
+        INDArray negativeLogits = s.add(same.mul(Pairwise.EXCLUDED));
+        INDArray negativeLse = Ops.logSumExp(negativeLogits);
+        INDArray x = s.rsubColumnVector(negativeLse);
+        double total = need.score() ? Ops.sum(Ops.softplus(x).muli(pairs)) / pairCount * n : 0;
+        INDArray gradient = null;
+        if (need.gradient()) {
+            INDArray slope = Ops.sigmoid(x).muli(pairs);
+            INDArray softmax = Transforms.exp(negativeLogits.subiColumnVector(negativeLse), false);
+            INDArray ds = softmax.muliColumnVector(Ops.rowSums(slope)).subi(slope).muli(n / (pairCount * temperature));
+            INDArray dU = ds.add(ds.transpose()).mmul(u);
+            gradient = e.backward(dU);
+        }
+        return rows.spread(total, gradient);
+    }
+
+    public double getTemperature() {
+        return temperature;
+    }
+
+    public boolean isNormalize() {
+        return normalize;
+    }
+
+    public int getNegatives() {
+        return negatives;
+    }
+
+    public NegativeMode getNegativeMode() {
+        return negativeMode;
+    }
+
+    public Layout getLayout() {
+        return layout;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("temperature", temperature);
+        options.put("normalize", normalize);
+        options.put("negatives", negatives);
+        options.put("negativeMode", negativeMode);
+        options.put("layout", layout);
+        return options;
+    }
+
+    /** Builder for {@link InfoNceLoss}; options are checked at {@link #build()}. */
+    public static final class Builder {
+        private double temperature = 0.1;
+        private boolean normalize = true;
+        private int negatives = 0;
+        private NegativeMode negativeMode = NegativeMode.UNPAIRED;
+        private Layout layout = Layout.BLOCKS;
+
+        /** Logits are similarities divided by this (default 0.1, finite and > 0); smaller is sharper. */
+        public Builder temperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Whether rows are L2-normalised so similarities are cosines (default true); false uses dot products. */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        /**
+         * BLOCKS: the number K of negative-key blocks after the queries and positive keys
+         * (default 0: the other queries' positive keys are the negatives); >= 0, 0 with GROUPS.
+         */
+        public Builder negatives(int negatives) {
+            this.negatives = negatives;
+            return this;
+        }
+
+        /** How the K negative blocks are shared (default UNPAIRED: every query sees every negative); read when K > 0. */
+        public Builder negativeMode(NegativeMode negativeMode) {
+            this.negativeMode = negativeMode;
+            return this;
+        }
+
+        /** BLOCKS (default: stacked queries; keys; negatives) or GROUPS (group ids as labels). */
+        public Builder layout(Layout layout) {
+            this.layout = layout;
+            return this;
+        }
+
+        public InfoNceLoss build() {
+            return new InfoNceLoss(temperature, normalize, negatives, Checks.notNull(NAME, "negativeMode", negativeMode),
+                    Checks.notNull(NAME, "layout", layout));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.dl4jlosses.embedding;
+
+import static org.dl4jlosses.internal.Checks.require;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Multiple negatives ranking loss (Henderson et al. 2017, arXiv 1705.00652, section 4.4): each
+ * anchor must pick its own positive out of every positive and every hard negative of the batch.
+ *
+ * <p>Layout BLOCKS, {@code G = 2 + K} blocks of N rows: anchors a; positives p; K blocks of hard
+ * negatives h (one network with shared weights embeds them all, e.g. through a
+ * {@code StackVertex}); labels are not read. With candidates {@code c = [p; h_1; ...; h_K]}
+ * ((1 + K) N rows) and scores {@code S = scale * sim(a, c)} [N, (1 + K) N], anchor i's loss is the
+ * cross-entropy of its row with target i: {@code logsumexp_j S_ij - S_ii}. With {@code symmetric}
+ * the loss is the mean of that and the backward term "positive i over all anchors"
+ * ({@code logsumexp_j S_ji - S_ii}, j over the N anchors; hard negatives take no part in it).
+ * The loss is the mean over anchors; each anchor's loss is put on each of its tuple's G rows.
+ *
+ * <p>Reference: sentence-transformers {@code MultipleNegativesRankingLoss(scale, similarity_fct)}
+ * and {@code MultipleNegativesSymmetricRankingLoss} ({@code util.cos_sim} for COSINE, which
+ * normalises with {@code F.normalize}'s 1e-12 floor, so a zero row stays finite;
+ * {@code util.dot_score} for DOT). Scores go through a stable log-sum-exp, so large scales stay
+ * finite in float32.
+ *
+ * <p>Options: {@code scale} (default 20.0, finite and > 0; with DOT, sentence-transformers
+ * suggests 1), {@code similarity} (COSINE), {@code hardNegatives} K (0, >= 0), {@code symmetric}
+ * (false). A row mask removes whole tuples (all G rows share a mask value); a masked tuple's rows
+ * are no candidates either. Any activation is allowed; the loss reads its output.
+ */
+public final class MultipleNegativesRankingLoss extends CoupledLoss {
+    private static final long serialVersionUID = 1L;
+    private static final String NAME = "MultipleNegativesRankingLoss";
+
+    /** The similarity the scores are computed from. */
+    public enum Similarity {
+        /** Cosine similarity (rows L2-normalised first). */
+        COSINE,
+        /** Plain dot product. */
+        DOT
+    }
+
+    @JsonProperty("scale")
+    private final double scale;
+    @JsonProperty("similarity")
+    private final Similarity similarity;
+    @JsonProperty("hardNegatives")
+    private final int hardNegatives;
+    @JsonProperty("symmetric")
+    private final boolean symmetric;
+
+    /** The defaults: scale 20, cosine similarity, no hard negatives, not symmetric. */
+    public MultipleNegativesRankingLoss() {
+        this(null, null, null, null);
+    }
+
+    @JsonCreator
+    private MultipleNegativesRankingLoss(@JsonProperty("scale") Double scale,
+                                         @JsonProperty("similarity") Similarity similarity,
+                                         @JsonProperty("hardNegatives") Integer hardNegatives,
+                                         @JsonProperty("symmetric") Boolean symmetric) {
+        this.scale = Checks.positive(NAME, "scale", scale == null ? 20.0 : scale);
+        this.similarity = similarity == null ? Similarity.COSINE : similarity;
+        this.hardNegatives = hardNegatives == null ? 0 : hardNegatives;
+        require(this.hardNegatives >= 0, NAME, "hardNegatives", ">= 0 (the number K of hard-negative blocks)",
+                this.hardNegatives);
+        this.symmetric = symmetric != null && symmetric;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Layout layout(Batch batch) {
+        String names = hardNegatives == 0 ? "anchor; positive"
+                : hardNegatives == 1 ? "anchor; positive; hard negative"
+                : "anchor; positive; " + hardNegatives + " hard-negative blocks";
+        return Layout.blocks(2 + hardNegatives, names);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return LabelKind.UNUSED;
+    }
+
+    @Override
+    protected Terms evaluate(Rows rows, Need need) {
+        int n = rows.tuples();
+        int g = 2 + hardNegatives;
+        CandidateSoftmax.Embedding e = new CandidateSoftmax.Embedding(rows.output(), similarity == Similarity.COSINE);
+        INDArray anchors = e.u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        INDArray candidates = e.u.get(NDArrayIndex.interval(n, (long) g * n), NDArrayIndex.all());
+        // Each anchor's loss sits on all G rows of its tuple, so the total is G x the sum.
+        CandidateSoftmax.Result r = CandidateSoftmax.all(anchors, candidates, scale, false, symmetric, g,
+                need.score(), need.gradient());
+        INDArray gradient = need.gradient() ? e.backward(Nd4j.vstack(r.queries, r.candidates)) : null;
+        return rows.perTuple(r.loss, gradient);
+    }
+
+    public double getScale() {
+        return scale;
+    }
+
+    public Similarity getSimilarity() {
+        return similarity;
+    }
+
+    public int getHardNegatives() {
+        return hardNegatives;
+    }
+
+    public boolean isSymmetric() {
+        return symmetric;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("scale", scale);
+        options.put("similarity", similarity);
+        options.put("hardNegatives", hardNegatives);
+        options.put("symmetric", symmetric);
+        return options;
+    }
+
+    /** Builder for {@link MultipleNegativesRankingLoss}; options are checked at {@link #build()}. */
+    public static final class Builder {
+        private double scale = 20.0;
+        private Similarity similarity = Similarity.COSINE;
+        private int hardNegatives = 0;
+        private boolean symmetric = false;
+
+        /** Similarities are multiplied by this before the softmax (default 20.0, finite and > 0). */
+        public Builder scale(double scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        /** COSINE (default: rows L2-normalised) or DOT (raw dot products). */
+        public Builder similarity(Similarity similarity) {
+            this.similarity = similarity;
+            return this;
+        }
+
+        /** The number K of hard-negative blocks after the anchors and positives (default 0, >= 0). */
+        public Builder hardNegatives(int hardNegatives) {
+            this.hardNegatives = hardNegatives;
+            return this;
+        }
+
+        /**
+         * Whether to average in the backward term, each positive picking its anchor among all
+         * anchors (default false; sentence-transformers' MultipleNegativesSymmetricRankingLoss).
+         */
+        public Builder symmetric(boolean symmetric) {
+            this.symmetric = symmetric;
+            return this;
+        }
+
+        public MultipleNegativesRankingLoss build() {
+            return new MultipleNegativesRankingLoss(scale, Checks.notNull(NAME, "similarity", similarity),
+                    hardNegatives, symmetric);
+        }
+    }
+}
