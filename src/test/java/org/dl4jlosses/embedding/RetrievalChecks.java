@@ -1,9 +1,9 @@
 package org.dl4jlosses.embedding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.dl4jlosses.testing.Assert;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
@@ -21,10 +21,7 @@ final class RetrievalChecks {
     }
 
     static void rejects(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
-        }
+        Assert.rejects(call, fragments);
     }
 
     /** All four entry points reject the input with a message holding every fragment. */
