@@ -10,6 +10,8 @@ import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.embedding.InfoNceLoss;
+import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -64,7 +66,11 @@ public enum BenchCase {
     MARGIN_RANKING("MarginRankingLoss", Act.IDENTITY, "4096 pairs [4096, 2]", MarginRankingLoss::new,
             seed -> CoupledInputs.pairs(4096, seed)),
     DICE("DiceLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
-            () -> DiceLoss.builder().rowsPerSample(64 * 64).build(), seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed));
+            () -> DiceLoss.builder().rowsPerSample(64 * 64).build(), seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
+    INFO_NCE("InfoNceLoss", Act.IDENTITY, "2 x 512 rows, D=128 (in-batch negatives)", InfoNceLoss::new,
+            seed -> CoupledInputs.blocks(2, 512, 128, seed)),
+    MULTIPLE_NEGATIVES_RANKING("MultipleNegativesRankingLoss", Act.IDENTITY, "2 x 512 rows, D=128",
+            MultipleNegativesRankingLoss::new, seed -> CoupledInputs.blocks(2, 512, 128, seed));
 
     /** The three sizes the issue asks for, as R x K. */
     public static final List<String> SIZES = List.of("32x10", "256x1000", "2048x1000");
