@@ -247,7 +247,7 @@ public final class CoupledCatalogue {
     }
 
     /** z [n, c] gaussian (cosines after tanh) with one class per row, as indices or one-hot. */
-    static Sample arcFaceSample(Random random, DataType type, int n, int classes, boolean oneHot) {
+    public static Sample arcFaceSample(Random random, DataType type, int n, int classes, boolean oneHot) {
         double[][] y = new double[n][oneHot ? classes : 1];
         for (int i = 0; i < n; i++) {
             int c = random.nextInt(classes);
@@ -262,7 +262,7 @@ public final class CoupledCatalogue {
     }
 
     /** Speakers of the given sizes in a shuffled order with rows 0 and 2 from different speakers; ids or one-hot. */
-    static Sample speakerSample(Random random, DataType type, int[] sizes, int d, boolean oneHot) {
+    public static Sample speakerSample(Random random, DataType type, int[] sizes, int d, boolean oneHot) {
         int n = Arrays.stream(sizes).sum();
         int[] id = new int[n];
         for (int k = 0, r = 0; k < sizes.length; k++) {
