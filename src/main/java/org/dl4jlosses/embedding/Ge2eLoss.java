@@ -196,7 +196,8 @@ public final class Ge2eLoss extends CoupledLoss {
         }
         if (sink != null && dSim != null) {
             sink.w = Ops.sum(dSim.mul(cos));
-            sink.b = Ops.sum(dSim);
+            // Softmax is invariant to the common offset b: its derivative is exactly 0, not rounding noise.
+            sink.b = variant == Variant.SOFTMAX ? 0 : Ops.sum(dSim);
         }
         if (!need.gradient()) {
             return rows.perRow(loss, null);
