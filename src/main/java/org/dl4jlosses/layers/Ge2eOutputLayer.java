@@ -13,7 +13,6 @@ import org.dl4jlosses.embedding.Ge2eLoss;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * The output layer of GE2E training (Wan et al., arXiv 1710.10467): its input is the utterance
@@ -121,7 +120,10 @@ public class Ge2eOutputLayer extends BaseOutputLayer {
         return (Ge2eOutputLayer) super.clone();
     }
 
-    /** Builder: set nIn (the embedding size; nOut follows), or let DL4J infer it from an InputType. */
+    /**
+     * Builder: set nIn (the embedding size; nOut follows), or let DL4J infer it from an InputType.
+     * A loss set later with {@code lossFunction(...)} must be a {@link Ge2eLoss} (checked at build()).
+     */
     public static class Builder extends BaseOutputLayer.Builder<Builder> {
         /** SOFTMAX GE2E with w = 10, b = -5 to start from; identity activation. */
         public Builder() {
@@ -142,12 +144,6 @@ public class Ge2eOutputLayer extends BaseOutputLayer {
                 throw new IllegalArgumentException("Ge2eOutputLayer: hasBias must be false, got true");
             }
             return super.hasBias(false);
-        }
-
-        /** Only a {@link Ge2eLoss} is accepted (checked at build()). */
-        @Override
-        public Builder lossFunction(ILossFunction lossFunction) {
-            return super.lossFunction(lossFunction);
         }
 
         @Override
