@@ -145,6 +145,29 @@ class CosineOutputLayerTest {
                 .nIn(4).nOut(3).hasBias(false).activation(new ActivationIdentity()).build()), "not a plain OutputLayer");
     }
 
+    @Test
+    void inputsAlignedWithAClassCentreGiveFiniteGradients() {
+        // Inputs along a weight column (cosine 1) and against it (cosine -1): the margin's
+        // derivative is unbounded there, the cosine's own derivative is zero, the product finite.
+        MultiLayerNetwork net = new MultiLayerNetwork(Nets.base(9, new NoOp(), DataType.DOUBLE).list()
+                .layer(new CosineOutputLayer.Builder().nIn(3).nOut(CLASSES).build()).build());
+        net.init();
+        INDArray w = net.getLayer(0).getParam("W");
+        INDArray column = w.getColumn(0).reshape(1, 3);
+        INDArray x = Nd4j.vstack(column.mul(2), column.mul(-0.5), column.mul(3)).castTo(DataType.DOUBLE);
+        INDArray y = Nd4j.createFromArray(new double[][] {{0}, {0}, {1}});
+        INDArray cosines = net.output(x);
+        assertEquals(1.0, cosines.getDouble(0, 0), 1e-15);
+        assertEquals(-1.0, cosines.getDouble(1, 0), 1e-15);
+        net.setInput(x);
+        net.setLabels(y);
+        net.computeGradientAndScore();
+        assertTrue(Double.isFinite(net.score()), "score " + net.score());
+        INDArray gradient = net.gradient().gradient();
+        assertTrue(Double.isFinite(gradient.sumNumber().doubleValue()) && gradient.amaxNumber().doubleValue() < 1e6,
+                "finite gradient " + gradient);
+    }
+
     static List<Arguments> gradientChecks() {
         List<Arguments> checks = new ArrayList<>();
         for (AdditiveAngularMarginLoss loss : new AdditiveAngularMarginLoss[] {new AdditiveAngularMarginLoss(),
