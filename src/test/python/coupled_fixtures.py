@@ -49,13 +49,16 @@ def close(a, b, rtol=1e-5, atol=1e-6):
 
 
 def case(case_id, loss_class, options, activation, dtype, z, labels, mask, reference, examples=None,
-         fd_check=True):
+         fd_check=True, masks_in_reference=False):
     """One fixture case.
 
     reference(a_kept, labels_kept) -> (value, rows): the reference implementation's mean loss on the
     kept rows, and the per-row score array [n] of the kept rows, whose sum must be E_kept x value.
     examples: E for the whole batch (default R); the kept batch's E must be returned consistently by
     the reference (rows.sum() / value).
+    masks_in_reference: the reference is called as reference(a, labels, mask) on all rows and applies
+    the mask itself (for losses whose units are groups of rows, like Dice's images); it returns the
+    per-row array over all R rows.
     """
     if dtype == "float32":
         z, labels, mask = to_f32(z), to_f32(labels), to_f32(mask)
@@ -64,6 +67,8 @@ def case(case_id, loss_class, options, activation, dtype, z, labels, mask, refer
     act = ACTIVATIONS[activation]
 
     def rows_of(zz):
+        if masks_in_reference:
+            return reference(act(zz), labels, mask)[1]
         full = torch.zeros(R)
         if kept.any():
             _, rows = reference(act(zz)[kept], labels[kept])
@@ -74,7 +79,10 @@ def case(case_id, loss_class, options, activation, dtype, z, labels, mask, refer
     rows = rows_of(zv)
     total = rows.sum()
     (grad,) = torch.autograd.grad(total, zv)
-    if kept.any():
+    if masks_in_reference:
+        value, _ = reference(act(z), labels, mask)
+        assert torch.isfinite(torch.as_tensor(value)), case_id
+    elif kept.any():
         value, _ = reference(act(z)[kept], labels[kept])
         assert torch.isfinite(torch.as_tensor(value)), case_id
     assert torch.isfinite(grad).all() and torch.isfinite(rows).all(), case_id + ": finite"

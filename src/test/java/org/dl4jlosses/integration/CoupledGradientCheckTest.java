@@ -8,11 +8,10 @@ import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jlosses.integration.Nets.Head;
-import org.dl4jlosses.testing.CoupledCatalogue;
 import org.dl4jlosses.testing.CoupledCatalogue.Entry;
 import org.dl4jlosses.testing.CoupledCatalogue.Sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.dl4jlosses.testing.CoupledCatalogue;
+import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,25 +26,13 @@ import org.nd4j.linalg.learning.config.NoOp;
  * configuration, in an OutputLayer and in a LossLayer, with and without a row mask. The network
  * embeds every row independently (as a shared-weight encoder would), the loss couples them.
  */
-@ExtendWith(SingleThreaded.class)
+@ExtendWith({SingleThreaded.class, DoublePrecision.class})
 class CoupledGradientCheckTest {
     private static final int N_IN = 3;
     private static final int HIDDEN = 5;
 
-    private static DataType savedDefault;
-    private static DataType savedFloat;
 
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     static List<Arguments> checks() {
         List<Arguments> checks = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.function.IntToDoubleFunction;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
+import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -189,8 +190,49 @@ public final class CoupledCatalogue {
     public static List<Entry> all() {
         List<Entry> all = new ArrayList<>();
         all.addAll(ranking());
+        all.addAll(segmentation());
         all.addAll(margin());
         return all;
+    }
+
+    static List<Entry> segmentation() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation sigmoid = new org.nd4j.linalg.activations.impl.ActivationSigmoid();
+        IActivation softmax = new org.nd4j.linalg.activations.impl.ActivationSoftmax();
+        int p = 4;
+        int images = 3;
+        for (DiceLoss.Builder b : Arrays.asList(DiceLoss.builder(), DiceLoss.builder().smooth(0.5).squaredDenominator(true),
+                DiceLoss.builder().includeBackground(false).weights(0.5, 2, 1))) {
+            for (int rowsPerSample : new int[] {0, p}) {
+                DiceLoss loss = b.rowsPerSample(rowsPerSample).build();
+                for (IActivation act : Arrays.asList(sigmoid, softmax)) {
+                    boolean exclusive = act == softmax;
+                    entries.add(new Entry(loss, act, rowsPerSample == 0 ? "batch Dice" : "images of " + p + " rows",
+                            (random, type) -> {
+                                int rows = images * p;
+                                double[][] y = new double[rows][3];
+                                for (double[] row : y) {
+                                    if (exclusive) {
+                                        row[random.nextInt(3)] = 1;
+                                    } else {
+                                        for (int c = 0; c < 3; c++) {
+                                            row[c] = random.nextInt(5) < 2 ? 1 : 0;
+                                        }
+                                    }
+                                }
+                                int[][] units = rowsPerSample == 0 ? rowUnits(rows) : new int[images][];
+                                if (rowsPerSample > 0) {
+                                    for (int i = 0; i < images; i++) {
+                                        units[i] = java.util.stream.IntStream.range(i * p, (i + 1) * p).toArray();
+                                    }
+                                }
+                                return new Sample(gaussian(random, rows, 3, type), Nd4j.createFromArray(y).castTo(type),
+                                        units, rowsPerSample == 0 ? rows : images);
+                            }));
+                }
+            }
+        }
+        return entries;
     }
 
     static List<Entry> ranking() {
