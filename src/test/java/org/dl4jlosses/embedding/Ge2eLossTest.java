@@ -1,14 +1,13 @@
 package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.testing.Assert.close;
+import static org.dl4jlosses.testing.Assert.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,13 +18,6 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 /** GE2E's bad input and options, its invariances, the parameter gradients and degenerate batches. */
 class Ge2eLossTest {
     private static final IActivation IDENTITY = new ActivationIdentity();
-
-    private static void rejects(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
-        }
-    }
 
     private static void rejectsEverywhere(ILossFunction loss, INDArray labels, INDArray z, INDArray mask, String... fragments) {
         rejects(() -> loss.computeScore(labels, z, IDENTITY, mask, true), fragments);

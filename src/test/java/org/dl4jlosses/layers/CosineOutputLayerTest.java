@@ -1,9 +1,9 @@
 package org.dl4jlosses.layers;
 
 import static org.dl4jlosses.testing.Assert.close;
+import static org.dl4jlosses.testing.Assert.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -21,8 +21,7 @@ import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.integration.Nets;
 import org.dl4jlosses.integration.SingleThreaded;
 import org.dl4jlosses.internal.Pairwise;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,29 +45,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * normalisations (with and without masks, in a network and a graph), it survives JSON, YAML,
  * ModelSerializer and Java serialisation, and ArcFace trains through it.
  */
-@ExtendWith(SingleThreaded.class)
+@ExtendWith({SingleThreaded.class, DoublePrecision.class})
 class CosineOutputLayerTest {
     private static final int N_IN = 3;
     private static final int HIDDEN = 5;
     private static final int CLASSES = 4;
 
-    private static DataType savedDefault;
-    private static DataType savedFloat;
-
     @TempDir
     File dir;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     static MultiLayerConfiguration conf(ILossFunction loss, long seed, IUpdater updater, DataType type, int nIn,
                                         int hidden, int classes) {
@@ -138,9 +122,7 @@ class CosineOutputLayerTest {
         assertEquals(new AdditiveAngularMarginLoss(), layer.getLossFn());
         assertEquals(new ActivationIdentity(), layer.getActivationFn());
         assertFalse(layer.hasBias());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new CosineOutputLayer.Builder().hasBias(true));
-        assertTrue(e.getMessage().contains("CosineOutputLayer") && e.getMessage().contains("hasBias"), e.getMessage());
+        rejects(() -> new CosineOutputLayer.Builder().hasBias(true), "CosineOutputLayer", "hasBias");
         assertFalse(layer.equals(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(new AdditiveAngularMarginLoss())
                 .nIn(4).nOut(3).hasBias(false).activation(new ActivationIdentity()).build()), "not a plain OutputLayer");
     }
