@@ -213,8 +213,9 @@ public final class Ge2eLoss extends CoupledLoss {
         // Own: f = (s - q) / r with r^2 = |Sum_j|^2 - 2 s + q.
         INDArray r3 = rClamped.mul(rClamped).muli(rClamped);
         INDArray excess = s.sub(q).divi(r3);                         // (s - q) / r^3
-        INDArray dfds = Transforms.pow(rClamped, -1, true).addi(excess);
-        INDArray dfdq = Transforms.pow(rClamped, -1, true).negi().subi(excess.mul(0.5));
+        INDArray inverse = rClamped.rdiv(1.0);
+        INDArray dfds = inverse.add(excess);
+        INDArray dfdq = inverse.negi().subi(excess.mul(0.5));
         INDArray dfdSquaredNorm = excess.mul(-0.5);
         INDArray alpha = dfds.muli(dOwn);
         INDArray beta = dfdq.muli(dOwn);
