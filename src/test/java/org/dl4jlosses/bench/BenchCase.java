@@ -10,6 +10,8 @@ import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
@@ -70,7 +72,11 @@ public enum BenchCase {
     INFO_NCE("InfoNceLoss", Act.IDENTITY, "2 x 512 rows, D=128 (in-batch negatives)", InfoNceLoss::new,
             seed -> CoupledInputs.blocks(2, 512, 128, seed)),
     MULTIPLE_NEGATIVES_RANKING("MultipleNegativesRankingLoss", Act.IDENTITY, "2 x 512 rows, D=128",
-            MultipleNegativesRankingLoss::new, seed -> CoupledInputs.blocks(2, 512, 128, seed));
+            MultipleNegativesRankingLoss::new, seed -> CoupledInputs.blocks(2, 512, 128, seed)),
+    GE2E("Ge2eLoss", Act.IDENTITY, "64 speakers x 8 utterances, D=128", Ge2eLoss::new,
+            seed -> CoupledInputs.groups(512, 128, 64, seed)),
+    ARC_FACE("AdditiveAngularMarginLoss", Act.IDENTITY, "256 x 10,000 classes (cosines)", AdditiveAngularMarginLoss::new,
+            seed -> CoupledInputs.cosines(256, 10_000, seed));
 
     /** The three sizes the issue asks for, as R x K. */
     public static final List<String> SIZES = List.of("32x10", "256x1000", "2048x1000");

@@ -7,6 +7,8 @@ import java.util.Random;
 import java.util.function.IntToDoubleFunction;
 import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
+import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
@@ -192,6 +194,7 @@ public final class CoupledCatalogue {
         all.addAll(ranking());
         all.addAll(segmentation());
         all.addAll(retrieval());
+        all.addAll(margin());
         return all;
     }
 
@@ -286,5 +289,79 @@ public final class CoupledCatalogue {
                 .scale(1.0).hardNegatives(2).build(), tanh, "BLOCKS a;p;h1;h2",
                 (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
         return entries;
+    }
+    /**
+     * ArcFace (tanh turns an ordinary layer's pre-output into cosines; identity is covered by the
+     * fixtures and the CosineOutputLayer tests) and GE2E. GE2E samples have speakers of 3 to 4
+     * utterances, rows 0 and 2 from different speakers, so masking them leaves two per speaker.
+     */
+    static List<Entry> margin() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation identity = new ActivationIdentity();
+        IActivation tanh = new ActivationTanH();
+        List<AdditiveAngularMarginLoss> arcFaces = Arrays.asList(new AdditiveAngularMarginLoss(),
+                AdditiveAngularMarginLoss.builder().scale(30).margin(0.3).build(),
+                AdditiveAngularMarginLoss.builder().scale(16).easyMargin(true).build(),
+                AdditiveAngularMarginLoss.builder().scale(8).margin(2.0).build());
+        for (int i = 0; i < arcFaces.size(); i++) {
+            boolean oneHot = i % 2 == 1;
+            entries.add(new Entry(arcFaces.get(i), tanh, oneHot ? "one-hot [N,C]" : "class indices [N,1]",
+                    (random, type) -> arcFaceSample(random, type, 8, 4, oneHot)));
+        }
+        List<Ge2eLoss> ge2es = Arrays.asList(new Ge2eLoss(),
+                Ge2eLoss.builder().variant(Ge2eLoss.Variant.CONTRAST).build(),
+                Ge2eLoss.builder().w(3).b(1).build(),
+                Ge2eLoss.builder().variant(Ge2eLoss.Variant.CONTRAST).w(4).b(-1.5).build());
+        for (int i = 0; i < ge2es.size(); i++) {
+            for (IActivation act : Arrays.asList(identity, tanh)) {
+                boolean oneHot = (i + (act == tanh ? 1 : 0)) % 2 == 1;
+                entries.add(new Entry(ge2es.get(i), act, oneHot ? "GROUPS one-hot" : "GROUPS ids",
+                        (random, type) -> speakerSample(random, type, new int[] {3, 4, 3}, 4, oneHot)));
+            }
+        }
+        return entries;
+    }
+
+    /** z [n, c] gaussian (cosines after tanh) with one class per row, as indices or one-hot. */
+    public static Sample arcFaceSample(Random random, DataType type, int n, int classes, boolean oneHot) {
+        double[][] y = new double[n][oneHot ? classes : 1];
+        for (int i = 0; i < n; i++) {
+            int c = random.nextInt(classes);
+            if (oneHot) {
+                y[i][c] = 1;
+            } else {
+                y[i][0] = c;
+            }
+        }
+        return new Sample(gaussian(random, n, classes, type).muli(1.2), Nd4j.createFromArray(y).castTo(type),
+                rowUnits(n));
+    }
+
+    /** Speakers of the given sizes in a shuffled order with rows 0 and 2 from different speakers; ids or one-hot. */
+    public static Sample speakerSample(Random random, DataType type, int[] sizes, int d, boolean oneHot) {
+        int n = Arrays.stream(sizes).sum();
+        int[] id = new int[n];
+        for (int k = 0, r = 0; k < sizes.length; k++) {
+            for (int u = 0; u < sizes[k]; u++) {
+                id[r++] = k;
+            }
+        }
+        do {
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = id[i];
+                id[i] = id[j];
+                id[j] = t;
+            }
+        } while (id[0] == id[2]);
+        double[][] y = new double[n][oneHot ? sizes.length : 1];
+        for (int i = 0; i < n; i++) {
+            if (oneHot) {
+                y[i][id[i]] = 1;
+            } else {
+                y[i][0] = 100 + 7 * id[i];
+            }
+        }
+        return new Sample(gaussian(random, n, d, type), Nd4j.createFromArray(y).castTo(type), rowUnits(n));
     }
 }

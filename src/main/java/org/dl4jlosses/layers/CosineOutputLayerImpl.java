@@ -1,0 +1,118 @@
+package org.dl4jlosses.layers;
+
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.dl4jlosses.internal.Pairwise;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The network-side implementation of {@link CosineOutputLayer}: the cosine pre-output and its
+ * hand-derived backward pass through the normalisation of the input rows and of the columns of W.
+ */
+public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutputLayer<CosineOutputLayer> {
+    private static final long serialVersionUID = 1L;
+
+    private double regularizationTerm;
+
+    public CosineOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    protected INDArray getLabels2d(LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        return labels;
+    }
+
+    /** The normalised input rows and columns of W, with their norms. */
+    private final class Unit {
+        final INDArray inputNorms;
+        final INDArray inputUnits;
+        final INDArray weightNorms;
+        final INDArray weightUnits; // [nOut, nIn]: the unit columns of W as rows
+
+        Unit(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            INDArray x = input.castTo(dataType);
+            if (x.rank() != 2 || x.size(1) != w.size(0)) {
+                throw new DL4JInvalidInputException("CosineOutputLayer: input must be [minibatch, " + w.size(0)
+                        + "], got " + java.util.Arrays.toString(x.shape()) + " " + layerId());
+            }
+            inputNorms = Pairwise.norms(x);
+            inputUnits = Pairwise.unitRows(x, inputNorms);
+            INDArray columns = w.transpose();
+            weightNorms = Pairwise.norms(columns);
+            weightUnits = Pairwise.unitRows(columns, weightNorms);
+        }
+    }
+
+    @Override
+    protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        Unit unit = new Unit(training, workspaceMgr);
+        INDArray cosines = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                unit.inputUnits.size(0), unit.weightUnits.size(0));
+        unit.inputUnits.mmuli(unit.weightUnits.transpose(), cosines);
+        // Rounding may push a cosine of nearly aligned vectors just past +-1.
+        Transforms.min(Transforms.max(cosines, -1.0, false), 1.0, false);
+        if (maskArray != null) {
+            applyMask(cosines);
+        }
+        return cosines;
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        regularizationTerm = fullNetRegTerm;
+        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+    }
+
+    @Override
+    public void computeGradientAndScore(LayerWorkspaceMgr workspaceMgr) {
+        if (input == null || labels == null) {
+            return;
+        }
+        gradient = gradientsAndEpsilon(workspaceMgr).getFirst();
+        score = computeScore(regularizationTerm, true, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        Pair<Gradient, INDArray> result = gradientsAndEpsilon(workspaceMgr);
+        return new Pair<>(result.getFirst(), backpropDropOutIfPresent(result.getSecond()));
+    }
+
+    /**
+     * dL/dW and dL/dx from the loss's dL/dcos = G: with u the unit input rows and v the unit
+     * columns of W, dL/du = G V^T and dL/dv = U^T G, each then through its normalisation.
+     */
+    private Pair<Gradient, INDArray> gradientsAndEpsilon(LayerWorkspaceMgr workspaceMgr) {
+        INDArray cosines = preOutput(true, workspaceMgr);
+        Unit unit = new Unit(true, workspaceMgr);
+        INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
+                cosines, layerConf().getActivationFn(), maskArray);
+        INDArray dInputUnits = delta.mmul(unit.weightUnits);                      // [N, nIn]
+        INDArray dWeightUnits = delta.transpose().mmul(unit.inputUnits);          // [nOut, nIn]
+        INDArray dInput = Pairwise.unitRowsBackward(unit.inputUnits, unit.inputNorms, dInputUnits);
+        INDArray dWeights = Pairwise.unitRowsBackward(unit.weightUnits, unit.weightNorms, dWeightUnits);
+
+        INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        weightGradient.assign(dWeights.transpose());
+        Gradient gradient = new DefaultGradient();
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
+
+        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                dInput.shape(), 'f');
+        epsilonNext.assign(dInput);
+        return new Pair<>(gradient, epsilonNext);
+    }
+}
