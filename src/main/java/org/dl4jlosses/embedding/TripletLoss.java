@@ -35,7 +35,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code pairwise_distance}: {@code |x - y + 1e-6|} (the 1e-6 is added to the difference, so a
  * triplet matches PyTorch to rounding); for {@link Distance#SQUARED_EUCLIDEAN} and
  * {@link Distance#COSINE}, {@code triplet_margin_with_distance_loss} with {@code |x - y|^2} and
- * {@code 1 - cosine_similarity(x, y)}. Each triplet's loss is put on its three rows.</li>
+ * {@code 1 - cosine_similarity(x, y)}. Each triplet's loss is put on its three rows. (Cosine: a
+ * row's norm is clamped at 1e-12 as in {@code F.normalize}, where PyTorch's
+ * {@code cosine_similarity} clamps the product of the norms at 1e-8; the two differ only for
+ * rows of norm below about 1e-4.)</li>
  * <li>{@link Mining#ALL}, {@link Mining#HARD}, {@link Mining#SEMI_HARD}, GROUPS: {@code preOutput}
  * is {@code [N, D]} embeddings, labels are group ids ({@code [N, 1]} integers or one-hot rows).
  * Distances between all rows come from one matrix product: {@code S_ij = |x_i|^2 + |x_j|^2 - 2 x_i
@@ -62,7 +65,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <h2>Options</h2>
  * <ul>
- * <li>{@code margin} (default 1.0): finite and >= 0.</li>
+ * <li>{@code margin} (default 1.0): finite and >= 0. A negative margin would let a triplet whose
+ * negative is nearer than its positive count as solved, so it is rejected at {@code build()}
+ * (PyTorch 1.13 does not check); 0 is allowed.</li>
  * <li>{@code distance} (default {@link Distance#EUCLIDEAN}).</li>
  * <li>{@code mining} (default {@link Mining#NONE}): also selects the layout, as above.</li>
  * <li>{@code swap} (default false): the distance swap of Balntas et al. 2016, as PyTorch: the
