@@ -224,7 +224,7 @@ class TripletLossTest {
 
     @Test
     void batchAllIsChunkedWithoutChangingTheResult() {
-        // 200 rows: 8e6 triplets, more than one anchor block; compared with the same batch computed from its halves' union
+        // 200 rows: 8e6 triplets, four anchor blocks; against a brute-force loop, and the gradient by a directional difference
         Random random = new Random(7);
         int n = 200;
         INDArray z = CoupledCatalogue.gaussian(random, n, 4, DataType.DOUBLE);
@@ -282,6 +282,19 @@ class TripletLossTest {
                 }
             }
             assertEquals(total / count, r.getFirst() / n, 1e-9, mining + " mean");
+            // the gradient assembled block by block: a directional derivative by central differences,
+            // moving three rows in different anchor blocks (moving all 200 crosses some semi-hard
+            // selection boundary, where the loss jumps)
+            INDArray direction = Nd4j.zeros(DataType.DOUBLE, n, 4);
+            for (int row : new int[] {3, 100, 190}) {
+                direction.putRow(row, CoupledCatalogue.gaussian(random, 1, 4, DataType.DOUBLE));
+            }
+            double h = 1e-7;
+            double plus = loss.computeScore(labels, z.add(direction.mul(h)), IDENTITY, null, false);
+            double minus = loss.computeScore(labels, z.sub(direction.mul(h)), IDENTITY, null, false);
+            double analytic = r.getSecond().mul(direction).sumNumber().doubleValue();
+            assertTrue(Math.abs(analytic) > 1e-3, mining + ": a check of a vanishing derivative proves nothing");
+            assertEquals((plus - minus) / (2 * h), analytic, 1e-5 * Math.max(1, Math.abs(analytic)), mining + " gradient");
         }
     }
 }
