@@ -107,7 +107,7 @@ def semi_hard(d, same, margin):
     return torch.clamp(loss * positives, min=0).sum() / positives.sum()
 
 
-def triplet_mined(margin, distance, mining, normalize):
+def triplet_mined(margin, distance, mining, normalize, swap=False):
     def reference(a, labels):
         x = F.normalize(a, dim=1) if normalize else a
         ids = group_ids(labels)
@@ -117,14 +117,19 @@ def triplet_mined(margin, distance, mining, normalize):
         pos = same & ~torch.eye(n, dtype=torch.bool)
         neg = ~same
         if mining == "ALL":
-            loss = torch.relu(d[:, :, None] - d[:, None, :] + margin)
+            # swap (pytorch-metric-learning TripletMarginLoss(swap=True)): negative distance min(d_an, d_pn)
+            negative = torch.minimum(d[:, None, :], d[None, :, :]) if swap else d[:, None, :]
+            loss = torch.relu(d[:, :, None] - negative + margin)
             loss = loss[pos[:, :, None] & neg[:, None, :]]
             count = (loss > 0).sum()
             value = loss.sum() / count if count > 0 else loss.sum() * 0
         elif mining == "HARD":
             valid = pos.any(1) & neg.any(1)
-            hardest_pos = torch.where(pos, d, torch.full_like(d, -float("inf"))).max(1).values
-            hardest_neg = torch.where(neg, d, torch.full_like(d, float("inf"))).min(1).values
+            hardest_pos, p_star = torch.where(pos, d, torch.full_like(d, -float("inf"))).max(1)
+            hardest_neg, n_star = torch.where(neg, d, torch.full_like(d, float("inf"))).min(1)
+            if swap:
+                # the mined triplet (a, p*, n*) with PML's swap: min(d(a, n*), d(p*, n*))
+                hardest_neg = torch.minimum(hardest_neg, d[p_star, n_star])
             value = torch.relu(hardest_pos - hardest_neg + margin)[valid].mean()
         else:
             value = semi_hard(d, same, margin)
@@ -133,14 +138,21 @@ def triplet_mined(margin, distance, mining, normalize):
     return reference
 
 
-def mined_kinks_ok(a, labels, margin, distance, normalize):
+def mined_kinks_ok(a, labels, margin, distance, normalize, swap=False):
     x = F.normalize(a, dim=1) if normalize else a
     d = pairwise(distance, x)
     n = d.shape[0]
     off = ~torch.eye(n, dtype=torch.bool)
     gaps = d[:, :, None] - d[:, None, :]
     pair = off[:, :, None] & off[:, None, :] & ~torch.eye(n, dtype=torch.bool)[None, :, :]
-    return bool((gaps[pair].abs() > KINK).all() and ((gaps[pair] + margin).abs() > KINK).all())
+    ok = bool((gaps[pair].abs() > KINK).all() and ((gaps[pair] + margin).abs() > KINK).all())
+    if swap:
+        # every distance against every other: swap decisions and swapped hinges off their kinks
+        i, j = torch.triu_indices(n, n, offset=1)
+        v = d[i, j]
+        all_gaps = (v[:, None] - v[None, :])[~torch.eye(v.shape[0], dtype=torch.bool)]
+        ok = ok and bool((all_gaps.abs() > KINK).all() and ((all_gaps + margin).abs() > KINK).all())
+    return ok
 
 
 # ---------------------------------------------------------------- ContrastiveLoss
@@ -258,6 +270,31 @@ def main():
                         cases.append(fx.case(case_id, TRIPLET, options, activation, dtype, z, labels,
                                              mask if masked else None,
                                              triplet_mined(margin, distance, mining, normalize)))
+
+    # TripletLoss, ALL and HARD with swap
+    for mining in ("ALL", "HARD"):
+        for distance in ("EUCLIDEAN", "SQUARED_EUCLIDEAN", "COSINE"):
+            margin = {"EUCLIDEAN": 1.0, "SQUARED_EUCLIDEAN": 2.0, "COSINE": 0.4}[distance]
+            options = {"mining": mining, "swap": True}
+            if distance != "EUCLIDEAN":
+                options["distance"] = distance
+            if margin != 1.0:
+                options["margin"] = margin
+            for masked, dtype in variants():
+                case_id = "TripletLoss/%s/%s/margin=%g/swap/ids/identity/%s/%s" % (
+                    mining, distance, margin, "rowmask" if masked else "nomask", dtype)
+                fx.seed(case_id)
+                n, dim, groups = 9, 3, 3
+                labels = group_labels(draw_ids(n, groups), False, groups)
+                while True:
+                    z = torch.randn(n, dim)
+                    if mined_kinks_ok(fx.to_f32(z), labels, margin, distance, False, swap=True):
+                        break
+                mask = torch.ones(n, 1)
+                mask[[1, 4]] = 0
+                cases.append(fx.case(case_id, TRIPLET, options, "identity", dtype, z, labels,
+                                     mask if masked else None,
+                                     triplet_mined(margin, distance, mining, False, swap=True)))
 
     # TripletLoss, mined, with an anchor that has no positive (a group of one row): it is only a negative
     for mining in ("ALL", "HARD", "SEMI_HARD"):

@@ -71,8 +71,11 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <li>{@code distance} (default {@link Distance#EUCLIDEAN}).</li>
  * <li>{@code mining} (default {@link Mining#NONE}): also selects the layout, as above.</li>
  * <li>{@code swap} (default false): the distance swap of Balntas et al. 2016, as PyTorch: the
- * negative distance is {@code min(d(a, n), d(p, n))}. Defined for NONE only; with mining it is
- * rejected at {@code build()} (the mined losses have no single positive to swap with).</li>
+ * negative distance is {@code min(d(a, n), d(p, n))}. NONE: per given triplet, as
+ * {@code triplet_margin_loss(swap=True)}. ALL: per mined triplet; HARD: for each anchor's mined
+ * triplet (hardest positive p*, hardest negative n*, mined without the swap), as
+ * pytorch-metric-learning's {@code TripletMarginLoss(swap=True)} on those triplets. SEMI_HARD
+ * (TensorFlow Addons has no swap) rejects it at {@code build()}.</li>
  * <li>{@code normalize} (default false): L2-normalises every embedding first
  * ({@code F.normalize}: {@code x / max(|x|, 1e-12)}), the gradient flowing through the
  * normalisation.</li>
@@ -131,7 +134,7 @@ public final class TripletLoss extends CoupledLoss {
         this.mining = mining == null ? Mining.NONE : mining;
         this.swap = swap != null && swap;
         this.normalize = normalize != null && normalize;
-        require(!this.swap || this.mining == Mining.NONE, NAME, "swap", "false unless mining is NONE",
+        require(!this.swap || this.mining != Mining.SEMI_HARD, NAME, "swap", "false with mining SEMI_HARD",
                 "swap = true with mining " + this.mining);
     }
 
@@ -226,8 +229,8 @@ public final class TripletLoss extends CoupledLoss {
         INDArray negatives = same.rsub(1);
         INDArray d = distances.values();
         boolean gradient = need.gradient();
-        TripletMining.Result mined = mining == Mining.ALL ? TripletMining.all(d, positives, negatives, margin, gradient)
-                : mining == Mining.HARD ? TripletMining.hard(d, positives, negatives, margin, gradient)
+        TripletMining.Result mined = mining == Mining.ALL ? TripletMining.all(d, positives, negatives, margin, swap, gradient)
+                : mining == Mining.HARD ? TripletMining.hard(d, positives, negatives, margin, swap, gradient)
                 : TripletMining.semiHard(d, positives, negatives, margin, gradient);
         return new TripletMining.Result(mined.mean, gradient ? distances.backward(mined.dMean.muli(n)) : null);
     }
@@ -293,7 +296,7 @@ public final class TripletLoss extends CoupledLoss {
             return this;
         }
 
-        /** Use {@code min(d(a, n), d(p, n))} as the negative distance (default false; NONE only). */
+        /** Use {@code min(d(a, n), d(p, n))} as the negative distance (default false; not with SEMI_HARD). */
         public Builder swap(boolean swap) {
             this.swap = swap;
             return this;

@@ -46,10 +46,12 @@ final class TripletMining {
 
     /**
      * Batch-all: the mean of {@code max(0, D_ap - D_an + m)} over the valid triplets whose loss is
-     * positive (0 when none is). The count of positive triplets is piecewise constant, so the
-     * gradient is that of the sum divided by the count.
+     * positive (0 when none is); with swap the negative distance is {@code min(D_an, D_pn)}. The
+     * count of positive triplets is piecewise constant, so the gradient is that of the sum divided
+     * by the count.
      */
-    static Result all(INDArray d, INDArray positives, INDArray negatives, double margin, boolean gradient) {
+    static Result all(INDArray d, INDArray positives, INDArray negatives, double margin, boolean swap,
+                      boolean gradient) {
         int n = (int) d.size(0);
         DataType type = d.dataType();
         int chunk = chunk(n);
@@ -61,7 +63,17 @@ final class TripletMining {
             INDArray dA = rowsOf(d, start, c);
             // loss[a, p, k] = D_ap - D_ak + m over the triplets, 0 elsewhere
             INDArray loss = Nd4j.createUninitialized(type, c, n, n);
-            Nd4j.exec(new SubOp(dA.reshape(c, n, 1), dA.reshape(c, 1, n), loss));
+            INDArray swapped = null;
+            if (swap) {
+                // the negative distance min(D_ak, D_pk) = D_ak + swapped (D_pk - D_ak)
+                INDArray gap = Nd4j.createUninitialized(type, c, n, n);
+                Nd4j.exec(new SubOp(d.reshape(1, n, n), dA.reshape(c, 1, n), gap));
+                swapped = gap.lt(0).castTo(type);
+                Nd4j.exec(new AddOp(gap.muli(swapped), dA.reshape(c, 1, n), gap));
+                Nd4j.exec(new SubOp(dA.reshape(c, n, 1), gap, loss));
+            } else {
+                Nd4j.exec(new SubOp(dA.reshape(c, n, 1), dA.reshape(c, 1, n), loss));
+            }
             Transforms.relu(loss.addi(margin), false);
             INDArray valid = Nd4j.createUninitialized(type, c, n, n);
             Nd4j.exec(new MulOp(rowsOf(positives, start, c).reshape(c, n, 1),
@@ -71,9 +83,13 @@ final class TripletMining {
             lossSum += loss.sumNumber().doubleValue();
             count += active.sumNumber().doubleValue();
             if (gradient) {
-                // each active triplet adds +1 to dD_ap and -1 to dD_ak
-                INDArray block = active.sum(2).subi(active.sum(1));
-                coefficients.get(NDArrayIndex.interval(start, start + c), NDArrayIndex.all()).assign(block);
+                // each active triplet adds +1 to dD_ap and -1 to dD_ak, or to dD_pk where swapped
+                INDArray viaAnchor = swap ? active.mul(swapped.rsub(1)) : active;
+                INDArray block = active.sum(2).subi(viaAnchor.sum(1));
+                coefficients.get(NDArrayIndex.interval(start, start + c), NDArrayIndex.all()).addi(block);
+                if (swap) {
+                    coefficients.subi(active.muli(swapped).sum(0));
+                }
             }
         }
         if (count == 0) {
@@ -84,9 +100,11 @@ final class TripletMining {
 
     /**
      * Batch-hard (Hermans, Beyer, Leibe 2017): for every anchor with at least one positive and one
-     * negative, {@code max(0, max_p D_ap - min_n D_an + m)}; the mean over those anchors.
+     * negative, {@code max(0, max_p D_ap - min_n D_an + m)}; the mean over those anchors. With swap
+     * the mined triplet (a, p*, n*) uses {@code min(D_an*, D_p*n*)} as its negative distance.
      */
-    static Result hard(INDArray d, INDArray positives, INDArray negatives, double margin, boolean gradient) {
+    static Result hard(INDArray d, INDArray positives, INDArray negatives, double margin, boolean swap,
+                       boolean gradient) {
         int n = (int) d.size(0);
         DataType type = d.dataType();
         INDArray valid = Ops.rowSums(positives).gt(0).castTo(type).muli(Ops.rowSums(negatives).gt(0).castTo(type));
@@ -96,16 +114,30 @@ final class TripletMining {
         }
         INDArray positiveDistances = positives.sub(1).muli(BIG).addi(d);
         INDArray negativeDistances = negatives.rsub(1).muli(BIG).addi(d);
-        INDArray h = positiveDistances.max(true, 1).subi(negativeDistances.min(true, 1)).addi(margin);
+        INDArray negative = negativeDistances.min(true, 1);
+        INDArray hardestPositive = swap || gradient ? oneHot(Nd4j.argMax(positiveDistances, 1), n, type) : null;
+        INDArray hardestNegative = swap || gradient ? oneHot(Nd4j.argMin(negativeDistances, 1), n, type) : null;
+        INDArray swapped = null;
+        if (swap) {
+            // D between each anchor's hardest positive and hardest negative: (P D) . N row by row
+            INDArray positiveToNegative = Ops.rowSums(hardestPositive.mmul(d).muli(hardestNegative));
+            swapped = positiveToNegative.lt(negative).castTo(type);
+            negative = positiveToNegative.subi(negative).muli(swapped).addi(negative);
+        }
+        INDArray h = positiveDistances.max(true, 1).subi(negative).addi(margin);
         INDArray loss = Transforms.relu(h, true).muli(valid);
         double mean = Ops.sum(loss) / anchors;
         if (!gradient) {
             return new Result(mean, null);
         }
         INDArray active = h.gt(0).castTo(type).muli(valid).divi(anchors);
-        INDArray hardestPositive = oneHot(Nd4j.argMax(positiveDistances, 1), n, type);
-        INDArray hardestNegative = oneHot(Nd4j.argMin(negativeDistances, 1), n, type);
-        return new Result(mean, hardestPositive.subi(hardestNegative).muliColumnVector(active));
+        INDArray viaAnchor = swap ? active.mul(swapped.rsub(1)) : active;
+        INDArray coefficients = hardestPositive.mulColumnVector(active).subi(hardestNegative.mulColumnVector(viaAnchor));
+        if (swap) {
+            // -1 on D[p*(a), n*(a)] for every active swapped anchor a
+            coefficients.subi(hardestPositive.transpose().mmul(hardestNegative.mulColumnVector(active.mul(swapped))));
+        }
+        return new Result(mean, coefficients);
     }
 
     /**

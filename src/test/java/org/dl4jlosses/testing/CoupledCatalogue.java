@@ -239,6 +239,10 @@ public final class CoupledCatalogue {
             }
             entries.add(new Entry(TripletLoss.builder().mining(mining).normalize(true).margin(0.5).build(), tanh, "GROUPS",
                     (random, type) -> groups(random, type, 8, 3, 3, false)));
+            if (mining != TripletLoss.Mining.SEMI_HARD) {
+                entries.add(new Entry(TripletLoss.builder().mining(mining).swap(true).build(), identity, "GROUPS",
+                        (random, type) -> groups(random, type, 9, 4, 3, false)));
+            }
         }
         for (ContrastiveLoss.Distance d : ContrastiveLoss.Distance.values()) {
             double margin = d == ContrastiveLoss.Distance.COSINE ? 0.8 : 2.5;
