@@ -9,6 +9,8 @@ import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
+import org.dl4jlosses.embedding.ContrastiveLoss;
+import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
@@ -195,6 +197,7 @@ public final class CoupledCatalogue {
         all.addAll(segmentation());
         all.addAll(retrieval());
         all.addAll(margin());
+        all.addAll(distance());
         return all;
     }
 
@@ -363,5 +366,49 @@ public final class CoupledCatalogue {
             }
         }
         return new Sample(gaussian(random, n, d, type), Nd4j.createFromArray(y).castTo(type), rowUnits(n));
+    }
+    /** Embedding distance losses: TripletLoss (every mining and distance) and ContrastiveLoss (both layouts). */
+    static List<Entry> distance() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation identity = new ActivationIdentity();
+        IActivation tanh = new ActivationTanH();
+        Sampler triplets = (random, type) -> blocks(random, type, 3, 5, 4, i -> 0);
+        for (TripletLoss.Distance d : TripletLoss.Distance.values()) {
+            for (TripletLoss loss : Arrays.asList(TripletLoss.builder().distance(d).build(),
+                    TripletLoss.builder().distance(d).swap(true).margin(0.5).build(),
+                    TripletLoss.builder().distance(d).normalize(true).margin(0.3).build())) {
+                entries.add(new Entry(loss, identity, "BLOCKS anchor; positive; negative", triplets));
+            }
+        }
+        entries.add(new Entry(new TripletLoss(), tanh, "BLOCKS anchor; positive; negative", triplets));
+        for (TripletLoss.Mining mining : Arrays.asList(TripletLoss.Mining.ALL, TripletLoss.Mining.HARD,
+                TripletLoss.Mining.SEMI_HARD)) {
+            for (TripletLoss.Distance d : TripletLoss.Distance.values()) {
+                double margin = d == TripletLoss.Distance.COSINE ? 0.3 : d == TripletLoss.Distance.SQUARED_EUCLIDEAN ? 3 : 1;
+                TripletLoss loss = TripletLoss.builder().mining(mining).distance(d).margin(margin).build();
+                boolean oneHot = d == TripletLoss.Distance.COSINE;
+                entries.add(new Entry(loss, identity, "GROUPS" + (oneHot ? " one-hot" : ""),
+                        (random, type) -> groups(random, type, 9, 4, 3, oneHot)));
+            }
+            entries.add(new Entry(TripletLoss.builder().mining(mining).normalize(true).margin(0.5).build(), tanh, "GROUPS",
+                    (random, type) -> groups(random, type, 8, 3, 3, false)));
+            if (mining != TripletLoss.Mining.SEMI_HARD) {
+                entries.add(new Entry(TripletLoss.builder().mining(mining).swap(true).build(), identity, "GROUPS",
+                        (random, type) -> groups(random, type, 9, 4, 3, false)));
+            }
+        }
+        for (ContrastiveLoss.Distance d : ContrastiveLoss.Distance.values()) {
+            double margin = d == ContrastiveLoss.Distance.COSINE ? 0.8 : 2.5;
+            ContrastiveLoss blocks = ContrastiveLoss.builder().distance(d).margin(margin).build();
+            entries.add(new Entry(blocks, identity, "BLOCKS left; right",
+                    (random, type) -> blocks(random, type, 2, 6, 3, i -> i % 2)));
+            ContrastiveLoss groups = ContrastiveLoss.builder().distance(d).margin(margin)
+                    .layout(ContrastiveLoss.Layout.GROUPS).build();
+            entries.add(new Entry(groups, identity, "GROUPS",
+                    (random, type) -> groups(random, type, 8, 3, 3, d == ContrastiveLoss.Distance.COSINE)));
+        }
+        entries.add(new Entry(new ContrastiveLoss(), tanh, "BLOCKS left; right",
+                (random, type) -> blocks(random, type, 2, 6, 3, i -> i % 3 == 0 ? 1 : 0)));
+        return entries;
     }
 }

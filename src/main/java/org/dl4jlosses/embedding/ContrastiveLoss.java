@@ -1,0 +1,211 @@
+package org.dl4jlosses.embedding;
+
+import static org.dl4jlosses.internal.Checks.require;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Contrastive loss of Hadsell, Chopra and LeCun (2006) on pairs of embeddings:
+ * {@code 0.5 [y d^2 + (1 - y) max(0, margin - d)^2]}, where {@code y = 1} marks a similar pair
+ * (pulled together) and {@code y = 0} a dissimilar one (pushed at least {@code margin} apart).
+ * Reference value: the mean over pairs.
+ *
+ * <h2>Layouts</h2>
+ * <ul>
+ * <li>{@link Layout#BLOCKS} (the default): {@code preOutput} is {@code [2N, D]}, rows
+ * {@code 0..N-1} the left and {@code N..2N-1} the right embeddings of the N pairs (a
+ * {@code StackVertex} of two inputs, then a shared encoder); labels {@code [2N, 1]}, of which block
+ * 0's (rows {@code 0..N-1}) are read and must be 1 (similar) or 0 (dissimilar). Each pair's loss is
+ * put on both of its rows.</li>
+ * <li>{@link Layout#GROUPS}: {@code preOutput} is {@code [N, D]}, labels are group ids
+ * ({@code [N, 1]} integers or one-hot rows); every unordered pair {@code i < j} of the batch is a
+ * pair, similar when both rows share a group. The batch's loss is spread evenly over its rows. A
+ * batch of one row has no pair and gives 0. Distances come from one matrix product.</li>
+ * </ul>
+ *
+ * <h2>Options</h2>
+ * <ul>
+ * <li>{@code margin} (default 1.0): finite and > 0 (with 0 dissimilar pairs could never
+ * contribute).</li>
+ * <li>{@code distance} (default {@link Distance#EUCLIDEAN}): {@code |x - y|}, or {@code 1 - cos(x,
+ * y)} for {@link Distance#COSINE}. A Euclidean distance of 0 has gradient 0 (an identical
+ * dissimilar pair gets no push in an arbitrary direction; any other pair separates it).</li>
+ * </ul>
+ * A row mask removes rows; in BLOCKS both rows of a pair must share the mask value.
+ */
+public final class ContrastiveLoss extends CoupledLoss {
+    private static final long serialVersionUID = 1L;
+    private static final String NAME = "ContrastiveLoss";
+
+    /** How the distance between two embeddings is measured. */
+    public enum Distance {
+        /** {@code |x - y|}. */
+        EUCLIDEAN,
+        /** {@code 1 - cos(x, y)}. */
+        COSINE
+    }
+
+    /** Where the pairs come from. */
+    public enum Layout {
+        /** Left block; right block, with 0/1 pair labels in block 0. */
+        BLOCKS,
+        /** Every pair of the batch, labelled by its rows' group ids. */
+        GROUPS
+    }
+
+    @JsonProperty("margin")
+    private final double margin;
+    @JsonProperty("distance")
+    private final Distance distance;
+    @JsonProperty("layout")
+    private final Layout layout;
+
+    /** The defaults: margin 1.0, EUCLIDEAN, BLOCKS. */
+    public ContrastiveLoss() {
+        this(null, null, null);
+    }
+
+    @JsonCreator
+    private ContrastiveLoss(@JsonProperty("margin") Double margin, @JsonProperty("distance") Distance distance,
+                            @JsonProperty("layout") Layout layout) {
+        this.margin = Checks.positive(NAME, "margin", margin == null ? 1.0 : margin);
+        this.distance = distance == null ? Distance.EUCLIDEAN : distance;
+        this.layout = layout == null ? Layout.BLOCKS : layout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected org.dl4jlosses.internal.Layout layout(Batch batch) {
+        return layout == Layout.BLOCKS ? org.dl4jlosses.internal.Layout.blocks(2, "left; right")
+                : org.dl4jlosses.internal.Layout.groups();
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return layout == Layout.BLOCKS ? LabelKind.ROW_VALUES : LabelKind.GROUPS;
+    }
+
+    @Override
+    protected Terms evaluate(Rows rows, Need need) {
+        return layout == Layout.BLOCKS ? blocks(rows, need) : groups(rows, need);
+    }
+
+    private Terms blocks(Rows rows, Need need) {
+        double[] values = rows.values();
+        for (int i = 0; i < values.length; i++) {
+            require(values[i] == 0 || values[i] == 1, NAME, "labels",
+                    "1 (similar) or 0 (dissimilar) in block 0 (rows 0.." + (values.length - 1) + ")",
+                    values[i] + " at pair " + i);
+        }
+        INDArray similar = Nd4j.createFromArray(values).castTo(rows.dataType()).reshape(values.length, 1);
+        PairDistance pairs = PairDistance.of(distance == Distance.EUCLIDEAN ? PairDistance.Kind.EUCLIDEAN
+                : PairDistance.Kind.COSINE, rows.block(0), rows.block(1));
+        INDArray d = pairs.values();
+        INDArray hinge = Transforms.relu(d.rsub(margin), true);
+        INDArray dissimilar = similar.rsub(1);
+        INDArray loss = null;
+        if (need.score()) {
+            loss = d.mul(d).muli(similar).addi(hinge.mul(hinge).muli(dissimilar)).muli(0.5);
+        }
+        INDArray gradient = null;
+        if (need.gradient()) {
+            // d loss / d d = y d - (1 - y) hinge; each pair's loss sits on both rows, hence x 2.
+            INDArray slope = d.mul(similar).subi(hinge.mul(dissimilar)).muli(2);
+            INDArray[] parts = pairs.backward(slope);
+            gradient = Nd4j.vstack(parts[0], parts[1]);
+        }
+        return rows.perTuple(loss, gradient);
+    }
+
+    private Terms groups(Rows rows, Need need) {
+        int n = rows.count();
+        double pairs = n * (n - 1) / 2.0;
+        if (pairs == 0) {
+            return rows.spread(0, need.gradient() ? Nd4j.zeros(rows.dataType(), n, rows.columns()) : null);
+        }
+        DistanceMatrix distances = DistanceMatrix.of(distance == Distance.EUCLIDEAN ? DistanceMatrix.Kind.EUCLIDEAN
+                : DistanceMatrix.Kind.COSINE, rows.output());
+        INDArray d = distances.values();
+        INDArray same = rows.sameGroup();
+        INDArray similar = same.sub(Nd4j.eye(n).castTo(rows.dataType()));
+        INDArray hinge = Transforms.relu(d.rsub(margin), true).muli(same.rsub(1));
+        // Each unordered pair appears twice among the ordered pairs i != j.
+        INDArray pulled = d.mul(similar);
+        double sumOrdered = Ops.sum(pulled.mul(d)) + Ops.sum(hinge.mul(hinge));
+        double mean = 0.5 * sumOrdered / 2 / pairs;
+        INDArray gradient = null;
+        if (need.gradient()) {
+            // d(n mean)/dD_ij over ordered entries = n / (2 pairs) (y D - (1 - y) hinge)
+            gradient = distances.backward(pulled.subi(hinge).muli(n / (2 * pairs)));
+        }
+        return rows.spread(n * mean, gradient);
+    }
+
+    public double getMargin() {
+        return margin;
+    }
+
+    public Distance getDistance() {
+        return distance;
+    }
+
+    public Layout getLayout() {
+        return layout;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("margin", margin);
+        options.put("distance", distance);
+        options.put("layout", layout);
+        return options;
+    }
+
+    /** Builder for {@link ContrastiveLoss}. */
+    public static final class Builder {
+        private double margin = 1.0;
+        private Distance distance = Distance.EUCLIDEAN;
+        private Layout layout = Layout.BLOCKS;
+
+        /** The distance dissimilar pairs are pushed to (default 1.0; finite and > 0). */
+        public Builder margin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /** The distance (default EUCLIDEAN; non-null). */
+        public Builder distance(Distance distance) {
+            this.distance = Checks.notNull(NAME, "distance", distance);
+            return this;
+        }
+
+        /** Where the pairs come from (default BLOCKS; non-null). */
+        public Builder layout(Layout layout) {
+            this.layout = Checks.notNull(NAME, "layout", layout);
+            return this;
+        }
+
+        public ContrastiveLoss build() {
+            return new ContrastiveLoss(margin, distance, layout);
+        }
+    }
+}

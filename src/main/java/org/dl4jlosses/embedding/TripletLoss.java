@@ -1,0 +1,315 @@
+package org.dl4jlosses.embedding;
+
+import static org.dl4jlosses.internal.Checks.require;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Pairwise;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Triplet margin loss on embeddings: {@code max(0, d(a, p) - d(a, n) + margin)} for an anchor a,
+ * a positive p (same identity) and a negative n (another identity), with or without mining the
+ * triplets inside the batch.
+ *
+ * <h2>Layouts and reference values</h2>
+ * <ul>
+ * <li>{@link Mining#NONE} (the default), BLOCKS: {@code preOutput} is {@code [3N, D]}, rows
+ * {@code 0..N-1} the anchors, {@code N..2N-1} the positives, {@code 2N..3N-1} the negatives (a
+ * {@code StackVertex} of the three inputs, then a shared encoder). Labels {@code [3N, k]} are not
+ * read. Reference: {@code torch.nn.functional.triplet_margin_loss(a, p, n, margin, p=2,
+ * eps=1e-6, swap)} mean for {@link Distance#EUCLIDEAN}, whose distance is exactly PyTorch's
+ * {@code pairwise_distance}: {@code |x - y + 1e-6|} (the 1e-6 is added to the difference, so a
+ * triplet matches PyTorch to rounding); for {@link Distance#SQUARED_EUCLIDEAN} and
+ * {@link Distance#COSINE}, {@code triplet_margin_with_distance_loss} with {@code |x - y|^2} and
+ * {@code 1 - cosine_similarity(x, y)}. Each triplet's loss is put on its three rows. (Cosine: a
+ * row's norm is clamped at 1e-12 as in {@code F.normalize}, where PyTorch's
+ * {@code cosine_similarity} clamps the product of the norms at 1e-8; the two differ only for
+ * rows of norm below about 1e-4.)</li>
+ * <li>{@link Mining#ALL}, {@link Mining#HARD}, {@link Mining#SEMI_HARD}, GROUPS: {@code preOutput}
+ * is {@code [N, D]} embeddings, labels are group ids ({@code [N, 1]} integers or one-hot rows).
+ * Distances between all rows come from one matrix product: {@code S_ij = |x_i|^2 + |x_j|^2 - 2 x_i
+ * . x_j} clamped at 0; EUCLIDEAN is {@code sqrt(S)} with a safe root (a distance of 0 has gradient
+ * 0, as TensorFlow Addons' {@code pairwise_distance}), SQUARED_EUCLIDEAN is S, COSINE is
+ * {@code 1 - cos}.
+ * <ul>
+ * <li>ALL (batch-all): the mean of the loss over all triplets (a, p, n), {@code a != p} in one
+ * group, n in another, that have a positive loss; 0 if none has.</li>
+ * <li>HARD (batch-hard, Hermans, Beyer and Leibe 2017): per anchor with at least one positive and
+ * one negative, {@code max(0, max_p d(a, p) - min_n d(a, n) + margin)}; the mean over those
+ * anchors (0 if there is none).</li>
+ * <li>SEMI_HARD: TensorFlow Addons {@code TripletSemiHardLoss}: per positive pair (a, p), the
+ * negative with the smallest {@code d(a, n) > d(a, p)}, or the largest {@code d(a, n)} if none is
+ * farther; the mean of the hinge over all ordered positive pairs. {@code distance} selects TFA's
+ * {@code distance_metric}: SQUARED_EUCLIDEAN is its "L_2" (squared) default, EUCLIDEAN its plain
+ * Euclidean distance, COSINE its "angular" one. A batch with a single group (no negatives) gives
+ * 0 where TFA would compare against a distance of 0.</li>
+ * </ul>
+ * Every row carries an equal share of the batch's loss, so the score array sums to N times the
+ * reference value. Gradients go through whichever positive and negative the mining picked (ties
+ * are broken by the first index).</li>
+ * </ul>
+ *
+ * <h2>Options</h2>
+ * <ul>
+ * <li>{@code margin} (default 1.0): finite and >= 0. A negative margin would let a triplet whose
+ * negative is nearer than its positive count as solved, so it is rejected at {@code build()}
+ * (PyTorch 1.13 does not check); 0 is allowed.</li>
+ * <li>{@code distance} (default {@link Distance#EUCLIDEAN}).</li>
+ * <li>{@code mining} (default {@link Mining#NONE}): also selects the layout, as above.</li>
+ * <li>{@code swap} (default false): the distance swap of Balntas et al. 2016, as PyTorch: the
+ * negative distance is {@code min(d(a, n), d(p, n))}. NONE: per given triplet, as
+ * {@code triplet_margin_loss(swap=True)}. ALL: per mined triplet; HARD: for each anchor's mined
+ * triplet (hardest positive p*, hardest negative n*, mined without the swap), as
+ * pytorch-metric-learning's {@code TripletMarginLoss(swap=True)} on those triplets. SEMI_HARD
+ * (TensorFlow Addons has no swap) rejects it at {@code build()}.</li>
+ * <li>{@code normalize} (default false): L2-normalises every embedding first
+ * ({@code F.normalize}: {@code x / max(|x|, 1e-12)}), the gradient flowing through the
+ * normalisation.</li>
+ * </ul>
+ * A row mask removes rows (whole triplets in NONE, whose three rows must share the mask value):
+ * a masked row is neither an anchor nor a positive nor a negative.
+ */
+public final class TripletLoss extends CoupledLoss {
+    private static final long serialVersionUID = 1L;
+    private static final String NAME = "TripletLoss";
+
+    /** How the distance between two embeddings is measured. */
+    public enum Distance {
+        /** {@code |x - y|} (NONE: PyTorch's {@code |x - y + 1e-6|}). */
+        EUCLIDEAN,
+        /** {@code |x - y|^2}. */
+        SQUARED_EUCLIDEAN,
+        /** {@code 1 - cos(x, y)}. */
+        COSINE
+    }
+
+    /** Which triplets the loss is taken over. */
+    public enum Mining {
+        /** The given (anchor; positive; negative) blocks. */
+        NONE,
+        /** Every valid triplet of the batch with a positive loss (batch-all). */
+        ALL,
+        /** The hardest positive and the hardest negative of every anchor (batch-hard). */
+        HARD,
+        /** TensorFlow Addons' semi-hard negatives for every positive pair. */
+        SEMI_HARD
+    }
+
+    @JsonProperty("margin")
+    private final double margin;
+    @JsonProperty("distance")
+    private final Distance distance;
+    @JsonProperty("mining")
+    private final Mining mining;
+    @JsonProperty("swap")
+    private final boolean swap;
+    @JsonProperty("normalize")
+    private final boolean normalize;
+
+    /** The defaults: margin 1.0, EUCLIDEAN, NONE, no swap, no normalisation. */
+    public TripletLoss() {
+        this(null, null, null, null, null);
+    }
+
+    @JsonCreator
+    private TripletLoss(@JsonProperty("margin") Double margin, @JsonProperty("distance") Distance distance,
+                        @JsonProperty("mining") Mining mining, @JsonProperty("swap") Boolean swap,
+                        @JsonProperty("normalize") Boolean normalize) {
+        this.margin = Checks.atLeast(NAME, "margin", margin == null ? 1.0 : margin, 0.0);
+        this.distance = distance == null ? Distance.EUCLIDEAN : distance;
+        this.mining = mining == null ? Mining.NONE : mining;
+        this.swap = swap != null && swap;
+        this.normalize = normalize != null && normalize;
+        require(!this.swap || this.mining != Mining.SEMI_HARD, NAME, "swap", "false with mining SEMI_HARD",
+                "swap = true with mining " + this.mining);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Layout layout(Batch batch) {
+        return mining == Mining.NONE ? Layout.blocks(3, "anchor; positive; negative") : Layout.groups();
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return mining == Mining.NONE ? LabelKind.UNUSED : LabelKind.GROUPS;
+    }
+
+    @Override
+    protected Terms evaluate(Rows rows, Need need) {
+        INDArray x = rows.output();
+        INDArray norms = null;
+        if (normalize) {
+            norms = Pairwise.norms(x);
+            x = Pairwise.unitRows(x, norms);
+        }
+        if (mining == Mining.NONE) {
+            INDArray[] tuples = triplets(rows, x, need);
+            return rows.perTuple(tuples[0], throughNormalisation(x, norms, tuples[1]));
+        }
+        int n = rows.count();
+        TripletMining.Result mined = mined(rows, x, need);
+        return rows.spread(n * mined.mean, throughNormalisation(x, norms, mined.dMean));
+    }
+
+    /** The gradient with respect to the activation's output, given the one with respect to x. */
+    private INDArray throughNormalisation(INDArray x, INDArray norms, INDArray dLdx) {
+        return normalize && dLdx != null ? Pairwise.unitRowsBackward(x, norms, dLdx) : dLdx;
+    }
+
+    /** NONE: {each tuple's loss [N', 1], d(3 x their sum)/dx [3N', D]} over the BLOCKS layout. */
+    private INDArray[] triplets(Rows rows, INDArray x, Need need) {
+        int n = rows.tuples();
+        INDArray anchor = block(x, 0, n);
+        INDArray positive = block(x, 1, n);
+        INDArray negative = block(x, 2, n);
+        PairDistance.Kind kind = distance == Distance.EUCLIDEAN ? PairDistance.Kind.TORCH_EUCLIDEAN
+                : distance == Distance.SQUARED_EUCLIDEAN ? PairDistance.Kind.SQUARED_EUCLIDEAN
+                : PairDistance.Kind.COSINE;
+        PairDistance ap = PairDistance.of(kind, anchor, positive);
+        PairDistance an = PairDistance.of(kind, anchor, negative);
+        PairDistance pn = swap ? PairDistance.of(kind, positive, negative) : null;
+        INDArray negativeDistance = an.values();
+        INDArray swapped = null;
+        if (swap) {
+            swapped = pn.values().lt(an.values()).castTo(x.dataType());
+            negativeDistance = pn.values().sub(an.values()).muli(swapped).addi(an.values());
+        }
+        INDArray h = ap.values().sub(negativeDistance).addi(margin);
+        INDArray loss = need.score() ? Transforms.relu(h, true) : null;
+        INDArray gradient = null;
+        if (need.gradient()) {
+            // The tuple's loss sits on its three rows, so the total is 3 x the sum over tuples.
+            INDArray g = h.gt(0).castTo(x.dataType()).muli(3);
+            INDArray[] dAp = ap.backward(g);
+            INDArray viaAn = swap ? g.mul(swapped.rsub(1)) : g;
+            INDArray[] dAn = an.backward(viaAn.neg());
+            INDArray dAnchor = dAp[0].addi(dAn[0]);
+            INDArray dPositive = dAp[1];
+            INDArray dNegative = dAn[1];
+            if (swap) {
+                INDArray[] dPn = pn.backward(g.mul(swapped).negi());
+                dPositive.addi(dPn[0]);
+                dNegative.addi(dPn[1]);
+            }
+            gradient = Nd4j.vstack(dAnchor, dPositive, dNegative);
+        }
+        return new INDArray[] {loss, gradient};
+    }
+
+    /**
+     * ALL, HARD, SEMI_HARD over the GROUPS layout: the reference mean and, in place of d(mean)/dD,
+     * d(n x mean)/dx (the batch's loss is spread over its n rows).
+     */
+    private TripletMining.Result mined(Rows rows, INDArray x, Need need) {
+        int n = rows.count();
+        DistanceMatrix.Kind kind = distance == Distance.EUCLIDEAN ? DistanceMatrix.Kind.EUCLIDEAN
+                : distance == Distance.SQUARED_EUCLIDEAN ? DistanceMatrix.Kind.SQUARED_EUCLIDEAN
+                : DistanceMatrix.Kind.COSINE;
+        DistanceMatrix distances = DistanceMatrix.of(kind, x);
+        INDArray same = rows.sameGroup();
+        INDArray positives = same.sub(Nd4j.eye(n).castTo(x.dataType()));
+        INDArray negatives = same.rsub(1);
+        INDArray d = distances.values();
+        boolean gradient = need.gradient();
+        TripletMining.Result mined = mining == Mining.ALL ? TripletMining.all(d, positives, negatives, margin, swap, gradient)
+                : mining == Mining.HARD ? TripletMining.hard(d, positives, negatives, margin, swap, gradient)
+                : TripletMining.semiHard(d, positives, negatives, margin, gradient);
+        return new TripletMining.Result(mined.mean, gradient ? distances.backward(mined.dMean.muli(n)) : null);
+    }
+
+    private static INDArray block(INDArray x, int b, int n) {
+        return x.get(NDArrayIndex.interval((long) b * n, (long) (b + 1) * n), NDArrayIndex.all());
+    }
+
+    public double getMargin() {
+        return margin;
+    }
+
+    public Distance getDistance() {
+        return distance;
+    }
+
+    public Mining getMining() {
+        return mining;
+    }
+
+    public boolean isSwap() {
+        return swap;
+    }
+
+    public boolean isNormalize() {
+        return normalize;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("margin", margin);
+        options.put("distance", distance);
+        options.put("mining", mining);
+        options.put("swap", swap);
+        options.put("normalize", normalize);
+        return options;
+    }
+
+    /** Builder for {@link TripletLoss}. */
+    public static final class Builder {
+        private double margin = 1.0;
+        private Distance distance = Distance.EUCLIDEAN;
+        private Mining mining = Mining.NONE;
+        private boolean swap;
+        private boolean normalize;
+
+        /** How much farther the negative must be than the positive (default 1.0; finite and >= 0). */
+        public Builder margin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /** The distance (default EUCLIDEAN; non-null). */
+        public Builder distance(Distance distance) {
+            this.distance = Checks.notNull(NAME, "distance", distance);
+            return this;
+        }
+
+        /** Which triplets, and so which layout (default NONE: BLOCKS anchor; positive; negative; non-null). */
+        public Builder mining(Mining mining) {
+            this.mining = Checks.notNull(NAME, "mining", mining);
+            return this;
+        }
+
+        /** Use {@code min(d(a, n), d(p, n))} as the negative distance (default false; not with SEMI_HARD). */
+        public Builder swap(boolean swap) {
+            this.swap = swap;
+            return this;
+        }
+
+        /** L2-normalise the embeddings before measuring distances (default false). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        public TripletLoss build() {
+            return new TripletLoss(margin, distance, mining, swap, normalize);
+        }
+    }
+}
