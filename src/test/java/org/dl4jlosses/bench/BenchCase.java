@@ -11,9 +11,11 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
+import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -69,6 +71,15 @@ public enum BenchCase {
             seed -> CoupledInputs.pairs(4096, seed)),
     DICE("DiceLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
             () -> DiceLoss.builder().rowsPerSample(64 * 64).build(), seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
+    TRIPLET_HARD("TripletLoss-HARD", Act.IDENTITY, "N=512, D=128, 64 classes",
+            () -> TripletLoss.builder().mining(TripletLoss.Mining.HARD).build(),
+            seed -> CoupledInputs.groups(512, 128, 64, seed)),
+    TRIPLET_ALL("TripletLoss-ALL", Act.IDENTITY, "N=256, D=128, 32 classes",
+            () -> TripletLoss.builder().mining(TripletLoss.Mining.ALL).build(),
+            seed -> CoupledInputs.groups(256, 128, 32, seed)),
+    CONTRASTIVE_GROUPS("ContrastiveLoss-GROUPS", Act.IDENTITY, "N=512, D=128, 64 classes",
+            () -> ContrastiveLoss.builder().layout(ContrastiveLoss.Layout.GROUPS).build(),
+            seed -> CoupledInputs.groups(512, 128, 64, seed)),
     INFO_NCE("InfoNceLoss", Act.IDENTITY, "2 x 512 rows, D=128 (in-batch negatives)", InfoNceLoss::new,
             seed -> CoupledInputs.blocks(2, 512, 128, seed)),
     MULTIPLE_NEGATIVES_RANKING("MultipleNegativesRankingLoss", Act.IDENTITY, "2 x 512 rows, D=128",
