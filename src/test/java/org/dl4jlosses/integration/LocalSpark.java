@@ -1,0 +1,118 @@
+package org.dl4jlosses.integration;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+
+/**
+ * One local Spark ({@code local[2]}: a driver and two executor threads in this JVM) shared by
+ * every test class that uses this extension, started on first use and stopped when the whole
+ * test run ends (Spark allows one context per JVM, and starting one costs seconds). Everything
+ * binds to the loopback address; the surefire configuration also sets SPARK_LOCAL_IP for the
+ * addresses Spark derives by itself.
+ */
+public final class LocalSpark implements BeforeAllCallback {
+    private static JavaSparkContext context;
+
+    /** The shared context; only valid in a test class extended with {@code LocalSpark}. */
+    public static synchronized JavaSparkContext context() {
+        if (context == null) {
+            throw new IllegalStateException("annotate the test class with @ExtendWith(LocalSpark.class)");
+        }
+        return context;
+    }
+
+    /**
+     * Parameter averaging after every minibatch of {@code batchSizePerWorker} examples, exporting
+     * (with {@link RDDTrainingApproach#Export}) to {@code exportDir}.
+     */
+    public static TrainingMaster<?, ?> parameterAveraging(int batchSizePerWorker, RDDTrainingApproach approach,
+                                                          File exportDir) {
+        return new ParameterAveragingTrainingMaster.Builder(batchSizePerWorker)
+                .batchSizePerWorker(batchSizePerWorker)
+                .averagingFrequency(1)
+                .workerPrefetchNumBatches(0)
+                .rddTrainingApproach(approach)
+                .exportDirectory(exportDir.toURI().toString())
+                .rngSeed(7)
+                .build();
+    }
+
+    /**
+     * Shared (threshold-encoded) gradients through DL4J's parameter server, over UDP on the
+     * loopback address, with one training thread per executor: with two threads per executor
+     * DL4J 1.0.0-M2 deadlocks in local mode (both wait in the gradient accumulator's barrier).
+     * The threshold is coarser than DL4J's adaptive default (which starts at 1e-4 and moves each
+     * parameter by at most that per step), so that a few epochs train a toy network.
+     */
+    public static TrainingMaster<?, ?> sharedGradients(int batchSizePerWorker, RDDTrainingApproach approach,
+                                                       File exportDir) {
+        // Aeron 1.32 (in DL4J's parameter server) refuses to start its media driver unless this
+        // exceeds the 30 s client liveness timeout that DL4J's transport sets: without it,
+        // "ConfigurationException: publicationUnblockTimeoutNs=15000000000 <= clientLivenessTimeoutNs=30000000000".
+        System.setProperty("aeron.publication.unblock.timeout", "60000000000");
+        VoidConfiguration voidConfiguration = VoidConfiguration.builder()
+                .unicastPort(freeUdpPort())
+                .controllerAddress("127.0.0.1")
+                .networkMask("127.0.0.0/8")
+                .build();
+        return new SharedTrainingMaster.Builder(voidConfiguration, batchSizePerWorker)
+                .batchSizePerWorker(batchSizePerWorker)
+                .workersPerNode(1)
+                .thresholdAlgorithm(new FixedThresholdAlgorithm(1e-2))
+                .rddTrainingApproach(approach)
+                .exportDirectory(exportDir.toURI().toString())
+                .rngSeed(7)
+                .build();
+    }
+
+    private static int freeUdpPort() {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext extension) {
+        extension.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(LocalSpark.class, key -> new Running(), Running.class);
+    }
+
+    /** Owns the context; JUnit closes it after the last test of the run. */
+    private static final class Running implements ExtensionContext.Store.CloseableResource {
+        Running() {
+            SparkConf conf = new SparkConf()
+                    .setMaster("local[2]")
+                    .setAppName("dl4j-losses-tests")
+                    .set("spark.driver.host", "127.0.0.1")
+                    .set("spark.driver.bindAddress", "127.0.0.1")
+                    .set("spark.ui.enabled", "false")
+                    .set("spark.ui.showConsoleProgress", "false");
+            synchronized (LocalSpark.class) {
+                context = new JavaSparkContext(conf);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (LocalSpark.class) {
+                context.stop();
+                context = null;
+            }
+        }
+    }
+}
