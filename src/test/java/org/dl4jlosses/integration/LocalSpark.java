@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
@@ -55,14 +59,18 @@ public final class LocalSpark implements BeforeAllCallback {
      * loopback address, with one training thread per executor: with two threads per executor
      * DL4J 1.0.0-M2 deadlocks in local mode (both wait in the gradient accumulator's barrier).
      * The threshold is coarser than DL4J's adaptive default (which starts at 1e-4 and moves each
-     * parameter by at most that per step), so that a few epochs train a toy network.
+     * parameter by at most that per step), so that a few epochs train a toy network. Its Export
+     * goes to {@code hadoop.tmp.dir}: the builder's {@code exportDirectory} never reaches the
+     * SharedTrainingMaster it builds (DL4J 1.0.0-M2).
      */
-    public static TrainingMaster<?, ?> sharedGradients(int batchSizePerWorker, RDDTrainingApproach approach,
-                                                       File exportDir) {
+    public static TrainingMaster<?, ?> sharedGradients(int batchSizePerWorker, RDDTrainingApproach approach) {
         // Aeron 1.32 (in DL4J's parameter server) refuses to start its media driver unless this
         // exceeds the 30 s client liveness timeout that DL4J's transport sets: without it,
         // "ConfigurationException: publicationUnblockTimeoutNs=15000000000 <= clientLivenessTimeoutNs=30000000000".
         System.setProperty("aeron.publication.unblock.timeout", "60000000000");
+        // Each transport starts an embedded Aeron media driver with its own directory in /dev/shm
+        // (memory), which DL4J's shutdown closes but Aeron only deletes when told to.
+        System.setProperty("aeron.dir.delete.on.shutdown", "true");
         VoidConfiguration voidConfiguration = VoidConfiguration.builder()
                 .unicastPort(freeUdpPort())
                 .controllerAddress("127.0.0.1")
@@ -73,7 +81,6 @@ public final class LocalSpark implements BeforeAllCallback {
                 .workersPerNode(1)
                 .thresholdAlgorithm(new FixedThresholdAlgorithm(1e-2))
                 .rddTrainingApproach(approach)
-                .exportDirectory(exportDir.toURI().toString())
                 .rngSeed(7)
                 .build();
     }
@@ -92,26 +99,40 @@ public final class LocalSpark implements BeforeAllCallback {
                 .getOrComputeIfAbsent(LocalSpark.class, key -> new Running(), Running.class);
     }
 
-    /** Owns the context; JUnit closes it after the last test of the run. */
+    /** Owns the context and its scratch directory; JUnit closes them after the last test of the run. */
     private static final class Running implements ExtensionContext.Store.CloseableResource {
+        private final Path scratch;
+
         Running() {
+            try {
+                scratch = Files.createTempDirectory("dl4j-losses-spark-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             SparkConf conf = new SparkConf()
                     .setMaster("local[2]")
                     .setAppName("dl4j-losses-tests")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1")
                     .set("spark.ui.enabled", "false")
-                    .set("spark.ui.showConsoleProgress", "false");
+                    .set("spark.ui.showConsoleProgress", "false")
+                    // Spark's shuffle and block files and DL4J's default export directory
+                    // (hadoop.tmp.dir/dl4j) go here and are deleted with it.
+                    .set("spark.local.dir", scratch.toString())
+                    .set("spark.hadoop.hadoop.tmp.dir", scratch.toString());
             synchronized (LocalSpark.class) {
                 context = new JavaSparkContext(conf);
             }
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             synchronized (LocalSpark.class) {
                 context.stop();
                 context = null;
+            }
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
     }

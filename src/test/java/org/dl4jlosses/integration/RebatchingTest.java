@@ -126,7 +126,7 @@ class RebatchingTest {
     private static BiFunction<Integer, File, TrainingMaster<?, ?>> master(String kind, RDDTrainingApproach approach) {
         return kind.equals("parameter averaging")
                 ? (batch, dir) -> LocalSpark.parameterAveraging(batch, approach, dir)
-                : (batch, dir) -> LocalSpark.sharedGradients(batch, approach, dir);
+                : (batch, dir) -> LocalSpark.sharedGradients(batch, approach);
     }
 
     @ParameterizedTest(name = "{0}, {1}")

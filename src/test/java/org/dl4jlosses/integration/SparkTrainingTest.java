@@ -92,7 +92,7 @@ class SparkTrainingTest {
         double initial = net.score(p.data);
 
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(LocalSpark.context(), net,
-                LocalSpark.sharedGradients(DistributedTraining.BATCH, RDDTrainingApproach.Direct, dir));
+                LocalSpark.sharedGradients(DistributedTraining.BATCH, RDDTrainingApproach.Direct));
         JavaRDD<DataSet> data = rdd(p);
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             spark.fit(data);
