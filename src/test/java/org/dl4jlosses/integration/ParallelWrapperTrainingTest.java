@@ -57,7 +57,6 @@ class ParallelWrapperTrainingTest {
                 .workers(2)
                 .trainingMode(mode)
                 .averagingFrequency(1)
-                .prefetchBuffer(2)
                 .build();
         try {
             // All epochs in one fit: in SHARED_GRADIENTS mode a second fit() of the same wrapper

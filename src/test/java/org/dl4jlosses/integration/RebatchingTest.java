@@ -101,7 +101,6 @@ class RebatchingTest {
         List<DataSet> parts = taggedParts();
         ParallelWrapper wrapper = new ParallelWrapper.Builder<>(recordingNetwork())
                 .workers(2)
-                .prefetchBuffer(2)
                 .averagingFrequency(1)
                 .build();
         try {
