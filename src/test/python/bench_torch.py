@@ -80,6 +80,137 @@ LOSSES = {
 }
 
 
+# ---- coupled losses (spec section 3): one fixed batch each, size "batch" -------------------------
+# Each: make(gen) -> (z0, batch) and fn(z, batch) -> scalar, the same formula as the Java loss with
+# its defaults (the references of the fixture generators, written here for speed, not clarity).
+
+def _safe_dist(x):
+    sq = (x * x).sum(1)
+    d2 = (sq[:, None] + sq[None, :] - 2 * x @ x.t()).clamp(min=0)
+    return torch.sqrt(d2.clamp(min=1e-16)) * (d2 > 0)
+
+
+def _group_masks(ids):
+    same = ids[:, None] == ids[None, :]
+    eye = torch.eye(len(ids), dtype=torch.bool)
+    return same & ~eye, ~same
+
+
+def _triplet_hard(z, b, margin=1.0):
+    d = _safe_dist(z)
+    pos, neg = _group_masks(b["ids"])
+    hardest_pos = (d * pos).amax(1)
+    hardest_neg = (d + 1e9 * (~neg)).amin(1)
+    return F.relu(hardest_pos - hardest_neg + margin).mean() * z.shape[0]
+
+
+def _triplet_all(z, b, margin=1.0):
+    d = _safe_dist(z)
+    pos, neg = _group_masks(b["ids"])
+    t = d[:, :, None] - d[:, None, :] + margin           # [a, p, n], N^3 as the usual batch-all code does
+    valid = pos[:, :, None] & neg[:, None, :]
+    t = F.relu(t) * valid
+    count = (t > 1e-16).sum().clamp(min=1)
+    return t.sum() / count * z.shape[0]
+
+
+def _contrastive_groups(z, b, margin=1.0):
+    d = _safe_dist(z)
+    pos, neg = _group_masks(b["ids"])
+    upper = torch.triu(torch.ones_like(d, dtype=torch.bool), 1)
+    loss = 0.5 * (pos * d ** 2 + neg * F.relu(margin - d) ** 2)
+    return loss[upper].mean() * z.shape[0]
+
+
+def _info_nce(z, b, temperature=0.1):
+    n = z.shape[0] // 2
+    q, k = F.normalize(z[:n], dim=1), F.normalize(z[n:], dim=1)
+    return F.cross_entropy(q @ k.t() / temperature, torch.arange(n), reduction="mean") * z.shape[0]
+
+
+def _mnrl(z, b, scale=20.0):
+    n = z.shape[0] // 2
+    a, p = F.normalize(z[:n], dim=1), F.normalize(z[n:], dim=1)
+    return F.cross_entropy(scale * a @ p.t(), torch.arange(n), reduction="mean") * z.shape[0]
+
+
+def _ge2e(z, b, w=10.0, bias=-5.0, speakers=64, utterances=8):
+    e = z.view(speakers, utterances, -1)
+    total = e.sum(1)
+    centroids = total / utterances
+    own = (total[:, None, :] - e) / (utterances - 1)                 # leave-one-out centroids
+    en = F.normalize(e, dim=2)
+    cos_all = torch.einsum("jid,kd->jik", en, F.normalize(centroids, dim=1))
+    cos_own = (en * F.normalize(own, dim=2)).sum(2)
+    idx = torch.arange(speakers)
+    cos_all = cos_all.clone()
+    cos_all[idx, :, idx] = cos_own
+    s = w * cos_all + bias
+    target = idx[:, None].expand(speakers, utterances).reshape(-1)
+    return F.cross_entropy(s.reshape(speakers * utterances, speakers), target, reduction="mean") * z.shape[0]
+
+
+def _arcface(z, b, s=64.0, m=0.5):
+    import math
+    cos = z
+    sin = torch.sqrt((1.0 - cos ** 2).clamp(min=0, max=1))
+    phi = cos * math.cos(m) - sin * math.sin(m)
+    phi = torch.where(cos > math.cos(math.pi - m), phi, cos - math.sin(math.pi - m) * m)
+    onehot = b["onehot"]
+    logits = s * (onehot * phi + (1 - onehot) * cos)
+    return F.cross_entropy(logits, b["idx"], reduction="sum")
+
+
+def _dice(z, b, images=16, smooth=1.0):
+    p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
+    y = b["onehot"].view(images, -1, z.shape[1])
+    inter = (p * y).sum(1)
+    den = p.sum(1) + y.sum(1)
+    return (1 - (2 * inter + smooth) / (den + smooth)).mean(1).sum()
+
+
+def _ids(n, groups):
+    return torch.arange(n) % groups
+
+
+def _mk_groups(n, d, groups):
+    return lambda gen: (torch.randn(n, d, generator=gen), {"ids": _ids(n, groups)})
+
+
+def _mk_cosines(n, c):
+    def make(gen):
+        idx = torch.randint(0, c, (n,), generator=gen)
+        return torch.rand(n, c, generator=gen) * 1.8 - 0.9, {"idx": idx, "onehot": F.one_hot(idx, c).float()}
+    return make
+
+
+def _mk_pixels(rows, k):
+    def make(gen):
+        idx = torch.randint(0, k, (rows,), generator=gen)
+        return torch.randn(rows, k, generator=gen), {"onehot": F.one_hot(idx, k).float()}
+    return make
+
+
+def _mk_pairs(n):
+    def make(gen):
+        return torch.randn(n, 2, generator=gen), {"y": torch.randint(0, 2, (n,), generator=gen).float() * 2 - 1}
+    return make
+
+
+COUPLED = {
+    "MarginRankingLoss": (_mk_pairs(4096),
+                          lambda z, b: F.margin_ranking_loss(z[:, 0], z[:, 1], b["y"], reduction="sum")),
+    "DiceLoss": (_mk_pixels(16 * 64 * 64, 4), _dice),
+    "TripletLoss-HARD": (_mk_groups(512, 128, 64), _triplet_hard),
+    "TripletLoss-ALL": (_mk_groups(256, 128, 32), _triplet_all),
+    "ContrastiveLoss-GROUPS": (_mk_groups(512, 128, 64), _contrastive_groups),
+    "InfoNceLoss": (lambda gen: (torch.randn(1024, 128, generator=gen), {}), _info_nce),
+    "MultipleNegativesRankingLoss": (lambda gen: (torch.randn(1024, 128, generator=gen), {}), _mnrl),
+    "Ge2eLoss": (lambda gen: (torch.randn(512, 128, generator=gen), {}), _ge2e),
+    "AdditiveAngularMarginLoss": (_mk_cosines(256, 10000), _arcface),
+}
+
+
 def make_batch(kind, rows, cols, gen):
     b = {}
     if kind == "onehot":
@@ -131,11 +262,12 @@ def select(words):
         if "x" in w and w.replace("x", "").isdigit():
             sizes.append(w)
             continue
-        hit = [n for n in LOSSES if n.lower() == w.lower() or n.lower().startswith(w.lower() + "-")]
+        known = list(LOSSES) + list(COUPLED)
+        hit = [n for n in known if n.lower() == w.lower() or n.lower().startswith(w.lower() + "-")]
         if not hit:
-            sys.exit("unknown loss %r; known: %s" % (w, ", ".join(LOSSES)))
+            sys.exit("unknown loss %r; known: %s" % (w, ", ".join(known)))
         losses += [n for n in hit if n not in losses]
-    return losses or list(LOSSES), sizes or SIZES
+    return losses or list(LOSSES) + list(COUPLED), sizes or SIZES
 
 
 def main():
@@ -168,6 +300,14 @@ def main():
     results = []
     print("\n| loss | size | PyTorch (ms) | calls |\n|---|---|---:|---:|")
     for name in losses:
+        if name in COUPLED:
+            make, fn = COUPLED[name]
+            gen = torch.Generator().manual_seed(42)
+            z0, batch = make(gen)
+            ms, n = time_case(fn, z0, batch, args.seconds)
+            results.append({"loss": name, "size": "batch", "median_ms": ms, "calls": n})
+            print("| %s | batch | %.4f | %d |" % (name, ms, n), flush=True)
+            continue
         kind, fn = LOSSES[name]
         for size in sizes:
             rows, cols = (int(v) for v in size.split("x"))

@@ -1,7 +1,6 @@
 package org.dl4jlosses;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.dl4jlosses.testing.Assert.rejects;
 
 import java.util.function.Supplier;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
@@ -15,7 +14,6 @@ import org.dl4jlosses.regression.MeanBiasError;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -31,13 +29,6 @@ class BadInputTest {
     private static final IActivation SOFTMAX = new ActivationSoftmax();
     private static final IActivation SIGMOID = new ActivationSigmoid();
     private static final IActivation IDENTITY = new ActivationIdentity();
-
-    private static void rejects(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
-        }
-    }
 
     /** All four entry points reject the input with the same message. */
     private static void rejectsEverywhere(ILossFunction loss, INDArray labels, INDArray z, IActivation act, INDArray mask,

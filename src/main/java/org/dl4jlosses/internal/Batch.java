@@ -54,16 +54,27 @@ public final class Batch {
         long rows = z.size(0);
         long columns = z.size(1);
         require(rows > 0 && columns > 0, loss, "preOutput", "non-empty", shape(z));
-        require(labels.rank() == 2 && labels.size(0) == rows, loss, "labels",
-                kind.classes() && columns > 1 ? "[" + rows + ", " + columns + "] like preOutput, or class indices [" + rows + ", 1]"
-                        : "[" + rows + ", " + columns + "] like preOutput", shape(labels));
+        String expectedLabels = expectedLabels(kind, rows, columns);
+        require(labels.rank() == 2 && labels.size(0) == rows, loss, "labels", expectedLabels, shape(labels));
         if (kind.classes()) {
             require(columns >= 2, loss, "preOutput", "at least 2 columns (classes)", shape(z));
         }
         boolean indices = kind.classes() && labels.size(1) == 1;
-        require(indices || labels.size(1) == columns, loss, "labels",
-                kind.classes() ? "[" + rows + ", " + columns + "] like preOutput, or class indices [" + rows + ", 1]"
-                        : "[" + rows + ", " + columns + "] like preOutput", shape(labels));
+        boolean widthOk;
+        switch (kind.form()) {
+            case LIKE_PRE_OUTPUT:
+                widthOk = labels.size(1) == columns;
+                break;
+            case CLASS_ROWS:
+                widthOk = indices || labels.size(1) == columns;
+                break;
+            case ONE_COLUMN:
+                widthOk = labels.size(1) == 1;
+                break;
+            default:
+                widthOk = labels.size(1) >= 1;
+        }
+        require(widthOk, loss, "labels", expectedLabels, shape(labels));
 
         INDArray rowMask = null;
         INDArray elementMask = null;
@@ -85,10 +96,30 @@ public final class Batch {
             }
         }
 
-        INDArray prepared = indices
-                ? oneHot(loss, labels, (int) columns, z.dataType(), rowMask)
-                : LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
+        INDArray prepared;
+        if (indices) {
+            prepared = oneHot(loss, labels, (int) columns, z.dataType(), rowMask);
+        } else if (kind.checkedByValue()) {
+            prepared = LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
+        } else {
+            prepared = labels; // group ids and row values are read (and checked) by the loss's layout, as given
+        }
         return new Batch(loss, z, prepared, activation, rowMask, elementMask, indices);
+    }
+
+    private static String expectedLabels(LabelKind kind, long rows, long columns) {
+        switch (kind.form()) {
+            case CLASS_ROWS:
+                return "[" + rows + ", " + columns + "] like preOutput, or class indices [" + rows + ", 1]";
+            case GROUP_IDS:
+                return "group ids [" + rows + ", 1] or one-hot rows [" + rows + ", C]";
+            case ONE_COLUMN:
+                return "[" + rows + ", 1] (one value per row of preOutput)";
+            case ANY:
+                return "[" + rows + ", n] (one row per row of preOutput)";
+            default:
+                return "[" + rows + ", " + columns + "] like preOutput";
+        }
     }
 
     /** Class indices [R, 1] to one-hot rows; masked rows may hold anything and become class 0. */
@@ -121,7 +152,10 @@ public final class Batch {
         return z;
     }
 
-    /** Labels [R, K] in z's data type; class indices already one-hot. */
+    /**
+     * Labels [R, K] in z's data type, class indices already one-hot; for {@link LabelKind#GROUPS},
+     * {@link LabelKind#ROW_VALUES} and {@link LabelKind#UNUSED}, the labels as given.
+     */
     public INDArray labels() {
         return labels;
     }

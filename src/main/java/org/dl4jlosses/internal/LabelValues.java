@@ -40,6 +40,7 @@ final class LabelValues {
     private static String expected(LabelKind kind, INDArray labels) {
         switch (kind) {
             case PROBABILITY:
+            case CHANNELS:
                 return "probabilities in [0, 1]";
             case SIGNED_BINARY:
                 return "all in {-1, +1} or all in {0, 1}";
@@ -70,6 +71,7 @@ final class LabelValues {
             case REAL:
                 return null;
             case PROBABILITY:
+            case CHANNELS:
             case CLASSES:
                 return min >= 0 && max <= 1 ? null : "values in [" + min + ", " + max + "]";
             case SIGNED_BINARY:
@@ -103,7 +105,8 @@ final class LabelValues {
             // (x - 1)(x + 1) = 0 everywhere: all +-1; else x (x - 1) = 0 everywhere: all 0 or 1.
             return zeroEverywhere(x.mul(x).subi(1)) || zeroEverywhere(x.sub(1).muli(x));
         }
-        if (kind != LabelKind.REAL && kind != LabelKind.PROBABILITY && kind != LabelKind.CLASSES) {
+        if (kind != LabelKind.REAL && kind != LabelKind.PROBABILITY && kind != LabelKind.CHANNELS
+                && kind != LabelKind.CLASSES) {
             return false;
         }
         INDArray flat = kind == LabelKind.REAL ? x : x.sub(0.5);

@@ -3,16 +3,19 @@ package org.dl4jlosses.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
+import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -55,10 +58,18 @@ public enum BenchCase {
     MSE("MseLoss", Act.IDENTITY, Labels.REAL, MseLoss::new, LossMSE::new, "LossMSE"),
     HUBER("HuberLoss", Act.IDENTITY, Labels.REAL, HuberLoss::new, SameDiffBaselines.Huber::new, "SameDiff"),
     SMOOTH_L1("SmoothL1Loss", Act.IDENTITY, Labels.REAL,
-            SmoothL1Loss::new, SameDiffBaselines.SmoothL1::new, "SameDiff");
+            SmoothL1Loss::new, SameDiffBaselines.SmoothL1::new, "SameDiff"),
+
+    // Coupled losses (spec section 3): one fixed batch each (size "batch"), timed against PyTorch only.
+    MARGIN_RANKING("MarginRankingLoss", Act.IDENTITY, "4096 pairs [4096, 2]", MarginRankingLoss::new,
+            seed -> CoupledInputs.pairs(4096, seed)),
+    DICE("DiceLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
+            () -> DiceLoss.builder().rowsPerSample(64 * 64).build(), seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed));
 
     /** The three sizes the issue asks for, as R x K. */
     public static final List<String> SIZES = List.of("32x10", "256x1000", "2048x1000");
+    /** The size parameter of a coupled case, whose inputs have one fixed shape (see {@link #shape()}). */
+    public static final String BATCH = "batch";
 
     enum Act { SOFTMAX, SIGMOID, IDENTITY }
 
@@ -70,15 +81,43 @@ public enum BenchCase {
     private final Supplier<ILossFunction> ours;
     private final Supplier<ILossFunction> baseline;
     private final String baselineName;
+    private final String shape;
+    private final LongFunction<INDArray[]> inputs;
 
     BenchCase(String id, Act act, Labels labels, Supplier<ILossFunction> ours,
               Supplier<ILossFunction> baseline, String baselineName) {
+        this(id, act, labels, ours, baseline, baselineName, null, null);
+    }
+
+    BenchCase(String id, Act act, String shape, Supplier<ILossFunction> ours, LongFunction<INDArray[]> inputs) {
+        this(id, act, null, ours, null, "-", shape, inputs);
+    }
+
+    BenchCase(String id, Act act, Labels labels, Supplier<ILossFunction> ours, Supplier<ILossFunction> baseline,
+              String baselineName, String shape, LongFunction<INDArray[]> inputs) {
         this.id = id;
         this.act = act;
         this.labels = labels;
         this.ours = ours;
         this.baseline = baseline;
         this.baselineName = baselineName;
+        this.shape = shape;
+        this.inputs = inputs;
+    }
+
+    /** Whether this is a coupled loss with one fixed batch (no DL4J baseline). */
+    public boolean coupled() {
+        return inputs != null;
+    }
+
+    /** A coupled case's batch, in words. */
+    public String shape() {
+        return shape;
+    }
+
+    /** A coupled case's inputs {z, labels}, float32. */
+    public INDArray[] inputs(long seed) {
+        return inputs.apply(seed);
     }
 
     /** The case name used as JMH parameter and in the PyTorch JSON. */
@@ -119,6 +158,9 @@ public enum BenchCase {
     }
 
     public ILossFunction newLoss(boolean baselineImpl) {
+        if (baselineImpl && baseline == null) {
+            throw new IllegalArgumentException(id + " has no DL4J baseline (it is timed against PyTorch only)");
+        }
         return baselineImpl ? baseline.get() : ours.get();
     }
 

@@ -164,25 +164,21 @@ public final class BenchMain {
         }
         Files.createDirectories(out);
 
-        ChainedOptionsBuilder opt = new OptionsBuilder()
-                .include(LossBenchmark.class.getName() + ".scoreAndGradient")
-                .mode(Mode.SampleTime)
-                .timeUnit(TimeUnit.MICROSECONDS)
-                .forks(forks)
-                .warmupIterations(warmup)
-                .warmupTime(TimeValue.milliseconds(timeMs))
-                .measurementIterations(iterations)
-                .measurementTime(TimeValue.milliseconds(timeMs))
-                .threads(1)
-                .shouldFailOnError(true)
-                .jvmArgsAppend("-Xmx2g")
-                .param("loss", losses.toArray(new String[0]))
-                .param("size", sizes.toArray(new String[0]))
-                .param("impl", impls.toArray(new String[0]))
-                .param("workspace", workspaces.toArray(new String[0]))
-                .resultFormat(ResultFormatType.JSON)
-                .result(out.resolve("jmh.json").toString())
-                .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
+        // Point-wise cases run over the sizes; coupled cases have one fixed batch each and no DL4J baseline.
+        List<String> pointwise = new ArrayList<>();
+        List<String> coupled = new ArrayList<>();
+        for (String loss : losses) {
+            (BenchCase.of(loss).coupled() ? coupled : pointwise).add(loss);
+        }
+        List<ChainedOptionsBuilder> runs = new ArrayList<>();
+        if (!pointwise.isEmpty()) {
+            runs.add(jmhOptions(pointwise, sizes, impls, workspaces, forks, warmup, iterations, timeMs, verbose));
+        }
+        List<String> coupledImpls = impls.contains("ours") ? List.of("ours") : List.of();
+        if (!coupled.isEmpty() && !coupledImpls.isEmpty()) {
+            runs.add(jmhOptions(coupled, List.of(BenchCase.BATCH), coupledImpls, workspaces, forks, warmup, iterations,
+                    timeMs, verbose));
+        }
 
         ObjectMapper json = new ObjectMapper();
         Path javaJson = out.resolve("java.json");
@@ -201,7 +197,11 @@ public final class BenchMain {
         int cpus = Runtime.getRuntime().availableProcessors();
         if (!report) {
             double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            Collection<RunResult> results = new Runner(opt.build()).run();
+            List<RunResult> results = new ArrayList<>();
+            for (int r = 0; r < runs.size(); r++) {
+                results.addAll(new Runner(runs.get(r).result(out.resolve(r == 0 ? "jmh.json" : "jmh-" + r + ".json")
+                        .toString()).build()).run());
+            }
             double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             for (RunResult rr : results) {
                 double p50 = rr.getPrimaryResult().getStatistics().getPercentile(50.0);
@@ -230,7 +230,8 @@ public final class BenchMain {
             String loss = r.path("loss").asText();
             String size = r.path("size").asText();
             String ws = Boolean.toString(r.path("workspace").asBoolean());
-            if (!losses.contains(loss) || !sizes.contains(size) || !workspaces.contains(ws)) {
+            boolean sizeShown = sizes.contains(size) || size.equals(BenchCase.BATCH);
+            if (!losses.contains(loss) || !sizeShown || !workspaces.contains(ws)) {
                 continue;
             }
             medians.computeIfAbsent(key(loss, size, ws), k -> new HashMap<>())
@@ -254,12 +255,12 @@ public final class BenchMain {
             md.append("|---|---|---:|---:|---:|---:|---:|\n");
             for (String loss : losses) {
                 BenchCase c = BenchCase.of(loss);
-                for (String size : sizes) {
+                for (String size : c.coupled() ? List.of(BenchCase.BATCH) : sizes) {
                     Map<String, Double> m = medians.getOrDefault(key(loss, size, ws), Map.of());
                     Double ours = m.get("ours");
                     Double base = m.get("baseline");
                     Double pt = torchMs.get(loss + "|" + size);
-                    md.append("| ").append(loss).append(" | ").append(size)
+                    md.append("| ").append(loss).append(" | ").append(c.coupled() ? c.shape() : size)
                             .append(" | ").append(fmt(ours))
                             .append(" | ").append(base == null ? "-" : fmt(base) + " (" + c.baselineName() + ")")
                             .append(" | ").append(ratio(ours, base))
@@ -270,7 +271,8 @@ public final class BenchMain {
             }
         }
         md.append("\nMedians (p0.50 of JMH SampleTime). Targets: at 256x1000 and 2048x1000 ours/baseline <= 0.5 ")
-                .append("and ours/PyTorch <= 1.0; at 32x10 ours/PyTorch <= 2.0.");
+                .append("and ours/PyTorch <= 1.0; at 32x10 ours/PyTorch <= 2.0; coupled losses (one fixed batch each) ")
+                .append("ours/PyTorch <= 1.0.");
         if (torchMs.isEmpty()) {
             md.append(" No PyTorch results at ").append(torch)
                     .append(" (run /usr/bin/python3 src/test/python/bench_torch.py first).");
@@ -286,6 +288,29 @@ public final class BenchMain {
         System.out.println(md);
     }
 
+    private static ChainedOptionsBuilder jmhOptions(List<String> losses, Collection<String> sizes, List<String> impls,
+                                                    List<String> workspaces, int forks, int warmup, int iterations,
+                                                    long timeMs, boolean verbose) {
+        return new OptionsBuilder()
+                .include(LossBenchmark.class.getName() + ".scoreAndGradient")
+                .mode(Mode.SampleTime)
+                .timeUnit(TimeUnit.MICROSECONDS)
+                .forks(forks)
+                .warmupIterations(warmup)
+                .warmupTime(TimeValue.milliseconds(timeMs))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(timeMs))
+                .threads(1)
+                .shouldFailOnError(true)
+                .jvmArgsAppend("-Xmx2g")
+                .param("loss", losses.toArray(new String[0]))
+                .param("size", sizes.toArray(new String[0]))
+                .param("impl", impls.toArray(new String[0]))
+                .param("workspace", workspaces.toArray(new String[0]))
+                .resultFormat(ResultFormatType.JSON)
+                .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
+    }
+
     /** Ours vs baseline on the same inputs: score ratio and gradient agreement after that scale. */
     private static boolean check(Set<String> losses, Set<String> sizes) {
         boolean ok = true;
@@ -293,6 +318,10 @@ public final class BenchMain {
                 "loss", "size", "ours", "baseline", "scale", "score relerr", "grad relerr");
         for (String loss : losses) {
             BenchCase c = BenchCase.of(loss);
+            if (c.coupled()) {
+                System.out.printf(Locale.ROOT, "%-26s (no DL4J baseline: timed against PyTorch only)%n", loss);
+                continue;
+            }
             for (String size : sizes) {
                 long[] rk = BenchCase.parseSize(size);
                 INDArray z = c.preOutput(rk[0], rk[1], 42);
@@ -365,6 +394,6 @@ public final class BenchMain {
                 + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick]\n"
                 + "          [--torch target/bench/torch.json] [--out target/bench] [--verbose] [--check] [--report]\n"
                 + "losses: " + BenchCase.ids() + " (a class name selects all its forms)\n"
-                + "sizes:  " + BenchCase.SIZES + " by default");
+                + "sizes:  " + BenchCase.SIZES + " by default (coupled losses have one fixed batch each)");
     }
 }

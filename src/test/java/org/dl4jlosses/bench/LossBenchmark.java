@@ -65,6 +65,7 @@ public class LossBenchmark {
     @Param({"CrossEntropyLoss", "BinaryCrossEntropyLoss", "FocalLoss-sigmoid", "FocalLoss-softmax",
             "PolyLoss", "HingeLoss-BINARY", "HingeLoss-CRAMMER_SINGER", "HingeLoss-WESTON_WATKINS",
             "MaeLoss", "MseLoss", "HuberLoss", "SmoothL1Loss"})
+    // coupled cases (MarginRankingLoss, DiceLoss, ...) take size "batch": BenchMain runs them separately
     public String loss;
 
     @Param({"32x10", "256x1000", "2048x1000"})
@@ -86,14 +87,23 @@ public class LossBenchmark {
         Nd4j.setDefaultDataTypes(org.nd4j.linalg.api.buffer.DataType.FLOAT,
                 org.nd4j.linalg.api.buffer.DataType.FLOAT);
         BenchCase c = BenchCase.of(loss);
-        long[] rk = BenchCase.parseSize(size);
         if (!impl.equals("ours") && !impl.equals("baseline")) {
             throw new IllegalArgumentException("impl must be ours or baseline, got " + impl);
         }
         fn = c.newLoss(impl.equals("baseline"));
         activation = c.activation();
-        preOutput = c.preOutput(rk[0], rk[1], 42);
-        labels = c.labels(rk[0], rk[1], 42);
+        if (c.coupled()) {
+            if (!size.equals(BenchCase.BATCH)) {
+                throw new IllegalArgumentException(loss + " has one fixed batch: size must be " + BenchCase.BATCH);
+            }
+            INDArray[] in = c.inputs(42);
+            preOutput = in[0];
+            labels = in[1];
+        } else {
+            long[] rk = BenchCase.parseSize(size);
+            preOutput = c.preOutput(rk[0], rk[1], 42);
+            labels = c.labels(rk[0], rk[1], 42);
+        }
         // Sanity check once, outside the timing: both implementations must give a finite score.
         double s = fn.computeScore(labels, preOutput, activation, null, false);
         if (!Double.isFinite(s)) {

@@ -15,8 +15,7 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.integration.LossCases.Case;
 import org.dl4jlosses.integration.LossCases.Labels;
 import org.dl4jlosses.integration.Nets.Head;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +35,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * the loss hands DL4J, backpropagated to every parameter, must match central finite differences
  * of DL4J's reported score.
  */
-@ExtendWith(SingleThreaded.class)
+@ExtendWith({SingleThreaded.class, DoublePrecision.class})
 class GradientCheckTest {
     private static final int ROWS = 8;
     private static final int N_IN = 3;
@@ -47,8 +46,6 @@ class GradientCheckTest {
     /** Outputs this close to a kink (in output units) are regenerated; see LossCases.kinkDistance. */
     private static final double KINK_CLEARANCE = 1e-3;
 
-    private static DataType savedDefault;
-    private static DataType savedFloat;
 
     enum Mask { NONE, ROW, ELEMENT }
 
@@ -70,18 +67,7 @@ class GradientCheckTest {
         }
     }
 
-    @BeforeAll
-    static void doublePrecision() {
-        // GradientCheckUtil insists on a DOUBLE global data type, not only a DOUBLE network.
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     static List<Check> checks() {
         List<Check> checks = new ArrayList<>();

@@ -31,8 +31,7 @@ import org.dl4jlosses.integration.Nets.Head;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,26 +54,14 @@ import org.nd4j.linalg.learning.config.NoOp;
  * nor gradient against the unpadded sequences), and {@code CnnLossLayer} on NCHW activations (one
  * row per pixel, pixel masks, gradient check). Each layer type also trains.
  */
-@ExtendWith(SingleThreaded.class)
+@ExtendWith({SingleThreaded.class, DoublePrecision.class})
 class LayerTypesTest {
     private static final double TOL = 1e-10;
     /** A value no valid label has: what padded or masked label entries hold. */
     private static final double GARBAGE = 3.7;
 
-    private static DataType savedDefault;
-    private static DataType savedFloat;
 
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        savedFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
-    }
 
     // ================================================================== OutputLayer, LossLayer
 

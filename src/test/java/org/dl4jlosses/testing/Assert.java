@@ -1,12 +1,15 @@
 package org.dl4jlosses.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Numeric assertions with a combined relative and absolute tolerance. */
+/** Numeric assertions with a combined relative and absolute tolerance, and the bad-input assertion. */
 public final class Assert {
     private Assert() {
     }
@@ -31,5 +34,14 @@ public final class Assert {
                         + " (tolerance " + tolerance + " x " + scale + ")");
             }
         }
+    }
+
+    /** The call throws an IllegalArgumentException whose message contains every fragment (loss, argument, values). */
+    public static IllegalArgumentException rejects(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+        }
+        return e;
     }
 }

@@ -1,8 +1,12 @@
 package org.dl4jlosses.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -65,9 +69,34 @@ public final class Fixtures {
     }
 
     public static List<Case> pointwise() {
+        return cases("pointwise.json");
+    }
+
+    /** The cases of one fixture file under src/test/resources/fixtures. */
+    public static List<Case> cases(String file) {
         List<Case> cases = new ArrayList<>();
-        for (JsonNode node : read("/fixtures/pointwise.json").get("cases")) {
+        for (JsonNode node : read("/fixtures/" + file).get("cases")) {
             cases.add(new Case(node));
+        }
+        return cases;
+    }
+
+    /** Every fixture file's cases: each generator script writes one file (see src/test/python). */
+    public static List<Case> all() {
+        URL dir = Fixtures.class.getResource("/fixtures");
+        if (dir == null) {
+            throw new IllegalStateException("missing fixtures directory; run the generators in src/test/python");
+        }
+        File[] files;
+        try {
+            files = new File(dir.toURI()).listFiles((d, name) -> name.endsWith(".json"));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        Arrays.sort(files);
+        List<Case> cases = new ArrayList<>();
+        for (File f : files) {
+            cases.addAll(cases(f.getName()));
         }
         return cases;
     }

@@ -11,11 +11,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Every point-wise loss against the PyTorch reference values of src/test/resources/fixtures/pointwise.json. */
-class PointwiseFixtureTest {
+/**
+ * Every loss against the PyTorch reference values of every fixture file in
+ * src/test/resources/fixtures (one per generator script in src/test/python).
+ */
+class FixtureTest {
 
     static List<Case> cases() {
-        return Fixtures.pointwise();
+        return Fixtures.all();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,122 @@
+package org.dl4jlosses.ranking;
+
+import static org.dl4jlosses.internal.Checks.require;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Margin ranking loss on pairs of scores: {@code loss = max(0, -y (x1 - x2) + margin)}, where
+ * {@code y = +1} says x1 should rank above x2 and {@code y = -1} the reverse.
+ *
+ * <p>Reference: {@code torch.nn.functional.margin_ranking_loss(x1, x2, y, margin)}, mean over pairs.
+ *
+ * <p>Layouts (picked from the shape of {@code preOutput}, the activation's output being the scores):
+ * <ul>
+ * <li>{@code [N, 2]}: one pair per row, {@code x1 = a[:, 0]}, {@code x2 = a[:, 1]}; labels {@code [N, 1]}.</li>
+ * <li>BLOCKS {@code [2N, 1]}: rows {@code 0..N-1} hold x1, rows {@code N..2N-1} hold x2 (a
+ * {@code StackVertex} of two scorers with shared weights); labels {@code [2N, 1]}, of which only
+ * block 0's are read. Each pair's loss is put on both of its rows.</li>
+ * </ul>
+ * Labels must be -1 or +1 (0 is rejected: it would silently mean "no preference").
+ *
+ * <p>Options: {@code margin} (default 0.0, finite; negative margins are allowed, as in PyTorch).
+ * A row mask removes whole pairs; in the BLOCKS layout both rows of a pair must share a mask value.
+ * At the kink the subgradient 0 is used, as PyTorch does.
+ */
+public final class MarginRankingLoss extends CoupledLoss {
+    private static final long serialVersionUID = 1L;
+    private static final String NAME = "MarginRankingLoss";
+
+    @JsonProperty("margin")
+    private final double margin;
+
+    /** The defaults: margin 0.0. */
+    public MarginRankingLoss() {
+        this(null);
+    }
+
+    @JsonCreator
+    private MarginRankingLoss(@JsonProperty("margin") Double margin) {
+        this.margin = Checks.finite(NAME, "margin", margin == null ? 0.0 : margin);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Layout layout(Batch batch) {
+        require(batch.columns() <= 2, NAME, "preOutput", "[N, 2] (x1, x2 per row) or [2N, 1] (x1 block; x2 block)",
+                java.util.Arrays.toString(batch.z().shape()));
+        return batch.columns() == 2 ? Layout.rows() : Layout.blocks(2, "x1; x2");
+    }
+
+    @Override
+    protected Terms evaluate(Rows rows, Need need) {
+        boolean paired = rows.columns() == 2;
+        INDArray x1 = paired ? rows.output().getColumn(0, true) : rows.block(0);
+        INDArray x2 = paired ? rows.output().getColumn(1, true) : rows.block(1);
+        double[] values = rows.values();
+        for (int i = 0; i < values.length; i++) {
+            require(values[i] == 1 || values[i] == -1, NAME, "labels", "-1 or +1",
+                    values[i] + " at pair " + i);
+        }
+        INDArray y = Nd4j.createFromArray(values).castTo(rows.dataType()).reshape(values.length, 1);
+        // h = margin - y (x1 - x2); the loss is relu(h), its slope 1 where h > 0.
+        INDArray h = x1.sub(x2).muli(y).negi().addi(margin);
+        INDArray loss = need.score() ? Transforms.relu(h, true) : null;
+        INDArray gradient = null;
+        if (need.gradient()) {
+            // Both rows of a BLOCKS pair carry the pair's loss, so the total counts each pair twice.
+            double copies = paired ? 1 : 2;
+            INDArray dx1 = h.gt(0).castTo(rows.dataType()).muli(y).muli(-copies);
+            gradient = paired ? Nd4j.hstack(dx1, dx1.neg()) : Nd4j.vstack(dx1, dx1.neg());
+        }
+        return paired ? rows.perRow(loss, gradient) : rows.perTuple(loss, gradient);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return LabelKind.ROW_VALUES;
+    }
+
+    public double getMargin() {
+        return margin;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("margin", margin);
+        return options;
+    }
+
+    /** Builder for {@link MarginRankingLoss}. */
+    public static final class Builder {
+        private double margin = 0.0;
+
+        /** The margin by which x1 must beat x2 when y = +1 (default 0.0, finite). */
+        public Builder margin(double margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        public MarginRankingLoss build() {
+            return new MarginRankingLoss(margin);
+        }
+    }
+}

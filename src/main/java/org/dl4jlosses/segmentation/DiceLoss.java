@@ -1,0 +1,279 @@
+package org.dl4jlosses.segmentation;
+
+import static org.dl4jlosses.internal.Checks.require;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Dice loss for segmentation. Rows are pixels (as {@code CnnLossLayer} and {@code RnnLossLayer}
+ * hand them to the loss), columns are classes, {@code p = a} the activation's output and y the
+ * labels. For each group g of rows (an image) and class c:
+ *
+ * <pre>
+ *   D_gc = (2 sum_{r in g} p_rc y_rc + s) / (sum_{r in g} p_rc + sum_{r in g} y_rc + s)
+ *   loss_g = 1/C' sum_c w_c (1 - D_gc)
+ * </pre>
+ *
+ * with {@code p^2} and {@code y^2} in the denominator if {@code squaredDenominator}, C' the classes
+ * kept (all, or all but column 0 without the background). The reference value is the mean of
+ * {@code loss_g} over groups.
+ *
+ * <p>Reference: Milletari, Navab, Ahmadi (2016), "V-Net"; MONAI's {@code DiceLoss(smooth_nr = smooth,
+ * smooth_dr = smooth, squared_pred, include_background, weight, batch = (rowsPerSample == 0))},
+ * mean reduction. MONAI multiplies each class's loss {@code 1 - D_gc} by its weight, which is
+ * what we do; it equals the spec's {@code 1 - mean_c w_c D_gc} when the weights average to 1.
+ *
+ * <p>Groups and the numbers DL4J sees: with {@code rowsPerSample = P > 0}, each P consecutive rows
+ * are one image (the order {@code CnnLossLayer} uses for {@code [mb, C, H, W]} activations, with
+ * {@code P = H x W}); the row count must be a multiple of P, {@code computeScore(average=false)}
+ * is the sum of the images' losses and {@code average=true} divides it by the number of images,
+ * which is what {@code CnnLossLayer} reports. With {@code rowsPerSample = 0} all rows form one
+ * group (MONAI's batch Dice) and, as for every loss, the sums are R times the reference value.
+ * The score array puts each image's loss evenly on its rows.
+ *
+ * <p>Activations: with softmax, classes are exclusive and labels are one-hot or soft rows, or
+ * class indices {@code [R, 1]}; with sigmoid (or any other activation whose output is in [0, 1])
+ * each column is an independent channel with labels in [0, 1]. The gradient goes through the
+ * activation. A row mask removes pixels from their image's sums; an image whose every pixel is
+ * masked contributes nothing.
+ *
+ * <p>Options:
+ * <ul>
+ * <li>{@code smooth} (default 1.0, &gt;= 0): added to numerator and denominator; it keeps a class
+ * absent from both prediction and labels at Dice 1 (no loss) instead of 0/0. With 0, such a class
+ * is rejected as undefined, as is any empty denominator.</li>
+ * <li>{@code squaredDenominator} (default false): sum p^2 + sum y^2 in the denominator (V-Net's form).</li>
+ * <li>{@code includeBackground} (default true): false leaves column 0 out (ignored, as in MONAI,
+ * when there is a single column).</li>
+ * <li>{@code weights} (default none = all 1): one non-negative weight per column; with
+ * {@code includeBackground = false} column 0's entry is unused.</li>
+ * <li>{@code rowsPerSample} (default 0 = one group, batch Dice): rows per image.</li>
+ * </ul>
+ */
+public final class DiceLoss extends CoupledLoss {
+    private static final long serialVersionUID = 1L;
+    private static final String NAME = "DiceLoss";
+
+    @JsonProperty("smooth")
+    private final double smooth;
+    @JsonProperty("squaredDenominator")
+    private final boolean squaredDenominator;
+    @JsonProperty("includeBackground")
+    private final boolean includeBackground;
+    @JsonProperty("weights")
+    private final double[] weights;
+    @JsonProperty("rowsPerSample")
+    private final int rowsPerSample;
+
+    /** The defaults: smooth 1.0, plain denominator, background included, no weights, batch Dice. */
+    public DiceLoss() {
+        this(null, null, null, null, null);
+    }
+
+    @JsonCreator
+    private DiceLoss(@JsonProperty("smooth") Double smooth,
+                     @JsonProperty("squaredDenominator") Boolean squaredDenominator,
+                     @JsonProperty("includeBackground") Boolean includeBackground,
+                     @JsonProperty("weights") double[] weights,
+                     @JsonProperty("rowsPerSample") Integer rowsPerSample) {
+        this.smooth = Checks.atLeast(NAME, "smooth", smooth == null ? 1.0 : smooth, 0.0);
+        this.squaredDenominator = squaredDenominator != null && squaredDenominator;
+        this.includeBackground = includeBackground == null || includeBackground;
+        this.weights = Checks.weights(NAME, "weights", weights);
+        this.rowsPerSample = rowsPerSample == null ? 0 : rowsPerSample;
+        require(this.rowsPerSample >= 0, NAME, "rowsPerSample", ">= 0 (0 = all rows form one group)", this.rowsPerSample);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected Layout layout(Batch batch) {
+        require(rowsPerSample == 0 || batch.rows() % rowsPerSample == 0, NAME, "preOutput",
+                "a multiple of rowsPerSample = " + rowsPerSample + " rows (whole images)",
+                batch.rows() + " rows");
+        return Layout.rows();
+    }
+
+    @Override
+    protected long examples(Batch batch) {
+        return rowsPerSample == 0 ? batch.rows() : batch.rows() / rowsPerSample;
+    }
+
+    @Override
+    protected Terms evaluate(Rows rows, Need need) {
+        int n = rows.count();
+        int k = rows.columns();
+        INDArray p = rows.output();
+        INDArray y = rows.labels();
+        // members [n, G]: which image each kept row belongs to; sums over an image are members^T x.
+        int[] group = new int[n];
+        int groups = 1;
+        if (rowsPerSample > 0) {
+            groups = (int) (rows.originalRows() / rowsPerSample);
+            for (int r = 0; r < n; r++) {
+                group[r] = rows.originalRow(r) / rowsPerSample;
+            }
+        }
+        INDArray members = Nd4j.createUninitialized(rows.dataType(), n, groups);
+        Nd4j.exec(new OneHot(Nd4j.createFromArray(group), members, groups));
+        INDArray perImage = members.transpose();
+
+        INDArray intersection = perImage.mmul(p.mul(y));
+        INDArray denominator = squaredDenominator
+                ? perImage.mmul(p.mul(p)).addi(perImage.mmul(y.mul(y)))
+                : perImage.mmul(p.add(y));
+        INDArray numerator = intersection.muli(2).addi(smooth);
+        denominator.addi(smooth);
+        double[] pixels = Ops.rowSums(perImage).toDoubleVector();
+        // An image whose pixels are all masked gets D = 1/1: no loss, and no rows to send a gradient to.
+        double[] absent = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            absent[g] = pixels[g] > 0 ? 0 : 1;
+        }
+        INDArray absentColumn = Nd4j.createFromArray(absent).castTo(rows.dataType()).reshape(groups, 1);
+        numerator.addiColumnVector(absentColumn);
+        denominator.addiColumnVector(absentColumn);
+        require(smooth > 0 || denominator.minNumber().doubleValue() > 0, NAME, "labels",
+                "a non-empty prediction or label in every class of every image when smooth = 0 (else Dice is 0/0)",
+                "an empty class");
+
+        // classWeight_c = w_c / C' on kept classes, 0 on a dropped background.
+        INDArray classWeight = classWeights(rows);
+        INDArray loss = null;
+        if (need.score()) {
+            INDArray perClass = numerator.div(denominator).rsubi(1);           // [G, K]: 1 - D
+            INDArray imageLoss = Ops.rowDot(perClass, classWeight);           // [G, 1]
+            double[] values = imageLoss.toDoubleVector();
+            double[] perRow = new double[n];
+            for (int r = 0; r < n; r++) {
+                int g = group[r];
+                // batch Dice: every row carries the loss (R x reference); images: spread over their rows
+                perRow[r] = rowsPerSample == 0 ? values[0] : values[g] / pixels[g];
+            }
+            loss = Nd4j.createFromArray(perRow).castTo(rows.dataType()).reshape(n, 1);
+        }
+        INDArray gradient = null;
+        if (need.gradient()) {
+            // d(1 - D)/dp = -(2 y / den - num / den^2 * d den/dp), d den/dp = 1 or 2p; times w_c / C'.
+            double scale = rowsPerSample == 0 ? n : 1;
+            INDArray inverseDen = denominator.rdiv(1.0);
+            INDArray a = members.mmul(inverseDen.mulRowVector(classWeight.reshape(1, k)).muli(-2 * scale));
+            INDArray b = members.mmul(numerator.mul(inverseDen).muli(inverseDen)
+                    .muliRowVector(classWeight.reshape(1, k)).muli(scale));
+            gradient = a.muli(y).addi(squaredDenominator ? b.muli(p).muli(2) : b);
+        }
+        return rows.perRow(loss, gradient);
+    }
+
+    private INDArray classWeights(Rows rows) {
+        int k = rows.columns();
+        double[] w = new double[k];
+        boolean dropBackground = !includeBackground && k > 1;
+        int kept = dropBackground ? k - 1 : k;
+        if (weights != null) {
+            require(weights.length == k, NAME, "weights", "of length " + k + " (one entry per column of preOutput)",
+                    "length " + weights.length);
+        }
+        for (int c = dropBackground ? 1 : 0; c < k; c++) {
+            w[c] = (weights == null ? 1.0 : weights[c]) / kept;
+        }
+        return Nd4j.createFromArray(w).castTo(rows.dataType());
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return activation instanceof ActivationSoftmax ? LabelKind.CLASSES : LabelKind.CHANNELS;
+    }
+
+    public double getSmooth() {
+        return smooth;
+    }
+
+    public boolean isSquaredDenominator() {
+        return squaredDenominator;
+    }
+
+    public boolean isIncludeBackground() {
+        return includeBackground;
+    }
+
+    public double[] getWeights() {
+        return weights == null ? null : weights.clone();
+    }
+
+    public int getRowsPerSample() {
+        return rowsPerSample;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("smooth", smooth);
+        options.put("squaredDenominator", squaredDenominator);
+        options.put("includeBackground", includeBackground);
+        options.put("weights", weights);
+        options.put("rowsPerSample", rowsPerSample);
+        return options;
+    }
+
+    /** Builder for {@link DiceLoss}. */
+    public static final class Builder {
+        private double smooth = 1.0;
+        private boolean squaredDenominator;
+        private boolean includeBackground = true;
+        private double[] weights;
+        private int rowsPerSample;
+
+        /** Added to numerator and denominator (default 1.0, &gt;= 0). */
+        public Builder smooth(double smooth) {
+            this.smooth = smooth;
+            return this;
+        }
+
+        /** Squares p and y in the denominator (default false). */
+        public Builder squaredDenominator(boolean squaredDenominator) {
+            this.squaredDenominator = squaredDenominator;
+            return this;
+        }
+
+        /** Whether column 0 (the background) counts (default true). */
+        public Builder includeBackground(boolean includeBackground) {
+            this.includeBackground = includeBackground;
+            return this;
+        }
+
+        /** One weight per column (default none: all 1). */
+        public Builder weights(double... weights) {
+            this.weights = weights;
+            return this;
+        }
+
+        /** Rows per image (default 0: all rows form one group, batch Dice). */
+        public Builder rowsPerSample(int rowsPerSample) {
+            this.rowsPerSample = rowsPerSample;
+            return this;
+        }
+
+        public DiceLoss build() {
+            return new DiceLoss(smooth, squaredDenominator, includeBackground, weights, rowsPerSample);
+        }
+    }
+}

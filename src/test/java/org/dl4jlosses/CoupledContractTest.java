@@ -1,0 +1,187 @@
+package org.dl4jlosses;
+
+import static org.dl4jlosses.testing.Assert.close;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.dl4jlosses.testing.CoupledCatalogue;
+import org.dl4jlosses.testing.CoupledCatalogue.Entry;
+import org.dl4jlosses.testing.CoupledCatalogue.Sample;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The contract of section 1 for every coupled loss configuration: hand-derived gradients against
+ * central finite differences in double precision (with and without a mask), the score identities,
+ * a masked unit equals removing it, inputs untouched, float32 against float64, and one instance
+ * serving several threads.
+ */
+class CoupledContractTest {
+    private static final double H = 1e-6;
+
+    static List<Entry> entries() {
+        return CoupledCatalogue.all();
+    }
+
+    /** Units to mask: the first and, for samples with more than three units, the third. */
+    private static int[] someUnits(Sample s) {
+        return s.units.length > 3 ? new int[] {0, 2} : new int[] {0};
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void gradientMatchesFiniteDifferences(Entry e) {
+        Sample s = e.sample(new Random(e.name.hashCode()), DataType.DOUBLE);
+        for (INDArray mask : new INDArray[] {null, s.maskOf(someUnits(s))}) {
+            INDArray analytic = e.loss.computeGradient(s.labels, s.z, e.activation, mask);
+            assertTrue(analytic.amaxNumber().doubleValue() > 0, "a gradient check of a zero gradient proves nothing");
+            double scale = Math.max(1, analytic.amaxNumber().doubleValue());
+            INDArray z = s.z.dup();
+            for (int i = 0; i < z.size(0); i++) {
+                for (int j = 0; j < z.size(1); j++) {
+                    double original = z.getDouble(i, j);
+                    z.putScalar(i, j, original + H);
+                    double plus = e.loss.computeScore(s.labels, z, e.activation, mask, false);
+                    z.putScalar(i, j, original - H);
+                    double minus = e.loss.computeScore(s.labels, z, e.activation, mask, false);
+                    z.putScalar(i, j, original);
+                    double numeric = (plus - minus) / (2 * H);
+                    double got = analytic.getDouble(i, j);
+                    if (Math.abs(numeric - got) > 1e-6 * scale) {
+                        fail((mask == null ? "" : "masked: ") + "d score / d z[" + i + "," + j + "]: analytic " + got
+                                + ", finite difference " + numeric);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void scoresAddUp(Entry e) {
+        Sample s = e.sample(new Random(1), DataType.DOUBLE);
+        for (INDArray mask : new INDArray[] {null, s.maskOf(someUnits(s))}) {
+            double sum = e.loss.computeScore(s.labels, s.z, e.activation, mask, false);
+            double mean = e.loss.computeScore(s.labels, s.z, e.activation, mask, true);
+            INDArray array = e.loss.computeScoreArray(s.labels, s.z, e.activation, mask);
+            assertEquals(List.of((long) s.rows(), 1L), List.of(array.size(0), array.size(1)));
+            close(sum, array.sumNumber().doubleValue(), 1e-12, "score array sums to the score");
+            close(sum, s.examples * mean, 1e-12, "sum = E x mean");
+            Pair<Double, INDArray> both = e.loss.computeGradientAndScore(s.labels, s.z, e.activation, mask, false);
+            close(sum, both.getFirst(), 1e-12, "computeGradientAndScore score");
+            close(e.loss.computeGradient(s.labels, s.z, e.activation, mask), both.getSecond(), 1e-12,
+                    "computeGradientAndScore gradient");
+            assertTrue(Double.isFinite(sum), "finite score");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void maskedUnitsEqualRemovingThem(Entry e) {
+        Sample s = e.sample(new Random(2), DataType.DOUBLE);
+        int[] masked = someUnits(s);
+        INDArray mask = s.maskOf(masked);
+        int[] rows = s.rowsWithout(masked);
+        INDArray zKept = s.z.getRows(rows);
+        INDArray labelsKept = s.labels.getRows(rows);
+
+        close(e.loss.computeScore(labelsKept, zKept, e.activation, null, false),
+                e.loss.computeScore(s.labels, s.z, e.activation, mask, false), 1e-12, "masked sum");
+        INDArray gradient = e.loss.computeGradient(s.labels, s.z, e.activation, mask);
+        close(e.loss.computeGradient(labelsKept, zKept, e.activation, null), gradient.getRows(rows), 1e-12,
+                "kept gradient rows");
+        INDArray scores = e.loss.computeScoreArray(s.labels, s.z, e.activation, mask);
+        for (int u : masked) {
+            for (int r : s.units[u]) {
+                assertEquals(0.0, gradient.getRow(r).amaxNumber().doubleValue(), "masked row's gradient");
+                assertEquals(0.0, scores.getDouble(r, 0), "masked row's score");
+            }
+        }
+        close(e.loss.computeScore(s.labels, s.z, e.activation, mask, false) / s.examples,
+                e.loss.computeScore(s.labels, s.z, e.activation, mask, true), 1e-12, "masked mean divides by E");
+
+        INDArray all = s.maskOf(java.util.stream.IntStream.range(0, s.units.length).toArray());
+        assertEquals(0.0, e.loss.computeScore(s.labels, s.z, e.activation, all, false), "everything masked: zero loss");
+        assertEquals(0.0, e.loss.computeGradient(s.labels, s.z, e.activation, all).amaxNumber().doubleValue(),
+                "everything masked: zero gradient");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void inputsAreNotModified(Entry e) {
+        Sample s = e.sample(new Random(3), DataType.FLOAT);
+        INDArray labels = s.labels.castTo(DataType.DOUBLE); // another data type on purpose
+        INDArray mask = s.maskOf(someUnits(s));
+        INDArray z0 = s.z.dup();
+        INDArray labels0 = labels.dup();
+        INDArray mask0 = mask.dup();
+        e.loss.computeScore(labels, s.z, e.activation, mask, true);
+        e.loss.computeScoreArray(labels, s.z, e.activation, mask);
+        e.loss.computeGradient(labels, s.z, e.activation, mask);
+        e.loss.computeGradientAndScore(labels, s.z, e.activation, null, false);
+        assertEquals(z0, s.z, "preOutput untouched");
+        assertEquals(labels0, labels, "labels untouched");
+        assertEquals(mask0, mask, "mask untouched");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void floatAndDoubleAgree(Entry e) {
+        Sample s32 = e.sample(new Random(4), DataType.FLOAT);
+        Sample s = s32.castTo(DataType.DOUBLE);
+        close(e.loss.computeScore(s.labels, s.z, e.activation, null, false),
+                e.loss.computeScore(s32.labels, s32.z, e.activation, null, false), 1e-5, "float32 score");
+        INDArray g32 = e.loss.computeGradient(s32.labels, s32.z, e.activation, null);
+        assertEquals(DataType.FLOAT, g32.dataType());
+        assertEquals(DataType.FLOAT, e.loss.computeScoreArray(s32.labels, s32.z, e.activation, null).dataType());
+        close(e.loss.computeGradient(s.labels, s.z, e.activation, null), g32, 1e-4, "float32 gradient");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void oneInstanceServesManyThreads(Entry e) throws Exception {
+        int threads = 4;
+        List<Sample> inputs = new ArrayList<>();
+        List<Double> expectedScores = new ArrayList<>();
+        List<INDArray> expectedGradients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Sample s = e.sample(new Random(10 + t), DataType.FLOAT);
+            inputs.add(s);
+            expectedScores.add(e.loss.computeScore(s.labels, s.z, e.activation, null, false));
+            expectedGradients.add(e.loss.computeGradient(s.labels, s.z, e.activation, null));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int k = t;
+                results.add(pool.submit(() -> {
+                    Sample s = inputs.get(k);
+                    boolean same = true;
+                    for (int i = 0; i < 20; i++) {
+                        same &= e.loss.computeScore(s.labels, s.z, e.activation, null, false) == expectedScores.get(k);
+                        same &= e.loss.computeGradient(s.labels, s.z, e.activation, null).equals(expectedGradients.get(k));
+                    }
+                    Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+                    return same;
+                }));
+            }
+            for (Future<Boolean> r : results) {
+                assertTrue(r.get(), "every thread gets the single-threaded result");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package org.dl4jlosses.testing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntToDoubleFunction;
+import org.dl4jlosses.ranking.MarginRankingLoss;
+import org.dl4jlosses.segmentation.DiceLoss;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * Every coupled loss (section 3: losses over tuples and batches) x option set x layout x
+ * activation, each with a sampler of valid inputs: the list the coupled property tests
+ * (finite differences, invariants, threads, DL4J gradient checks) run over.
+ *
+ * <p>A sample knows its units (a tuple's rows in BLOCKS, a single row in GROUPS, an image's rows
+ * for Dice), so a test can mask whole units and compare with the batch without them.
+ */
+public final class CoupledCatalogue {
+    private CoupledCatalogue() {
+    }
+
+    /** Draws valid inputs for one configuration. */
+    @FunctionalInterface
+    public interface Sampler {
+        Sample draw(Random random, DataType type);
+    }
+
+    /** One configuration. */
+    public static final class Entry {
+        public final String name;
+        public final ILossFunction loss;
+        public final IActivation activation;
+        private final Sampler sampler;
+
+        public Entry(ILossFunction loss, IActivation activation, String layout, Sampler sampler) {
+            this.loss = loss;
+            this.activation = activation;
+            this.sampler = sampler;
+            this.name = loss + " / " + activation + " / " + layout;
+        }
+
+        public Sample sample(Random random, DataType type) {
+            return sampler.draw(random, type);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Inputs z [R, D] and labels [R, L] with the rows of each unit. */
+    public static final class Sample {
+        public final INDArray z;
+        public final INDArray labels;
+        public final int[][] units;
+        /** E, what computeScore(average=true) divides by: the row count unless a loss says otherwise (Dice). */
+        public final long examples;
+
+        public Sample(INDArray z, INDArray labels, int[][] units) {
+            this(z, labels, units, z.size(0));
+        }
+
+        public Sample(INDArray z, INDArray labels, int[][] units, long examples) {
+            this.z = z;
+            this.labels = labels;
+            this.units = units;
+            this.examples = examples;
+        }
+
+        public int rows() {
+            return (int) z.size(0);
+        }
+
+        /** A row mask [R, 1] that masks the given units. */
+        public INDArray maskOf(int... masked) {
+            INDArray mask = Nd4j.ones(z.dataType(), rows(), 1);
+            for (int u : masked) {
+                for (int r : units[u]) {
+                    mask.putScalar(r, 0, 0.0);
+                }
+            }
+            return mask;
+        }
+
+        /** The rows left when the given units are removed, in order. */
+        public int[] rowsWithout(int... removed) {
+            boolean[] gone = new boolean[rows()];
+            for (int u : removed) {
+                for (int r : units[u]) {
+                    gone[r] = true;
+                }
+            }
+            return java.util.stream.IntStream.range(0, rows()).filter(r -> !gone[r]).toArray();
+        }
+
+        public Sample castTo(DataType type) {
+            return new Sample(z.castTo(type), labels.castTo(type), units, examples);
+        }
+    }
+
+    // ------------------------------------------------------------------ samplers
+
+    /** Gaussian z [rows, columns]. */
+    public static INDArray gaussian(Random random, int rows, int columns, DataType type) {
+        double[][] z = new double[rows][columns];
+        for (double[] row : z) {
+            for (int j = 0; j < columns; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        return Nd4j.createFromArray(z).castTo(type);
+    }
+
+    /** Units of a BLOCKS layout: tuple i is rows i, n + i, ..., (g-1) n + i. */
+    public static int[][] tupleUnits(int g, int n) {
+        int[][] units = new int[n][g];
+        for (int i = 0; i < n; i++) {
+            for (int b = 0; b < g; b++) {
+                units[i][b] = b * n + i;
+            }
+        }
+        return units;
+    }
+
+    /** One unit per row. */
+    public static int[][] rowUnits(int rows) {
+        int[][] units = new int[rows][];
+        for (int i = 0; i < rows; i++) {
+            units[i] = new int[] {i};
+        }
+        return units;
+    }
+
+    /**
+     * A BLOCKS sample: G blocks of n gaussian rows of width d; labels [g n, 1] with block 0's from
+     * {@code label} (tuple index to value) and the other blocks holding a deliberately different
+     * value (7), which the loss must not read.
+     */
+    public static Sample blocks(Random random, DataType type, int g, int n, int d, IntToDoubleFunction label) {
+        double[][] y = new double[g * n][1];
+        for (int r = 0; r < g * n; r++) {
+            y[r][0] = r < n ? label.applyAsDouble(r) : 7;
+        }
+        return new Sample(gaussian(random, g * n, d, type), Nd4j.createFromArray(y).castTo(type), tupleUnits(g, n));
+    }
+
+    /**
+     * A GROUPS sample: n gaussian rows of width d in {@code groups} groups of at least two rows
+     * each, shuffled; labels are integer ids [n, 1] (not 0-based, to prove ids are only names), or
+     * one-hot rows [n, groups].
+     */
+    public static Sample groups(Random random, DataType type, int n, int d, int groups, boolean oneHot) {
+        if (n < 2 * groups) {
+            throw new IllegalArgumentException("need at least two rows per group");
+        }
+        int[] id = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = i < 2 * groups ? i / 2 : random.nextInt(groups);
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = id[i];
+            id[i] = id[j];
+            id[j] = t;
+        }
+        double[][] y = new double[n][oneHot ? groups : 1];
+        for (int i = 0; i < n; i++) {
+            if (oneHot) {
+                y[i][id[i]] = 1;
+            } else {
+                y[i][0] = 10 + 3 * id[i];
+            }
+        }
+        return new Sample(gaussian(random, n, d, type), Nd4j.createFromArray(y).castTo(type), rowUnits(n));
+    }
+
+    // ------------------------------------------------------------------ the catalogue
+
+    public static List<Entry> all() {
+        List<Entry> all = new ArrayList<>();
+        all.addAll(ranking());
+        all.addAll(segmentation());
+        return all;
+    }
+
+    static List<Entry> segmentation() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation sigmoid = new org.nd4j.linalg.activations.impl.ActivationSigmoid();
+        IActivation softmax = new org.nd4j.linalg.activations.impl.ActivationSoftmax();
+        int p = 4;
+        int images = 3;
+        for (DiceLoss.Builder b : Arrays.asList(DiceLoss.builder(), DiceLoss.builder().smooth(0.5).squaredDenominator(true),
+                DiceLoss.builder().includeBackground(false).weights(0.5, 2, 1))) {
+            for (int rowsPerSample : new int[] {0, p}) {
+                DiceLoss loss = b.rowsPerSample(rowsPerSample).build();
+                for (IActivation act : Arrays.asList(sigmoid, softmax)) {
+                    boolean exclusive = act == softmax;
+                    entries.add(new Entry(loss, act, rowsPerSample == 0 ? "batch Dice" : "images of " + p + " rows",
+                            (random, type) -> {
+                                int rows = images * p;
+                                double[][] y = new double[rows][3];
+                                for (double[] row : y) {
+                                    if (exclusive) {
+                                        row[random.nextInt(3)] = 1;
+                                    } else {
+                                        for (int c = 0; c < 3; c++) {
+                                            row[c] = random.nextInt(5) < 2 ? 1 : 0;
+                                        }
+                                    }
+                                }
+                                int[][] units = rowsPerSample == 0 ? rowUnits(rows) : new int[images][];
+                                if (rowsPerSample > 0) {
+                                    for (int i = 0; i < images; i++) {
+                                        units[i] = java.util.stream.IntStream.range(i * p, (i + 1) * p).toArray();
+                                    }
+                                }
+                                return new Sample(gaussian(random, rows, 3, type), Nd4j.createFromArray(y).castTo(type),
+                                        units, rowsPerSample == 0 ? rows : images);
+                            }));
+                }
+            }
+        }
+        return entries;
+    }
+
+    static List<Entry> ranking() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation identity = new ActivationIdentity();
+        IActivation tanh = new ActivationTanH();
+        for (MarginRankingLoss loss : Arrays.asList(new MarginRankingLoss(), MarginRankingLoss.builder().margin(0.5).build())) {
+            for (IActivation act : Arrays.asList(identity, tanh)) {
+                entries.add(new Entry(loss, act, "pairs [N,2]", (random, type) -> {
+                    int n = 6;
+                    double[][] y = new double[n][1];
+                    for (int i = 0; i < n; i++) {
+                        y[i][0] = i % 2 == 0 ? 1 : -1;
+                    }
+                    return new Sample(gaussian(random, n, 2, type), Nd4j.createFromArray(y).castTo(type), rowUnits(n));
+                }));
+                entries.add(new Entry(loss, act, "BLOCKS [2N,1]",
+                        (random, type) -> blocks(random, type, 2, 6, 1, i -> i % 3 == 0 ? -1 : 1)));
+            }
+        }
+        return entries;
+    }
+}
