@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jlosses.integration.LossCases.Case;
 import org.dl4jlosses.integration.ToyData.Problem;
+import org.dl4jlosses.testing.CoupledCatalogue.Entry;
+import org.dl4jlosses.testing.CoupledCatalogue.Sample;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,9 +30,9 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Every loss, and the configuration of each network the Spark tests train, through Spark's own
- * serializers: Java serialisation (Spark's default) and Kryo with ND4J's registrator (what DL4J
- * recommends for Spark). In local mode Spark hands the driver's broadcast objects to its executor
+ * Every loss (point-wise and coupled), and the configuration of each network the Spark tests
+ * train, through Spark's own serializers: Java serialisation (Spark's default) and Kryo with
+ * ND4J's registrator (what DL4J recommends for Spark). In local mode Spark hands the driver's broadcast objects to its executor
  * threads without serialising them, so this is what a cluster adds to {@link SparkTrainingTest}.
  */
 @ExtendWith(SingleThreaded.class)
@@ -87,6 +89,32 @@ class SparkSerializationTest {
         assertEquals(c.loss.computeScore(y, z, c.activation, null, true),
                 restored.computeScore(y, z, c.activation, null, true), 0.0);
         assertEquals(c.loss.computeGradient(y, z, c.activation, null), restored.computeGradient(y, z, c.activation, null));
+    }
+
+    static Stream<Arguments> coupledLosses() {
+        List<Arguments> args = new ArrayList<>();
+        for (Entry e : CoupledSerializationTest.entries()) {
+            for (Serializer s : Serializer.values()) {
+                args.add(Arguments.of(e, s));
+            }
+        }
+        return args.stream();
+    }
+
+    @ParameterizedTest(name = "{0} | {1}")
+    @MethodSource("coupledLosses")
+    void everyCoupledLossRoundTripsToAnEqualLoss(Entry e, Serializer serializer) {
+        ILossFunction restored = roundTrip(serializer, e.loss);
+        assertEquals(e.loss.getClass(), restored.getClass());
+        assertEquals(e.loss, restored);
+        assertEquals(e.loss.hashCode(), restored.hashCode());
+        assertEquals(e.loss.toString(), restored.toString());
+
+        Sample s = e.sample(new Random(9), DataType.DOUBLE);
+        assertEquals(e.loss.computeScore(s.labels, s.z, e.activation, null, true),
+                restored.computeScore(s.labels, s.z, e.activation, null, true), 0.0);
+        assertEquals(e.loss.computeGradient(s.labels, s.z, e.activation, null),
+                restored.computeGradient(s.labels, s.z, e.activation, null));
     }
 
     static Stream<Arguments> networks() {
