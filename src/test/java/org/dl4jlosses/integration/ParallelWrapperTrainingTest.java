@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.ParallelWrapper.TrainingMode;
 import org.dl4jlosses.integration.LossCases.Case;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.dataset.DataSet;
 @ExtendWith(SingleThreaded.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ParallelWrapperTrainingTest {
-    private static final int EPOCHS = 30;
+    private static final int EPOCHS = 15;
 
     @TempDir
     File dir;
@@ -57,6 +58,9 @@ class ParallelWrapperTrainingTest {
                 .workers(2)
                 .trainingMode(mode)
                 .averagingFrequency(1)
+                // Shared gradients move each parameter by one threshold per step: a coarser one
+                // than DL4J's adaptive default (1e-4 at first) trains this toy network in a few epochs.
+                .thresholdAlgorithm(new FixedThresholdAlgorithm(1e-2))
                 .build();
         try {
             // All epochs in one fit: in SHARED_GRADIENTS mode a second fit() of the same wrapper
@@ -70,7 +74,7 @@ class ParallelWrapperTrainingTest {
             wrapper.shutdown();
         }
 
-        assertLearned(initial, net.score(p.data), 0.7, "ParallelWrapper " + mode);
+        assertLearned(initial, net.score(p.data), 0.5, "ParallelWrapper " + mode);
         assertRestoresEqual(net, p.data, dir);
     }
 }

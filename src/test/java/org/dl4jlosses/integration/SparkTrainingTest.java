@@ -62,7 +62,7 @@ class SparkTrainingTest {
         }
 
         MultiLayerNetwork trained = spark.getNetwork();
-        assertLearned(initial, trained.score(p.data), 0.7, "Spark parameter averaging");
+        assertLearned(initial, trained.score(p.data), 0.5, "Spark parameter averaging");
         assertRestoresEqual(trained, p.data, dir);
     }
 
@@ -81,7 +81,7 @@ class SparkTrainingTest {
         }
 
         ComputationGraph trained = spark.getNetwork();
-        assertLearned(initial, trained.score(p.data), 0.7, "Spark parameter averaging (graph)");
+        assertLearned(initial, trained.score(p.data), 0.5, "Spark parameter averaging (graph)");
         assertRestoresEqual(trained, p.data, dir);
     }
 
@@ -100,7 +100,7 @@ class SparkTrainingTest {
         }
 
         MultiLayerNetwork trained = spark.getNetwork();
-        assertLearned(initial, trained.score(p.data), 0.7, "Spark shared gradients");
+        assertLearned(initial, trained.score(p.data), 0.5, "Spark shared gradients");
         assertRestoresEqual(trained, p.data, dir);
     }
 }
