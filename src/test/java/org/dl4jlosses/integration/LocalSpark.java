@@ -15,6 +15,7 @@ import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.Fixed
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.repartitioner.EqualRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -56,10 +57,13 @@ public final class LocalSpark implements BeforeAllCallback {
 
     /**
      * Shared (threshold-encoded) gradients through DL4J's parameter server, over UDP on the
-     * loopback address, with one training thread per executor: with two threads per executor
-     * DL4J 1.0.0-M2 deadlocks in local mode (both wait in the gradient accumulator's barrier).
-     * The threshold is coarser than DL4J's adaptive default (which starts at 1e-4 and moves each
-     * parameter by at most that per step), so that a few epochs train a toy network. Its Export
+     * loopback address, with one worker: one Spark task per fit, training on one thread. In local
+     * mode several tasks of a fit run in this one JVM, and DL4J 1.0.0-M2's SharedTrainingWrapper
+     * then hangs now and then: a task whose data arrives after the first task has trained on
+     * everything waits forever ({@code BlockingObserver.waitTillDone}); and with two training
+     * threads per executor both threads deadlock in the gradient accumulator's barrier. The
+     * threshold is coarser than DL4J's adaptive default (which starts at 1e-4 and moves each
+     * parameter by one threshold per step), so that a few epochs train a toy network. Its Export
      * goes to {@code hadoop.tmp.dir}: the builder's {@code exportDirectory} never reaches the
      * SharedTrainingMaster it builds (DL4J 1.0.0-M2).
      */
@@ -76,10 +80,12 @@ public final class LocalSpark implements BeforeAllCallback {
                 .controllerAddress("127.0.0.1")
                 .networkMask("127.0.0.0/8")
                 .build();
-        return new SharedTrainingMaster.Builder(voidConfiguration, batchSizePerWorker)
+        // One worker and the EqualRepartitioner: every fit's data (DataSets, or with Export the
+        // saved paths) in one partition, so one task.
+        return new SharedTrainingMaster.Builder(voidConfiguration, 1, new FixedThresholdAlgorithm(1e-2), batchSizePerWorker)
                 .batchSizePerWorker(batchSizePerWorker)
                 .workersPerNode(1)
-                .thresholdAlgorithm(new FixedThresholdAlgorithm(1e-2))
+                .repartitioner(new EqualRepartitioner())
                 .rddTrainingApproach(approach)
                 .rngSeed(7)
                 .build();

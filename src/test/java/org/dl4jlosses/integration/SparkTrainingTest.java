@@ -25,11 +25,12 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Each loss of {@link DistributedTraining#cases()} trains on Spark in local mode
  * ({@code local[2]}, see {@link LocalSpark}): a MultiLayerNetwork and a ComputationGraph by
- * parameter averaging, and a MultiLayerNetwork by shared gradients: the score on the whole
- * problem falls, and the trained network equals the one restored from its saved form. Every
- * DataSet of the RDD has exactly {@code batchSizePerWorker} rows, so the workers train on them
- * whole. (Local mode hands the broadcast network to the executor threads unserialised;
- * {@link SparkSerializationTest} covers what a cluster's serialisation adds.)
+ * parameter averaging over two workers, and a MultiLayerNetwork by shared gradients (one worker,
+ * see {@link LocalSpark#sharedGradients}). The score on the whole problem falls, and the trained
+ * network equals the one restored from its saved form. Every DataSet of the RDD has exactly
+ * {@code batchSizePerWorker} rows, so the workers train on them whole. (Local mode hands the
+ * broadcast network to the executor threads unserialised; {@link SparkSerializationTest} covers
+ * what a cluster's serialisation adds.)
  */
 @ExtendWith({SingleThreaded.class, LocalSpark.class})
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
