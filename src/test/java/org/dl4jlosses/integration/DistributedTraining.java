@@ -1,5 +1,6 @@
 package org.dl4jlosses.integration;
 
+import org.dl4jlosses.embedding.TripletLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,17 +40,18 @@ final class DistributedTraining {
      * {@link LossCases#K} outputs and the case's activation, trained on
      * {@code ToyData.problem(case.labels, ...)}.
      *
-     * <p>Point-wise losses come with the activation and labels of their form. A GROUPS embedding
-     * loss (label-based mining within each batch) belongs here too, as
-     * {@code new Case(loss, LossCases.IDENTITY, Labels.INDEX, false)}: the network then embeds each
-     * row in K = 3 dimensions, and {@code Labels.INDEX} gives the group ids {@code [N, 1]} of the three
-     * Gaussian blobs of {@link ToyData.Task#MULTICLASS}, every DataSet holding all three groups,
-     * e.g. {@code TripletLoss.builder().mining(TripletLoss.Mining.HARD).build()}.
+     * <p>Point-wise losses come with the activation and labels of their form. The GROUPS embedding
+     * loss (TripletLoss with HARD mining: label-based mining within each batch) is
+     * {@code new Case(loss, LossCases.IDENTITY, Labels.INDEX, false)}: the network embeds each row
+     * in K = 3 dimensions, and {@code Labels.INDEX} gives the group ids {@code [N, 1]} of the three
+     * Gaussian blobs of {@link ToyData.Task#MULTICLASS}, every DataSet holding all three groups.
      */
     static List<Case> cases() {
         return List.of(
                 new Case(new FocalLoss(), LossCases.SIGMOID, Labels.BIN01, true),
                 new Case(FocalLoss.builder().gamma(1.0).weights(0.5, 2.0, 1.0).build(), LossCases.SOFTMAX,
+                        Labels.INDEX, false),
+                new Case(TripletLoss.builder().mining(TripletLoss.Mining.HARD).build(), LossCases.IDENTITY,
                         Labels.INDEX, false));
     }
 
