@@ -100,6 +100,15 @@ public final class Ops {
         return total;
     }
 
+    /**
+     * All values of x in C order, in one native copy (ND4J's toDoubleMatrix copies row by row, one
+     * op per row).
+     */
+    public static double[] values(INDArray x) {
+        INDArray dense = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+        return dense.data().getDoublesAt(dense.offset(), (int) dense.length());
+    }
+
     /** x v as [R, 1] for a length-K vector v, by BLAS gemv where x is a plain C-order matrix. */
     public static INDArray rowDot(INDArray x, INDArray v) {
         if (x.ordering() != 'c' || x.isView()) {

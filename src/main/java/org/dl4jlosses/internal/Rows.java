@@ -193,10 +193,11 @@ public final class Rows {
     private void readGroups() {
         INDArray labels = batch.labels();
         int width = (int) labels.size(1);
-        double[][] values = labels.toDoubleMatrix();
-        int[] ids = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            double[] row = values[i];
+        int rowCount = (int) labels.size(0);
+        double[] flat = Ops.values(labels);
+        int[] ids = new int[rowCount];
+        for (int i = 0; i < rowCount; i++) {
+            double[] row = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
             for (double v : row) {
                 if (!Double.isFinite(v)) {
                     throw fail(loss(), "labels", "finite group ids", v + " at row " + i);
@@ -205,7 +206,7 @@ public final class Rows {
             if (width == 1) {
                 double v = row[0];
                 require(v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE, loss(), "labels",
-                        "integer group ids [" + values.length + ", 1] or one-hot rows", v + " at row " + i);
+                        "integer group ids [" + rowCount + ", 1] or one-hot rows", v + " at row " + i);
                 ids[i] = (int) v;
             } else {
                 int hot = -1;
@@ -216,11 +217,11 @@ public final class Rows {
                         ones++;
                     } else {
                         require(row[j] == 0, loss(), "labels", "one-hot rows (exactly one 1 per row) or group ids ["
-                                + values.length + ", 1]", row[j] + " at row " + i + ", column " + j);
+                                + rowCount + ", 1]", row[j] + " at row " + i + ", column " + j);
                     }
                 }
                 require(ones == 1, loss(), "labels", "one-hot rows (exactly one 1 per row) or group ids ["
-                        + values.length + ", 1]", "a row with " + ones + " ones at row " + i);
+                        + rowCount + ", 1]", "a row with " + ones + " ones at row " + i);
                 ids[i] = hot;
             }
         }
