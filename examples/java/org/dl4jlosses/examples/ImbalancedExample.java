@@ -21,16 +21,23 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 /**
  * Example 1: a rare class. 2-D points, 50 of the majority class (a standard normal blob) for each
  * point of the minority (a tighter blob in its tail, overlapping it). Cross-entropy, focal loss
- * and Poly-1 (epsilon +1 and -1) train the same network from the same weights on the same data,
- * full batch, so the comparison carries no minibatch noise.
+ * (gamma 2) and Poly-1 (epsilon +1, the paper's default, and -1) train the same network on the
+ * same data, full batch, so no minibatch noise enters; each trains four times, run r of every
+ * loss starting from the same weights, and the reported numbers are the means of the four runs.
+ * The Bayes rule, which knows the two densities, is the ceiling.
  *
  * <p>The network is deliberately small (one hidden layer of two tanh units): it cannot draw the
- * ideal boundary, so it must spend its capacity somewhere, as real networks on real data must.
- * Cross-entropy spends much of it making the thousands of easy majority points more confident;
- * focal loss and Poly-1 with negative epsilon weigh those points down and spend it on the
- * boundary, which finds more of the rare class at no cost in accuracy. (With capacity to spare,
- * all of them approach the same boundary: focal loss and Poly-1 are classification-calibrated.)
- * The Bayes rule, which knows the two densities, is the ceiling for the held-out numbers.
+ * ideal (circular) boundary and must spend its capacity somewhere. It ends in one of two kinds of
+ * solution: a nearly straight boundary that finds about 15% of the rare points, or one bent
+ * around the rare blob that finds 30-37%, near the Bayes rule's 31%. Cross-entropy, which keeps
+ * rewarding more confidence on the thousands of easy majority points, mostly settles on the
+ * straight one; focal loss, which weighs those points down, mostly on the bent one (in the
+ * measured tour: focal beat cross-entropy in each of the four runs, Poly-1 with epsilon -1, which
+ * also weighs confident points down, in three; Poly-1 with epsilon +1 weighs them up and does
+ * slightly worse than cross-entropy). Accuracy does not suffer, and the ROC-AUCs are all close
+ * (about 0.98): the losses rank the points about equally well, and differ in where their
+ * decision boundary falls. With capacity to spare all of them approach the Bayes boundary (the
+ * losses are classification-calibrated), so what this shows is how the loss spends a limited model.
  */
 public final class ImbalancedExample implements Example {
     static final long SEED = 11;
@@ -95,7 +102,7 @@ public final class ImbalancedExample implements Example {
                 MultiLayerNetwork net = Training.mlp(SEED + run, LR, 2, HIDDEN, 2, Activation.SOFTMAX, e.getValue());
                 String label = e.getKey() + (runs > 1 ? " run " + (run + 1) : "");
                 perRun.add(Training.fit(label, net, train, epochs, trainPoints.length, SEED,
-                        "minority recall", n -> Metrics.recall(decide(n, testPoints), truth, MINORITY), 20, out));
+                        "held-out minority recall", n -> Metrics.recall(decide(n, testPoints), truth, MINORITY), 10, 2, out));
                 double[] minorityProbability = column(Training.predict(net, Training.matrix(testPoints)), MINORITY);
                 scores.add(Scores.of(decide(net, testPoints), minorityProbability, truth));
                 nets.add(net);

@@ -161,12 +161,12 @@ public final class Plots {
     /**
      * The two panels of a training run, side by side in one PNG: each loss's own training
      * objective per epoch (log scale when {@code logLoss}, since the losses differ in scale), and
-     * the held-out metric the runs share.
+     * the metric the runs share, as the probe measured it.
      */
     public static void saveCurves(Path file, String title, List<Training.Curve> curves, boolean logLoss)
             throws IOException {
         XYChart loss = chart(title + ": training loss", "epoch", "mean training loss (each its own objective)");
-        XYChart metric = chart(title + ": held-out " + curves.get(0).metric(), "epoch", curves.get(0).metric());
+        XYChart metric = chart(title + ": " + curves.get(0).metric(), "epoch", curves.get(0).metric());
         for (int i = 0; i < curves.size(); i++) {
             Training.Curve c = curves.get(i);
             double[][] sampled = everyProbe(c);

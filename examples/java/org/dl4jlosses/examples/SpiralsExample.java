@@ -82,7 +82,7 @@ public final class SpiralsExample implements Example {
         for (Map.Entry<String, Head> e : heads.entrySet()) {
             MultiLayerNetwork net = Training.mlp(SEED, LR, 2, HIDDEN, CLASSES, e.getValue().activation(), e.getValue().loss());
             Training.Curve curve = Training.fit(e.getKey(), net, train, epochs, train.numExamples(), SEED,
-                    "accuracy", n -> Metrics.accuracy(decide(n, testPoints), truth), 20, out);
+                    "held-out accuracy", n -> Metrics.accuracy(decide(n, testPoints), truth), 20, out);
             curves.add(curve);
             double accuracy = curve.finalMetric();
             results.add(new Result(name(), e.getKey(), "held-out accuracy", accuracy, curve.seconds()));

@@ -139,10 +139,10 @@ public final class Tour {
         out.println("  mvn -q compile exec:java -Dexec.args=\"--quick\"     smoke budget (seconds; numbers not meaningful)");
         out.println("  mvn -q compile exec:java -Dexec.args=\"--help\"      this list");
         out.println();
-        out.println("Examples (name, aliases: description):");
+        out.println("Examples: name (aliases), then what it does:");
         for (Example e : Examples.all()) {
             String aliases = e.aliases().isEmpty() ? "" : " (" + String.join(", ", e.aliases()) + ")";
-            out.printf(Locale.ROOT, "  %-32s %s%n", e.name() + aliases, e.description());
+            out.printf(Locale.ROOT, "  %s%n      %s%n", e.name() + aliases, e.description());
         }
         out.println();
         out.println("Figures (PNG) and summary.md go to target/examples/.");

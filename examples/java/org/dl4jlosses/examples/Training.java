@@ -95,12 +95,18 @@ public final class Training {
      */
     public static Curve fit(String label, MultiLayerNetwork net, DataSet train, int epochs, int batchSize, long seed,
                             String metric, Probe probe, int probes, Output out) {
+        return fit(label, net, train, epochs, batchSize, seed, metric, probe, probes, 5, out);
+    }
+
+    /** As {@link #fit(String, MultiLayerNetwork, DataSet, int, int, long, String, Probe, int, Output)}, printing about {@code prints} times. */
+    public static Curve fit(String label, MultiLayerNetwork net, DataSet train, int epochs, int batchSize, long seed,
+                            String metric, Probe probe, int probes, int prints, Output out) {
         long start = System.nanoTime();
         INDArray features = train.getFeatures();
         INDArray labels = train.getLabels();
         int rows = (int) features.size(0);
         int probeEvery = Math.max(1, epochs / Math.max(1, probes));
-        int printEvery = Math.max(1, epochs / 5);
+        int printEvery = Math.max(1, epochs / Math.max(1, prints));
         List<Double> probeEpochs = new ArrayList<>(List.of(0.0));
         List<Double> probed = new ArrayList<>(List.of(probe.measure(net)));
         double[] epochAxis = new double[epochs];
