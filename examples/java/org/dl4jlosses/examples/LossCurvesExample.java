@@ -32,7 +32,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * difference is the example's metric.
  */
 public final class LossCurvesExample implements Example {
-    private static final int POINTS = 601;
+    /** Points per axis, evenly spaced (plus the kinks, see {@link #grid}). */
+    private static final int POINTS = 600;
     private static final double HUBER_DELTA = 1.5;
 
     @Override
@@ -126,7 +127,7 @@ public final class LossCurvesExample implements Example {
         }
         Plots.line(chart, c.legend(), x, y, Plots.color(series));
         out.progress("%-28s at %+.0f: %.4f  at 0: %.4f  at %+.0f: %.4f   max |library - closed form| %.1e", c.name(),
-                x[0], y[0], y[x.length / 2], x[x.length - 1], y[x.length - 1], worst);
+                x[0], y[0], y[java.util.Arrays.binarySearch(x, 0.0)], x[x.length - 1], y[x.length - 1], worst);
         return new Result("loss-curves", c.name(), "max deviation from formula", worst, seconds);
     }
 
@@ -140,12 +141,16 @@ public final class LossCurvesExample implements Example {
         return c.loss().computeScoreArray(labels, preOutput, c.activation(), null).reshape(x.length).toDoubleVector();
     }
 
+    /**
+     * {@code POINTS} evenly spaced values from {@code from} to {@code to}, plus 0 and 1 where the
+     * 0-1 loss steps and the hinges bend, in increasing order. (The extra points also keep the
+     * spacing uneven: XChart ticks an evenly spaced axis at multiples of its spacing, 0, 0.4,
+     * 0.8, ..., rather than at round numbers.)
+     */
     private static double[] grid(double from, double to) {
-        double[] x = new double[POINTS];
-        for (int k = 0; k < POINTS; k++) {
-            x[k] = from + (to - from) * k / (POINTS - 1);
-        }
-        return x;
+        return java.util.stream.DoubleStream.concat(
+                java.util.stream.IntStream.range(0, POINTS).mapToDouble(k -> from + (to - from) * k / (POINTS - 1)),
+                java.util.stream.DoubleStream.of(0, 1)).sorted().distinct().toArray();
     }
 
     private static double[] map(double[] x, DoubleUnaryOperator f) {

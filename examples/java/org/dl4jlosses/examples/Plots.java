@@ -81,7 +81,7 @@ public final class Plots {
         styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         styler.setChartTitleBoxVisible(false);
         styler.setMarkerSize(5);
-        styler.setXAxisTickMarkSpacingHint(120);
+        styler.setXAxisTickMarkSpacingHint(70);
         return chart;
     }
 
@@ -175,17 +175,18 @@ public final class Plots {
         }
         loss.getStyler().setYAxisLogarithmic(logLoss);
         double last = curves.get(0).epochs()[curves.get(0).epochs().length - 1];
-        loss.getStyler().setXAxisMin(0.0).setXAxisMax(last);
-        metric.getStyler().setXAxisMin(0.0).setXAxisMax(last);
+        for (XYChart panel : List.of(loss, metric)) {
+            panel.getStyler().setXAxisMin(0.0).setXAxisMax(last).setXAxisTickMarkSpacingHint(100);
+        }
         // One legend for both panels: the colours are the same.
         metric.getStyler().setLegendVisible(false);
         saveGrid(file, 2, List.of(loss, metric));
     }
 
     /**
-     * The training loss at the epochs the probe was measured (and the last): the same x values
-     * in both panels. (XChart ticks an axis of equally spaced values at multiples of their
-     * spacing, so a point per epoch gives ticks like 0, 37, 74.)
+     * The training loss after the first epoch and at the epochs the probe was measured. (XChart
+     * labels an axis of equally spaced values at data values, so a point per epoch gives ticks
+     * like 0, 37, 74; the first epoch keeps the spacing uneven and the ticks round.)
      */
     private static double[][] everyProbe(Training.Curve c) {
         java.util.Set<Double> probed = new java.util.HashSet<>();
@@ -194,7 +195,7 @@ public final class Plots {
         }
         List<double[]> kept = new java.util.ArrayList<>();
         for (int i = 0; i < c.epochs().length; i++) {
-            if (probed.contains(c.epochs()[i])) {
+            if (i == 0 || probed.contains(c.epochs()[i])) {
                 kept.add(new double[] {c.epochs()[i], c.trainLoss()[i]});
             }
         }

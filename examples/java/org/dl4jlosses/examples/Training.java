@@ -130,11 +130,12 @@ public final class Training {
             epochAxis[epoch - 1] = epoch;
             losses[epoch - 1] = sum / batches;
             boolean last = epoch == epochs;
-            if (epoch % probeEvery == 0 || last) {
+            boolean print = epoch % printEvery == 0 || last;
+            if (epoch % probeEvery == 0 || print) {
                 probeEpochs.add((double) epoch);
                 probed.add(probe.measure(net));
             }
-            if (epoch % printEvery == 0 || last) {
+            if (print) {
                 out.progress("%-28s epoch %4d/%d  loss %.4f  %s %.4f", label, epoch, epochs, losses[epoch - 1],
                         metric, probed.get(probed.size() - 1));
             }
