@@ -1,0 +1,148 @@
+package org.dl4jlosses.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.dl4jlosses.integration.SingleThreaded;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example on a small budget: it runs, prints progress, writes its figures as readable
+ * PNGs, returns one finite row per loss and metric, and its metric beats chance. The full-budget
+ * tour is not run here (it is the README's main command); these budgets take seconds.
+ */
+@ExtendWith(SingleThreaded.class)
+class ExamplesSmokeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void imbalancedRanksTheRareClassFarAboveChance() throws IOException {
+        List<Result> rows = run(new ImbalancedExample(), Budget.QUICK, "imbalanced-regions.png", "imbalanced-curves.png");
+        assertEquals(Set.of("CrossEntropyLoss", "FocalLoss(gamma=2)", "PolyLoss(epsilon=1)", "PolyLoss(epsilon=-1)",
+                "Bayes rule (knows the densities)"), losses(rows));
+        // A short run may not yet move the 0.5 boundary into the minority, but it already ranks: chance is 0.5.
+        for (Result r : metric(rows, "minority ROC-AUC")) {
+            assertTrue(r.value() > 0.9, r.toString());
+        }
+        for (Result r : metric(rows, "accuracy")) {
+            assertTrue(r.value() >= 0.97, r.toString()); // predicting the majority everywhere scores 50/51 = 0.980
+        }
+    }
+
+    @Test
+    void spiralsAreLearnedAboveChance() throws IOException {
+        List<Result> rows = run(new SpiralsExample(), new Budget(0.25), "spirals-regions.png", "spirals-curves.png");
+        assertEquals(4, rows.size());
+        double best = 0;
+        for (Result r : rows) {
+            assertEquals("held-out accuracy", r.metric());
+            assertTrue(r.value() > 0.4, r.toString()); // three classes: chance is 1/3
+            best = Math.max(best, r.value());
+        }
+        assertTrue(best > 0.7, "best held-out accuracy " + best);
+    }
+
+    @Test
+    void robustLossesFitTheCleanCurveBetterThanMse() throws IOException {
+        List<Result> rows = run(new RobustRegressionExample(), Budget.QUICK, "robust-regression-fits.png",
+                "robust-regression-curves.png");
+        double chance = cleanCurveSpread();
+        List<Result> rmse = metric(rows, "RMSE vs clean curve");
+        assertEquals(4, rmse.size());
+        double mse = value(rmse, "MseLoss");
+        for (Result r : rmse) {
+            // Predicting the clean curve's mean everywhere has an RMSE of its standard deviation.
+            assertTrue(r.value() < chance, r + " against chance " + chance);
+            if (!r.loss().equals("MseLoss")) {
+                assertTrue(r.value() < mse, r + " should beat MSE's " + mse);
+            }
+        }
+        // Outliers above the curve pull MSE's fit up: clean - fit is negative, and larger than any robust loss's.
+        List<Result> bias = metric(rows, "mean bias error");
+        double mseBias = value(bias, "MseLoss");
+        assertTrue(mseBias < -0.1, "MSE mean bias " + mseBias);
+        for (Result r : bias) {
+            assertTrue(Math.abs(r.value()) <= Math.abs(mseBias), r.toString());
+        }
+    }
+
+    @Test
+    void lossCurvesAreTheLibrarysLosses() throws IOException {
+        List<Result> rows = run(new LossCurvesExample(), Budget.QUICK, "loss-curves-classification.png",
+                "loss-curves-regression.png");
+        assertEquals(9, rows.size());
+        for (Result r : rows) {
+            assertTrue(r.value() < 1e-9, r.toString());
+        }
+    }
+
+    /** Runs an example into the temporary directory and checks what every example must do. */
+    private List<Result> run(Example example, Budget budget, String... figures) throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Result> rows;
+        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            rows = example.run(budget, Output.of(dir, example.name(), out));
+        }
+        assertFalse(rows.isEmpty(), example.name() + " returned no rows");
+        for (Result r : rows) {
+            assertEquals(example.name(), r.example());
+            assertTrue(Double.isFinite(r.value()) && r.seconds() >= 0, r.toString());
+        }
+        assertFalse(log.toString(StandardCharsets.UTF_8).isBlank(), example.name() + " printed no progress");
+        Set<String> written;
+        try (var files = Files.list(dir)) {
+            written = files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(new TreeSet<>(List.of(figures)), written);
+        for (String figure : figures) {
+            BufferedImage image = ImageIO.read(dir.resolve(figure).toFile());
+            assertNotNull(image, figure + " is not a readable image");
+            assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, figure + " is " + image.getWidth() + "x"
+                    + image.getHeight());
+        }
+        return rows;
+    }
+
+    private static Set<String> losses(List<Result> rows) {
+        return rows.stream().map(Result::loss).collect(Collectors.toSet());
+    }
+
+    private static List<Result> metric(List<Result> rows, String metric) {
+        return rows.stream().filter(r -> r.metric().startsWith(metric)).toList();
+    }
+
+    private static double value(List<Result> rows, String loss) {
+        return rows.stream().filter(r -> r.loss().equals(loss)).findFirst().orElseThrow().value();
+    }
+
+    /** Standard deviation of the clean curve over the evaluation interval [-3, 3]. */
+    private static double cleanCurveSpread() {
+        int n = 3001;
+        double sum = 0;
+        double squares = 0;
+        for (int k = 0; k < n; k++) {
+            double v = RobustRegressionExample.clean(-3 + 6.0 * k / (n - 1));
+            sum += v;
+            squares += v * v;
+        }
+        double mean = sum / n;
+        return Math.sqrt(squares / n - mean * mean);
+    }
+}
