@@ -47,6 +47,16 @@ class ExamplesSmokeTest {
     }
 
     @Test
+    void rankingOrdersHeldOutPairsAboveChance() throws IOException {
+        List<Result> rows = run(new RankingExample(), Budget.QUICK, "ranking-scores.png", "ranking-curves.png");
+        assertEquals(3, rows.size());
+        for (Result r : rows) {
+            assertEquals("held-out pairwise accuracy", r.metric());
+            assertTrue(r.value() > 0.6, r.toString()); // chance is 0.5
+        }
+    }
+
+    @Test
     void spiralsAreLearnedAboveChance() throws IOException {
         List<Result> rows = run(new SpiralsExample(), new Budget(0.25), "spirals-regions.png", "spirals-curves.png");
         assertEquals(4, rows.size());
