@@ -16,6 +16,7 @@ public final class Examples {
                 new ImbalancedExample(),
                 new SpiralsExample(),
                 new RobustRegressionExample(),
+                new SegmentationExample(),
                 new RankingExample(),
                 new LossCurvesExample());
     }
