@@ -161,14 +161,14 @@ public final class DiceLoss extends CoupledLoss {
         if (need.score()) {
             INDArray perClass = numerator.div(denominator).rsubi(1);           // [G, K]: 1 - D
             INDArray imageLoss = Ops.rowDot(perClass, classWeight);           // [G, 1]
-            double[] values = imageLoss.toDoubleVector();
-            double[] perRow = new double[n];
-            for (int r = 0; r < n; r++) {
-                int g = group[r];
-                // batch Dice: every row carries the loss (R x reference); images: spread over their rows
-                perRow[r] = rowsPerSample == 0 ? values[0] : values[g] / pixels[g];
+            if (rowsPerSample == 0) {
+                // batch Dice: every row carries the loss, so the rows sum to R x the reference
+                loss = Nd4j.valueArrayOf(new long[] {n, 1}, imageLoss.getDouble(0), rows.dataType());
+            } else {
+                // each image's loss spread evenly over its kept rows: one product with the membership matrix
+                INDArray share = imageLoss.div(Ops.rowSums(perImage).addiColumnVector(absentColumn));
+                loss = members.mmul(share);
             }
-            loss = Nd4j.createFromArray(perRow).castTo(rows.dataType()).reshape(n, 1);
         }
         INDArray gradient = null;
         if (need.gradient()) {
