@@ -61,7 +61,7 @@ public final class MarginRankingLoss extends CoupledLoss {
     @Override
     protected Layout layout(Batch batch) {
         require(batch.columns() <= 2, NAME, "preOutput", "[N, 2] (x1, x2 per row) or [2N, 1] (x1 block; x2 block)",
-                java.util.Arrays.toString(batch.z().shape()));
+                Checks.shape(batch.z()));
         return batch.columns() == 2 ? Layout.rows() : Layout.blocks(2, "x1; x2");
     }
 
