@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
@@ -157,6 +159,29 @@ public final class Plots {
         }
         chart.getStyler().setXAxisMin(box[0]).setXAxisMax(box[1]).setYAxisMin(box[2]).setYAxisMax(box[3]);
         chart.getStyler().setPlotGridLinesVisible(false);
+    }
+
+    /**
+     * A 2-D projection of embeddings ({@link Projection#pca2}): one colour per identity, so
+     * well-separated clusters show a loss that learned the identities. {@code ids[i]} is the
+     * identity of row {@code i}; colours cycle after eight identities.
+     */
+    public static XYChart embeddingScatter(String title, double[][] embeddings, int[] ids) {
+        double[][] p = Projection.pca2(embeddings);
+        XYChart chart = chart(title, "first principal axis", "second principal axis");
+        chart.getStyler().setLegendVisible(false);
+        int identities = Arrays.stream(ids).max().orElse(-1) + 1;
+        for (int c = 0; c < identities; c++) {
+            int id = c;
+            int[] rows = IntStream.range(0, ids.length).filter(i -> ids[i] == id).toArray();
+            if (rows.length == 0) {
+                continue;
+            }
+            double[] xs = Arrays.stream(rows).mapToDouble(i -> p[0][i]).toArray();
+            double[] ys = Arrays.stream(rows).mapToDouble(i -> p[1][i]).toArray();
+            points(chart, "id " + c, xs, ys, color(c), Color.DARK_GRAY, 7);
+        }
+        return chart;
     }
 
     /**
