@@ -5,10 +5,12 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
@@ -89,6 +91,13 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         }
         INDArray dLda = need.gradient() ? negative.div(p.rsub(1)).subi(positive.div(p)) : null;
         return Terms.perElement(loss, dLda);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        boolean fits = (weights == null || weights.length == columns) && (posWeight == null || posWeight.length == columns);
+        return activation instanceof ActivationSigmoid && fits
+                ? new SigmoidCrossEntropyKernel(weights, posWeight, labelSmoothing) : null;
     }
 
     @Override

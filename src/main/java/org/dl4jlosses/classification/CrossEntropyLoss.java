@@ -5,10 +5,12 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
@@ -68,6 +70,12 @@ public final class CrossEntropyLoss extends BaseLoss {
         INDArray loss = need.score() ? Ops.rowSums(Transforms.log(p, true).muli(mass)).negi() : null;
         INDArray dLda = need.gradient() ? mass.div(p).negi() : null;
         return Terms.perRow(loss, dLda);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        boolean fits = weights == null || weights.length == columns;
+        return activation instanceof ActivationSoftmax && fits ? new SoftmaxCrossEntropyKernel(weights, labelSmoothing) : null;
     }
 
     @Override

@@ -82,6 +82,16 @@ public abstract class BaseLoss implements ILossFunction {
         return null;
     }
 
+    /**
+     * This loss's Java kernel for float32 batches of {@code columns} columns with this
+     * activation, or null (the default) when the ND4J formula of {@link #evaluate} should run
+     * (also for options that do not fit the batch, so that the op path reports them). The kernel
+     * must compute the same per-row losses and {@code dL/dz} as {@link #evaluate}.
+     */
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        return null;
+    }
+
     /** The number E that {@code average=true} divides by: the number of rows. */
     protected long examples(Batch batch) {
         return batch.rows();
@@ -95,6 +105,10 @@ public abstract class BaseLoss implements ILossFunction {
     @Override
     public final double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                      INDArray mask, boolean average) {
+        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
+        if (run != null) {
+            return average ? run.total / preOutput.size(0) : run.total;
+        }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             double total = Ops.sum(rowLosses(batch, evaluate(batch, Need.SCORE)));
@@ -105,6 +119,10 @@ public abstract class BaseLoss implements ILossFunction {
     @Override
     public final INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn,
                                             INDArray mask) {
+        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
+        if (run != null) {
+            return run.scoreArray();
+        }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             return memory.export(rowLosses(batch, evaluate(batch, Need.SCORE)));
@@ -114,6 +132,10 @@ public abstract class BaseLoss implements ILossFunction {
     @Override
     public final INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn,
                                           INDArray mask) {
+        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
+        if (run != null) {
+            return run.gradient;
+        }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             return memory.export(gradient(batch, evaluate(batch, Need.GRADIENT)));
@@ -124,6 +146,10 @@ public abstract class BaseLoss implements ILossFunction {
     public final Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
                                                                 IActivation activationFn, INDArray mask,
                                                                 boolean average) {
+        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
+        if (run != null) {
+            return new Pair<>(average ? run.total / preOutput.size(0) : run.total, run.gradient);
+        }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             Terms terms = evaluate(batch, Need.BOTH);
@@ -136,6 +162,30 @@ public abstract class BaseLoss implements ILossFunction {
     @Override
     public String name() {
         return getClass().getSimpleName();
+    }
+
+    // ---------------------------------------------------------------- the kernel path
+
+    /**
+     * Runs this loss's Java kernel when one applies (see {@link Kernels}), or returns null for the
+     * op path: no kernel for this call, or labels outside the domain (the op path then throws
+     * its message).
+     */
+    private KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+                                        boolean score, boolean gradient) {
+        if (!Kernels.applies(preOutput)) {
+            return null;
+        }
+        FloatKernel kernel = floatKernel(activation, (int) preOutput.size(1));
+        if (kernel == null) {
+            return null;
+        }
+        LabelKind kind = labelKind(activation);
+        if (!KernelPath.checksRows(kind)) {
+            return null;
+        }
+        Batch.Shapes shapes = Batch.checkShapes(name(), kind, labels, preOutput, activation, mask);
+        return KernelPath.run(kernel, kind, labels, preOutput, mask, shapes, score, gradient);
     }
 
     // ---------------------------------------------------------------- reduction

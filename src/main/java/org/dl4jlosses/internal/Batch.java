@@ -46,6 +46,41 @@ public final class Batch {
 
     static Batch prepare(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
                          INDArray mask) {
+        Shapes shapes = checkShapes(loss, kind, labels, z, activation, mask);
+        INDArray rowMask = shapes.mask == MaskShape.ROW ? mask.castTo(z.dataType()) : null;
+        INDArray elementMask = shapes.mask == MaskShape.ELEMENT ? mask.castTo(z.dataType()) : null;
+        boolean indices = shapes.indexLabels;
+        INDArray prepared;
+        if (indices) {
+            prepared = oneHot(loss, labels, (int) z.size(1), z.dataType(), rowMask);
+        } else if (kind.checkedByValue()) {
+            prepared = LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
+        } else {
+            prepared = labels; // group ids and row values are read (and checked) by the loss's layout, as given
+        }
+        return new Batch(loss, z, prepared, activation, rowMask, elementMask, indices);
+    }
+
+    /** How the mask applies: none, one value per row, one per element. */
+    enum MaskShape { NONE, ROW, ELEMENT }
+
+    /** The shape facts of one call, once its arguments are checked. */
+    static final class Shapes {
+        final MaskShape mask;
+        final boolean indexLabels;
+
+        private Shapes(MaskShape mask, boolean indexLabels) {
+            this.mask = mask;
+            this.indexLabels = indexLabels;
+        }
+    }
+
+    /**
+     * Checks the arguments' presence, ranks, shapes and data types (no values are read, no
+     * native op runs) and tells how the mask and labels are laid out.
+     */
+    static Shapes checkShapes(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
+                              INDArray mask) {
         require(z != null, loss, "preOutput", "a [rows, columns] array", "null");
         require(labels != null, loss, "labels", "an array", "null");
         require(activation != null, loss, "activationFn", "an activation", "null");
@@ -75,36 +110,23 @@ public final class Batch {
                 widthOk = labels.size(1) >= 1;
         }
         require(widthOk, loss, "labels", expectedLabels, shape(labels));
-
-        INDArray rowMask = null;
-        INDArray elementMask = null;
-        if (mask != null) {
-            boolean rowShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == 1;
-            boolean elementShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == columns;
-            if (rowShape) {
-                rowMask = mask.castTo(z.dataType());
-            } else if (elementShape && kind.elementWise() && activation instanceof ActivationSoftmax) {
-                // Softmax couples the columns: a masked element would still move the others.
-                throw fail(loss, "mask", "a row mask [" + rows + ", 1] with a softmax activation "
-                        + "(an element mask needs an element-wise activation)", shape(mask));
-            } else if (elementShape && kind.elementWise()) {
-                elementMask = mask.castTo(z.dataType());
-            } else {
-                throw fail(loss, "mask", kind.elementWise()
-                        ? "a row mask [" + rows + ", 1] or an element mask [" + rows + ", " + columns + "]"
-                        : "a row mask [" + rows + ", 1] (this loss takes no element mask)", shape(mask));
-            }
+        if (mask == null) {
+            return new Shapes(MaskShape.NONE, indices);
         }
-
-        INDArray prepared;
-        if (indices) {
-            prepared = oneHot(loss, labels, (int) columns, z.dataType(), rowMask);
-        } else if (kind.checkedByValue()) {
-            prepared = LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
-        } else {
-            prepared = labels; // group ids and row values are read (and checked) by the loss's layout, as given
+        boolean rowShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == 1;
+        boolean elementShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == columns;
+        if (rowShape) {
+            return new Shapes(MaskShape.ROW, indices);
+        } else if (elementShape && kind.elementWise() && activation instanceof ActivationSoftmax) {
+            // Softmax couples the columns: a masked element would still move the others.
+            throw fail(loss, "mask", "a row mask [" + rows + ", 1] with a softmax activation "
+                    + "(an element mask needs an element-wise activation)", shape(mask));
+        } else if (elementShape && kind.elementWise()) {
+            return new Shapes(MaskShape.ELEMENT, indices);
         }
-        return new Batch(loss, z, prepared, activation, rowMask, elementMask, indices);
+        throw fail(loss, "mask", kind.elementWise()
+                ? "a row mask [" + rows + ", 1] or an element mask [" + rows + ", " + columns + "]"
+                : "a row mask [" + rows + ", 1] (this loss takes no element mask)", shape(mask));
     }
 
     private static String expectedLabels(LabelKind kind, long rows, long columns) {

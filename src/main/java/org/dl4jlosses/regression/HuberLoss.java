@@ -5,10 +5,12 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -57,6 +59,11 @@ public final class HuberLoss extends BaseLoss {
         INDArray loss = need.score() ? clipped.mul(-0.5).addi(residual).muli(clipped).muli(scale) : null;
         INDArray dLda = need.gradient() ? clipped.muli(scale) : null;
         return Terms.perElement(loss, dLda);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity ? ResidualKernel.huber(delta, 1.0) : null;
     }
 
     @Override

@@ -5,9 +5,11 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -47,6 +49,11 @@ public final class MseLoss extends BaseLoss {
         INDArray loss = need.score() ? residual.mul(residual) : null;
         INDArray dLda = need.gradient() ? residual.muli(2) : null;
         return Terms.perElement(loss, dLda);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity && (weights == null || weights.length == columns) ? ResidualKernel.square(weights) : null;
     }
 
     @Override

@@ -5,9 +5,11 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -44,6 +46,11 @@ public final class SmoothL1Loss extends BaseLoss {
     @Override
     protected Terms evaluate(Batch batch, Need need) {
         return beta > 0 ? HuberLoss.huber(batch, need, beta, 1.0 / beta) : MaeLoss.absolute(batch, need);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity ? beta > 0 ? ResidualKernel.huber(beta, 1.0 / beta) : ResidualKernel.absolute(null) : null;
     }
 
     @Override

@@ -302,7 +302,7 @@ public final class BenchMain {
                 .measurementTime(TimeValue.milliseconds(timeMs))
                 .threads(1)
                 .shouldFailOnError(true)
-                .jvmArgsAppend("-Xmx2g")
+                .jvmArgsAppend("-Xmx2g", "--add-modules", "jdk.incubator.vector")
                 .param("loss", losses.toArray(new String[0]))
                 .param("size", sizes.toArray(new String[0]))
                 .param("impl", impls.toArray(new String[0]))

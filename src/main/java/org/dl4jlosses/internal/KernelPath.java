@@ -1,0 +1,231 @@
+package org.dl4jlosses.internal;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a {@link FloatKernel} over a float32 batch, row by row, straight from and to ND4J's
+ * memory: each row is copied into a small per-thread array (it stays in the L1 cache while the
+ * kernel makes its passes), and its gradient row is written into the result array. So the batch
+ * is read once and the gradient written once, with no full-size temporary.
+ *
+ * <p>Large batches are split into row ranges over the calling thread and a small pool (one
+ * thread per extra core): PyTorch's CPU kernels use the cores too.
+ *
+ * <p>Label checks happen here, per row, for the label kinds that can be checked row by row
+ * (finite real values, values in [0, 1], class indices). When a check fails this returns null
+ * and the op path runs, which reports the labels with its full message.
+ */
+final class KernelPath {
+    /** From this many elements, rows are split over the cores. */
+    private static final long PARALLEL_MIN = 1 << 16;
+    private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final ThreadLocal<FloatRow> ROWS = ThreadLocal.withInitial(FloatRow::new);
+    private static final ThreadLocal<float[]> LOSSES = ThreadLocal.withInitial(() -> new float[0]);
+
+    private KernelPath() {
+    }
+
+    /** A kernel's result: per-row losses (mask applied), their total, and the gradient array. */
+    static final class Result {
+        final float[] losses;
+        final int rows;
+        final double total;
+        final INDArray gradient;
+
+        Result(float[] losses, int rows, double total, INDArray gradient) {
+            this.losses = losses;
+            this.rows = rows;
+            this.total = total;
+            this.gradient = gradient;
+        }
+
+        INDArray scoreArray() {
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, 1);
+            floats(out).put(0, losses, 0, rows);
+            return out;
+        }
+    }
+
+    /** Whether the base can check these labels row by row. */
+    static boolean checksRows(LabelKind kind) {
+        switch (kind) {
+            case REAL:
+            case PROBABILITY:
+            case CHANNELS:
+            case CLASSES:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Runs the kernel, or returns null when the op path must run (labels outside their domain). */
+    static Result run(FloatKernel kernel, LabelKind kind, INDArray labels, INDArray z, INDArray mask,
+                      Batch.Shapes shapes, boolean score, boolean gradient) {
+        int rows = (int) z.size(0);
+        int columns = (int) z.size(1);
+        Call call = new Call(kernel, kind, columns, floats(z), floats(labels), (int) labels.size(1),
+                shapes.indexLabels, shapes.mask == Batch.MaskShape.ROW ? floats(mask) : null,
+                shapes.mask == Batch.MaskShape.ELEMENT ? floats(mask) : null);
+        INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
+        FloatBuffer gradBuffer = grad == null ? null : floats(grad);
+        float[] losses = LOSSES.get();
+        if (score && losses.length < rows) {
+            losses = new float[rows];
+            LOSSES.set(losses);
+        }
+        float[] lossOut = score ? losses : null;
+
+        int chunks = (long) rows * columns >= PARALLEL_MIN ? Math.min(THREADS, rows) : 1;
+        double total = 0;
+        if (chunks == 1) {
+            total = call.rows(0, rows, lossOut, gradBuffer);
+        } else {
+            List<Future<Double>> others = new ArrayList<>();
+            for (int c = 1; c < chunks; c++) {
+                int from = (int) ((long) rows * c / chunks);
+                int to = (int) ((long) rows * (c + 1) / chunks);
+                FloatBuffer view = gradBuffer == null ? null : gradBuffer.duplicate();
+                others.add(Pool.INSTANCE.submit(() -> call.rows(from, to, lossOut, view)));
+            }
+            total = call.rows(0, rows / chunks, lossOut, gradBuffer);
+            for (Future<Double> f : others) {
+                try {
+                    total += f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        return call.badLabels ? null : new Result(losses, rows, total, grad);
+    }
+
+    /** One call's inputs, shared read-only by the threads working on its row ranges. */
+    private static final class Call {
+        final FloatKernel kernel;
+        final LabelKind kind;
+        final int columns;
+        final FloatBuffer z;
+        final FloatBuffer labels;
+        final int labelColumns;
+        final boolean indices;
+        final FloatBuffer rowMask;
+        final FloatBuffer elementMask;
+        volatile boolean badLabels;
+
+        Call(FloatKernel kernel, LabelKind kind, int columns, FloatBuffer z, FloatBuffer labels, int labelColumns,
+             boolean indices, FloatBuffer rowMask, FloatBuffer elementMask) {
+            this.kernel = kernel;
+            this.kind = kind;
+            this.columns = columns;
+            this.z = z;
+            this.labels = labels;
+            this.labelColumns = labelColumns;
+            this.indices = indices;
+            this.rowMask = rowMask;
+            this.elementMask = elementMask;
+        }
+
+        /** Rows [from, to): losses into {@code losses}, gradient rows into {@code gradient}; returns their total, NaN on bad labels. */
+        double rows(int from, int to, float[] losses, FloatBuffer gradient) {
+            FloatRow row = ROWS.get();
+            row.size(columns, labelColumns);
+            int k = columns;
+            float[] labelRow = row.labelBuffer;
+            double total = 0;
+            for (int r = from; r < to; r++) {
+                float m = rowMask == null ? 1 : rowMask.get(r);
+                labels.get(r * labelColumns, labelRow, 0, labelColumns);
+                if (m == 0) {
+                    if (Lanes.notFinite(labelRow, 0, labelColumns)) {
+                        return fail();
+                    }
+                    if (losses != null) {
+                        losses[r] = 0;
+                    }
+                    if (gradient != null) {
+                        java.util.Arrays.fill(row.gradientBuffer, 0, k, 0f);
+                        gradient.put(r * k, row.gradientBuffer, 0, k);
+                    }
+                    continue;
+                }
+                if (indices) {
+                    float v = labelRow[0];
+                    if (!(v >= 0 && v < k && v == Math.rint(v))) {
+                        return fail();
+                    }
+                    row.target = (int) v;
+                    row.labels = null;
+                } else {
+                    if (kind == LabelKind.REAL ? Lanes.notFinite(labelRow, 0, labelColumns)
+                            : Lanes.outsideUnit(labelRow, 0, labelColumns)) {
+                        return fail();
+                    }
+                    row.target = -1;
+                    row.labels = labelRow;
+                }
+                z.get(r * k, row.zBuffer, 0, k);
+                if (elementMask != null) {
+                    elementMask.get(r * k, row.maskBuffer, 0, k);
+                    row.elementMask = row.maskBuffer;
+                } else {
+                    row.elementMask = null;
+                }
+                row.gradient = gradient == null ? null : row.gradientBuffer;
+                row.wantLoss = losses != null;
+                double loss = kernel.loss(row) * m;
+                total += loss;
+                if (losses != null) {
+                    losses[r] = (float) loss;
+                }
+                if (gradient != null) {
+                    if (m != 1) {
+                        float[] g = row.gradientBuffer;
+                        for (int c = 0; c < k; c++) {
+                            g[c] *= m;
+                        }
+                    }
+                    gradient.put(r * k, row.gradientBuffer, 0, k);
+                }
+            }
+            return total;
+        }
+
+        private double fail() {
+            badLabels = true;
+            return Double.NaN;
+        }
+    }
+
+    /** A float view of x's values in row-major order, index 0 at its first element. */
+    static FloatBuffer floats(INDArray x) {
+        INDArray dense = x.dataType() != DataType.FLOAT ? x.castTo(DataType.FLOAT) : x;
+        if (dense.isView() || dense.ordering() != 'c') {
+            dense = dense.dup('c');
+        }
+        FloatBuffer all = dense.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return all.position((int) dense.offset()).slice();
+    }
+
+    /** The extra threads for large batches: daemons, so they never keep a JVM alive. */
+    private static final class Pool {
+        static final ExecutorService INSTANCE = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), task -> {
+            Thread t = new Thread(task, "dl4j-losses-kernel");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

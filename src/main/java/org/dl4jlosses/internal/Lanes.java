@@ -1,0 +1,219 @@
+package org.dl4jlosses.internal;
+
+/**
+ * Row primitives of the Java kernels, over segments {@code [off, off + n)} of float arrays. Each is
+ * one pass over a row, vectorised with the JDK's Vector API ({@link VectorLanes}) when the
+ * {@code jdk.incubator.vector} module is present (the JVM flag {@code --add-modules
+ * jdk.incubator.vector}), and plain loops otherwise. This is the only place where a formula is
+ * written twice: the vector body and its scalar remainder.
+ *
+ * <p>Sums accumulate in double in the scalar loops and in float lanes (then double) in the vector
+ * ones, so both agree to float precision.
+ */
+public final class Lanes {
+    /** Whether the Vector API is in use: the module is present and not switched off by {@code -Ddl4jlosses.vector=false}. */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("dl4jlosses.vector"));
+
+    private Lanes() {
+    }
+
+    /** max of a[off..off+n); NaN if any value is NaN. */
+    public static float max(float[] a, int off, int n) {
+        if (VECTOR) {
+            return VectorLanes.max(a, off, n);
+        }
+        return maxScalar(a, off, n, Float.NEGATIVE_INFINITY);
+    }
+
+    static float maxScalar(float[] a, int from, int to, float start) {
+        float m = start;
+        for (int i = from; i < to; i++) {
+            float v = a[i];
+            // Math.max propagates NaN, as the vector max does.
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    /**
+     * sum_i exp(a[i] - shift); when {@code out} is not null, also writes each {@code exp(a[i] - shift)}
+     * to {@code out[outOff + i - off]}.
+     */
+    public static double expSum(float[] a, int off, int n, float shift, float[] out, int outOff) {
+        if (VECTOR) {
+            return VectorLanes.expSum(a, off, n, shift, out, outOff);
+        }
+        return expSumScalar(a, off, off + n, shift, out, outOff - off);
+    }
+
+    static double expSumScalar(float[] a, int from, int to, float shift, float[] out, int delta) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            float e = (float) Math.exp(a[i] - shift);
+            if (out != null) {
+                out[i + delta] = e;
+            }
+            s += e;
+        }
+        return s;
+    }
+
+    /** sum_i a[aOff + i] b[bOff + i]. */
+    public static double dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (VECTOR) {
+            return VectorLanes.dot(a, aOff, b, bOff, n);
+        }
+        return dotScalar(a, aOff, b, bOff, 0, n);
+    }
+
+    static double dotScalar(float[] a, int aOff, float[] b, int bOff, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += (double) a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    /** sum of a[off..off+n). */
+    public static double sum(float[] a, int off, int n) {
+        if (VECTOR) {
+            return VectorLanes.sum(a, off, n);
+        }
+        return sumScalar(a, off, off + n);
+    }
+
+    static double sumScalar(float[] a, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    /** g[gOff + i] = g[gOff + i] * scale - m[mOff + i]. */
+    public static void scaleSub(float[] g, int gOff, float scale, float[] m, int mOff, int n) {
+        if (VECTOR) {
+            VectorLanes.scaleSub(g, gOff, scale, m, mOff, n);
+            return;
+        }
+        scaleSubScalar(g, gOff, scale, m, mOff, 0, n);
+    }
+
+    static void scaleSubScalar(float[] g, int gOff, float scale, float[] m, int mOff, int from, int to) {
+        for (int i = from; i < to; i++) {
+            g[gOff + i] = g[gOff + i] * scale - m[mOff + i];
+        }
+    }
+
+    /** out[outOff + i] = a * x[xOff + i] + b, times w[i] when {@code w} is not null. */
+    public static void affine(float[] x, int xOff, float a, float b, float[] w, float[] out, int outOff, int n) {
+        if (VECTOR) {
+            VectorLanes.affine(x, xOff, a, b, w, out, outOff, n);
+            return;
+        }
+        affineScalar(x, xOff, a, b, w, out, outOff, 0, n);
+    }
+
+    static void affineScalar(float[] x, int xOff, float a, float b, float[] w, float[] out, int outOff, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = a * x[xOff + i] + b;
+            out[outOff + i] = w == null ? v : v * w[i];
+        }
+    }
+
+    /** Whether some value of a[off..off+n) is below 0, above 1 or NaN. */
+    public static boolean outsideUnit(float[] a, int off, int n) {
+        if (VECTOR) {
+            return VectorLanes.outsideUnit(a, off, n);
+        }
+        return outsideUnitScalar(a, off, off + n);
+    }
+
+    static boolean outsideUnitScalar(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = a[i];
+            if (!(v >= 0 && v <= 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some value of a[off..off+n) is NaN or infinite. */
+    public static boolean notFinite(float[] a, int off, int n) {
+        // x - x is 0 for finite x and NaN for NaN and infinities; one sum finds any of them.
+        if (VECTOR) {
+            return VectorLanes.notFinite(a, off, n);
+        }
+        return notFiniteScalar(a, off, off + n);
+    }
+
+    static boolean notFiniteScalar(float[] a, int from, int to) {
+        float s = 0;
+        for (int i = from; i < to; i++) {
+            s += a[i] - a[i];
+        }
+        return s != 0 || Float.isNaN(s);
+    }
+
+    /** The values as floats, or null for null. */
+    public static float[] toFloat(double[] values) {
+        if (values == null) {
+            return null;
+        }
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /** g[off + i] *= factor w[i] m[i], where a null {@code w} or {@code m} counts as ones. */
+    public static void scale(float[] g, int off, float factor, float[] w, float[] m, int n) {
+        if (VECTOR) {
+            VectorLanes.scale(g, off, factor, w, m, n);
+            return;
+        }
+        scaleScalar(g, off, factor, w, m, 0, n);
+    }
+
+    static void scaleScalar(float[] g, int off, float factor, float[] w, float[] m, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float f = factor;
+            if (w != null) {
+                f *= w[i];
+            }
+            if (m != null) {
+                f *= m[i];
+            }
+            g[off + i] *= f;
+        }
+    }
+
+    /** sum_i a[off + i] w[i] m[i], where a null {@code w} or {@code m} counts as ones. */
+    public static double weightedSum(float[] a, int off, float[] w, float[] m, int n) {
+        if (w == null && m == null) {
+            return sum(a, off, n);
+        }
+        if (VECTOR) {
+            return VectorLanes.weightedSum(a, off, w, m, n);
+        }
+        return weightedSumScalar(a, off, w, m, 0, n);
+    }
+
+    static double weightedSumScalar(float[] a, int off, float[] w, float[] m, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            double v = a[off + i];
+            if (w != null) {
+                v *= w[i];
+            }
+            if (m != null) {
+                v *= m[i];
+            }
+            s += v;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,140 @@
+package org.dl4jlosses.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector bodies of {@link Lanes}: whole vectors of the machine's widest float species, the
+ * remainder by Lanes' scalar loops. Loaded only when the {@code jdk.incubator.vector} module is
+ * present.
+ */
+final class VectorLanes {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorLanes() {
+    }
+
+    static float max(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        float m = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.fromArray(S, a, off);
+            for (int i = S.length(); i < bound; i += S.length()) {
+                acc = acc.max(FloatVector.fromArray(S, a, off + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+            // The lane max drops NaN; the row's NaN must still show.
+            if (acc.test(VectorOperators.IS_NAN).anyTrue()) {
+                return Float.NaN;
+            }
+        }
+        return Lanes.maxScalar(a, off + bound, off + n, m);
+    }
+
+    static double expSum(float[] a, int off, int n, float shift, float[] out, int outOff) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(shift).lanewise(VectorOperators.EXP);
+            if (out != null) {
+                e.intoArray(out, outOff + i);
+            }
+            acc = acc.add(e);
+        }
+        return acc.reduceLanes(VectorOperators.ADD)
+                + Lanes.expSumScalar(a, off + bound, off + n, shift, out, outOff - off);
+    }
+
+    static double dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += S.length()) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + Lanes.dotScalar(a, aOff, b, bOff, bound, n);
+    }
+
+    static double sum(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += S.length()) {
+            acc = acc.add(FloatVector.fromArray(S, a, off + i));
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + Lanes.sumScalar(a, off + bound, off + n);
+    }
+
+    static void scaleSub(float[] g, int gOff, float scale, float[] m, int mOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, g, gOff + i).mul(scale).sub(FloatVector.fromArray(S, m, mOff + i))
+                    .intoArray(g, gOff + i);
+        }
+        Lanes.scaleSubScalar(g, gOff, scale, m, mOff, bound, n);
+    }
+
+    static void affine(float[] x, int xOff, float a, float b, float[] w, float[] out, int outOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i).mul(a).add(b);
+            if (w != null) {
+                v = v.mul(FloatVector.fromArray(S, w, i));
+            }
+            v.intoArray(out, outOff + i);
+        }
+        Lanes.affineScalar(x, xOff, a, b, w, out, outOff, bound, n);
+    }
+
+    static boolean outsideUnit(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        VectorMask<Float> bad = S.maskAll(false);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            // NaN fails both comparisons, so it is caught by "not (v >= 0 and v <= 1)".
+            bad = bad.or(v.compare(VectorOperators.GE, 0f).and(v.compare(VectorOperators.LE, 1f)).not());
+        }
+        return bad.anyTrue() || Lanes.outsideUnitScalar(a, off + bound, off + n);
+    }
+
+    static boolean notFinite(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            acc = acc.add(v.sub(v));
+        }
+        return acc.test(VectorOperators.IS_NAN).anyTrue() || Lanes.notFiniteScalar(a, off + bound, off + n);
+    }
+
+    static void scale(float[] g, int off, float factor, float[] w, float[] m, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, g, off + i).mul(factor);
+            if (w != null) {
+                v = v.mul(FloatVector.fromArray(S, w, i));
+            }
+            if (m != null) {
+                v = v.mul(FloatVector.fromArray(S, m, i));
+            }
+            v.intoArray(g, off + i);
+        }
+        Lanes.scaleScalar(g, off, factor, w, m, bound, n);
+    }
+
+    static double weightedSum(float[] a, int off, float[] w, float[] m, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            if (w != null) {
+                v = v.mul(FloatVector.fromArray(S, w, i));
+            }
+            if (m != null) {
+                v = v.mul(FloatVector.fromArray(S, m, i));
+            }
+            acc = acc.add(v);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + Lanes.weightedSumScalar(a, off, w, m, bound, n);
+    }
+}

@@ -1,0 +1,78 @@
+package org.dl4jlosses.regression;
+
+import org.dl4jlosses.internal.ElementKernel;
+import org.dl4jlosses.internal.FloatRow;
+import org.dl4jlosses.internal.Lanes;
+
+/**
+ * The residual losses with an identity activation as a Java kernel, per element of
+ * {@code r = z - y}: squared {@code r^2} (gradient {@code 2r}), absolute {@code |r|}
+ * ({@code sign r}, 0 at 0) and Huber {@code s c (r - c/2)} with {@code c = clip(r, -t, t)}
+ * (gradient {@code s c}), the forms of {@link MseLoss}, {@link MaeLoss}, {@link HuberLoss} and
+ * {@link SmoothL1Loss}.
+ */
+final class ResidualKernel extends ElementKernel {
+    enum Form { SQUARE, ABSOLUTE, HUBER }
+
+    final Form form;
+    final float threshold;
+    final float scale;
+
+    private ResidualKernel(double[] weights, Form form, double threshold, double scale) {
+        super(weights);
+        this.form = form;
+        this.threshold = (float) threshold;
+        this.scale = (float) scale;
+    }
+
+    static ResidualKernel square(double[] weights) {
+        return new ResidualKernel(weights, Form.SQUARE, 0, 1);
+    }
+
+    static ResidualKernel absolute(double[] weights) {
+        return new ResidualKernel(weights, Form.ABSOLUTE, 0, 1);
+    }
+
+    /** Huber with threshold t and scale s (Smooth L1 is t = beta, s = 1 / beta). */
+    static ResidualKernel huber(double threshold, double scale) {
+        return new ResidualKernel(null, Form.HUBER, threshold, scale);
+    }
+
+    @Override
+    protected void elements(FloatRow row, float[] loss, float[] gradient) {
+        int bound = 0;
+        if (Lanes.VECTOR) {
+            bound = ResidualVectors.elements(this, row.z, row.labels, loss, gradient, row.columns);
+        }
+        elements(row.z, row.labels, loss, gradient, bound, row.columns);
+    }
+
+    /** The scalar form, for elements [from, to). */
+    void elements(float[] z, float[] y, float[] loss, float[] gradient, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float r = z[i] - y[i];
+            float l;
+            float g;
+            switch (form) {
+                case SQUARE:
+                    l = r * r;
+                    g = 2 * r;
+                    break;
+                case ABSOLUTE:
+                    l = Math.abs(r);
+                    g = Math.signum(r);
+                    break;
+                default:
+                    float c = Math.max(-threshold, Math.min(threshold, r));
+                    l = scale * c * (r - 0.5f * c);
+                    g = scale * c;
+            }
+            if (loss != null) {
+                loss[i] = l;
+            }
+            if (gradient != null) {
+                gradient[i] = g;
+            }
+        }
+    }
+}
