@@ -60,6 +60,20 @@ class ExamplesSmokeTest {
     }
 
     @Test
+    void retrievalFindsTheRightDocumentFarAboveChance() throws IOException {
+        List<Result> rows = run(new RetrievalExample(), Budget.QUICK, "retrieval-curves.png",
+                "retrieval-recall-at-k.png");
+        assertEquals(10, rows.size());
+        // 500 held-out documents: a random ranking has MRR 0.014 and recall@1 0.002.
+        assertTrue(value(metric(rows, "held-out MRR"), "untrained encoder") < 0.05, rows.toString());
+        for (Result r : rows) {
+            if (!r.loss().equals("untrained encoder")) {
+                assertTrue(r.value() > (r.metric().endsWith("MRR") ? 0.4 : 0.25), r.toString());
+            }
+        }
+    }
+
+    @Test
     void rankingOrdersHeldOutPairsAboveChance() throws IOException {
         List<Result> rows = run(new RankingExample(), Budget.QUICK, "ranking-scores.png", "ranking-curves.png");
         assertEquals(3, rows.size());
