@@ -17,6 +17,8 @@ public final class Examples {
                 new SpiralsExample(),
                 new RobustRegressionExample(),
                 new SegmentationExample(),
+                new SpeakerExample(),
+                new RetrievalExample(),
                 new RankingExample(),
                 new LossCurvesExample());
     }

@@ -60,6 +60,38 @@ class ExamplesSmokeTest {
     }
 
     @Test
+    void speakerVerificationOfUnseenSpeakersBeatsTheUntrainedNetwork() throws IOException {
+        List<Result> rows = run(new SpeakerExample(), Budget.QUICK, "speakers-curves.png", "speakers-embeddings.png");
+        assertEquals(7, rows.size());
+        // Chance is an EER of 0.5; the untrained network's embedding already separates a little.
+        double untrained = value(metric(rows, "held-out EER"), "untrained network");
+        assertTrue(untrained > 0.2, "untrained EER " + untrained);
+        for (String variant : List.of("Ge2eLoss(SOFTMAX)", "Ge2eLoss(CONTRAST)")) {
+            double eer = value(metric(rows, "held-out EER"), variant);
+            assertTrue(eer < 0.2 && eer < untrained - 0.1, variant + ": EER " + eer + ", untrained " + untrained);
+            double w = value(metric(rows, "learned w"), variant);
+            assertTrue(w > 0 && w != 10.0, variant + ": w trained from 10 and stays positive, " + w);
+        }
+        // Softmax over the speakers does not depend on the common offset b: its gradient is 0, and b stays.
+        assertEquals(-5.0, value(metric(rows, "learned b"), "Ge2eLoss(SOFTMAX)"), 1e-6);
+        assertTrue(value(metric(rows, "learned b"), "Ge2eLoss(CONTRAST)") != -5.0);
+    }
+
+    @Test
+    void retrievalFindsTheRightDocumentFarAboveChance() throws IOException {
+        List<Result> rows = run(new RetrievalExample(), Budget.QUICK, "retrieval-curves.png",
+                "retrieval-recall-at-k.png");
+        assertEquals(10, rows.size());
+        // 500 held-out documents: a random ranking has MRR 0.014 and recall@1 0.002.
+        assertTrue(value(metric(rows, "held-out MRR"), "untrained encoder") < 0.05, rows.toString());
+        for (Result r : rows) {
+            if (!r.loss().equals("untrained encoder")) {
+                assertTrue(r.value() > (r.metric().endsWith("MRR") ? 0.4 : 0.25), r.toString());
+            }
+        }
+    }
+
+    @Test
     void rankingOrdersHeldOutPairsAboveChance() throws IOException {
         List<Result> rows = run(new RankingExample(), Budget.QUICK, "ranking-scores.png", "ranking-curves.png");
         assertEquals(3, rows.size());
