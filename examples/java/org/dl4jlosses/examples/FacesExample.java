@@ -226,7 +226,12 @@ public final class FacesExample implements Example {
                 probe.stream().mapToDouble(Double::doubleValue).toArray(), seconds);
     }
 
-    /** One epoch's batches (row indices): {@value #BATCH_IDS} identities x {@value #PER_ID} images each. */
+    /**
+     * One epoch's batches (row indices): {@value #BATCH_IDS} identities x {@value #PER_ID} images
+     * each, so every anchor of batch-hard mining has positives and negatives. Assumes every
+     * identity has the same number of images, a multiple of {@value #PER_ID} (then every row is
+     * used once); identities beyond a multiple of {@value #BATCH_IDS} sit out that round.
+     */
     static List<int[]> batches(int[] ids, Random random) {
         int identities = Arrays.stream(ids).max().orElse(-1) + 1;
         List<List<Integer>> rowsOf = new ArrayList<>();
