@@ -17,6 +17,7 @@ public final class Examples {
                 new SpiralsExample(),
                 new RobustRegressionExample(),
                 new SegmentationExample(),
+                new FacesExample(),
                 new SpeakerExample(),
                 new RetrievalExample(),
                 new RankingExample(),
