@@ -5,6 +5,7 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
@@ -65,6 +66,17 @@ public final class FocalLoss extends BaseLoss {
         return batch.softmax()
                 ? SoftmaxFocal.evaluate(batch, need.score(), need.gradient(), weights, 0, gamma, 0)
                 : SigmoidFocal.evaluate(batch, need.score(), need.gradient(), 0, gamma, alpha, 0);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        if (weights != null && weights.length != columns) {
+            return null;
+        }
+        if (activation instanceof ActivationSoftmax) {
+            return new SoftmaxFocalKernel(weights, 0, gamma, 0);
+        }
+        return activation instanceof ActivationSigmoid ? new SigmoidFocalKernel(weights, 0, gamma, alpha, 0) : null;
     }
 
     @Override

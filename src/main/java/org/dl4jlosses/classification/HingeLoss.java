@@ -5,10 +5,12 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,7 +79,9 @@ public final class HingeLoss extends BaseLoss {
         INDArray y = batch.labels();
         switch (mode) {
             case BINARY: {
-                INDArray signed = y.minNumber().doubleValue() < 0 ? y : y.mul(2).subi(1);
+                // +1 for label 1, -1 for -1 and 0: per element, so that rows a row mask excludes
+                // (which may hold any finite value) cannot change how the others are read.
+                INDArray signed = Transforms.step(y, true).muli(2).subi(1);
                 INDArray h = Transforms.relu(signed.mul(f).rsubi(margin), false);
                 INDArray loss = need.score() ? power(h) : null;
                 INDArray dLda = need.gradient() ? slope(h).muli(signed).negi() : null;
@@ -121,6 +125,18 @@ public final class HingeLoss extends BaseLoss {
     /** d(h^P)/dh for h &gt;= 0, with 0 at h = 0. */
     private INDArray slope(INDArray h) {
         return squared ? h.mul(2) : Transforms.step(h, true);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        if (!(activation instanceof ActivationIdentity)) {
+            return null;
+        }
+        if (mode == Mode.BINARY) {
+            return new BinaryHingeKernel(margin, squared);
+        }
+        // One column leaves no rival class: the op path's formula handles it.
+        return columns >= 2 ? new MultiClassHingeKernel(mode == Mode.CRAMMER_SINGER, margin, squared) : null;
     }
 
     @Override

@@ -5,9 +5,11 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -74,6 +76,19 @@ public final class PolyLoss extends BaseLoss {
         return batch.softmax()
                 ? SoftmaxFocal.evaluate(batch, need.score(), need.gradient(), weights, labelSmoothing, gamma, epsilon)
                 : SigmoidFocal.evaluate(batch, need.score(), need.gradient(), labelSmoothing, gamma, alpha, epsilon);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        if (weights != null && weights.length != columns) {
+            return null;
+        }
+        if (activation instanceof ActivationSoftmax) {
+            // alpha with softmax is rejected by labelKind on the op path.
+            return alpha < 0 ? new SoftmaxFocalKernel(weights, labelSmoothing, gamma, epsilon) : null;
+        }
+        return activation instanceof ActivationSigmoid
+                ? new SigmoidFocalKernel(weights, labelSmoothing, gamma, alpha, epsilon) : null;
     }
 
     @Override

@@ -11,7 +11,10 @@ public final class FloatRow {
     public float[] z;
     /** The dense label row in {@code labels[0..L)}, or null when the labels are class indices. */
     public float[] labels;
-    /** The class index when the labels are class indices, else -1. */
+    /**
+     * The class index when the labels are class indices, or for one-class labels
+     * ({@link LabelKind#ONE_CLASS}, where {@link #labels} may also hold the one-hot row); else -1.
+     */
     public int target;
     /** The element mask row in {@code elementMask[0..K)}, or null for none. */
     public float[] elementMask;
@@ -21,6 +24,8 @@ public final class FloatRow {
     public boolean wantLoss;
     /** K floats for the kernel's own use. */
     public float[] scratch;
+    /** Two doubles for the kernel's own use (sums a pass hands back). */
+    public final double[] sums = new double[2];
 
     float[] zBuffer = new float[0];
     float[] labelBuffer = new float[0];

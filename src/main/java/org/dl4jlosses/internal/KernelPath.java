@@ -22,14 +22,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * thread per extra core): PyTorch's CPU kernels use the cores too.
  *
  * <p>Label checks happen here, per row, for the label kinds that can be checked row by row
- * (finite real values, values in [0, 1], class indices). When a check fails this returns null
- * and the op path runs, which reports the labels with its full message.
+ * (finite real values, values in [0, 1], class indices, one-hot rows, and -1/0/1 values, where
+ * the rows together must be all +-1 or all 0/1). When a check fails this returns null and the
+ * op path runs, which reports the labels with its full message. As on the op path, rows a row
+ * mask excludes are only checked to be finite.
  */
 final class KernelPath {
     /** From this many elements, rows are split over the cores. */
     private static final long PARALLEL_MIN = 1 << 16;
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final ThreadLocal<FloatRow> ROWS = ThreadLocal.withInitial(FloatRow::new);
+    /** {@code checkRow}'s answer for a row outside the label kind's domain. */
+    private static final int BAD = -2;
     private static final ThreadLocal<float[]> LOSSES = ThreadLocal.withInitial(() -> new float[0]);
 
     private KernelPath() {
@@ -63,6 +67,8 @@ final class KernelPath {
             case PROBABILITY:
             case CHANNELS:
             case CLASSES:
+            case ONE_CLASS:
+            case SIGNED_BINARY:
                 return true;
             default:
                 return false;
@@ -110,7 +116,8 @@ final class KernelPath {
                 }
             }
         }
-        return call.badLabels ? null : new Result(losses, rows, total, grad);
+        boolean mixedBinary = call.sawMinusOne && call.sawZero;
+        return call.badLabels || mixedBinary ? null : new Result(losses, rows, total, grad);
     }
 
     /** One call's inputs, shared read-only by the threads working on its row ranges. */
@@ -125,6 +132,9 @@ final class KernelPath {
         final FloatBuffer rowMask;
         final FloatBuffer elementMask;
         volatile boolean badLabels;
+        /** Which binary label sets the rows used (SIGNED_BINARY): -1 for +-1, 0 for 0/1; only ever set to true. */
+        volatile boolean sawMinusOne;
+        volatile boolean sawZero;
 
         Call(FloatKernel kernel, LabelKind kind, int columns, FloatBuffer z, FloatBuffer labels, int labelColumns,
              boolean indices, FloatBuffer rowMask, FloatBuffer elementMask) {
@@ -170,11 +180,10 @@ final class KernelPath {
                     row.target = (int) v;
                     row.labels = null;
                 } else {
-                    if (kind == LabelKind.REAL ? Lanes.notFinite(labelRow, 0, labelColumns)
-                            : Lanes.outsideUnit(labelRow, 0, labelColumns)) {
+                    row.target = checkRow(labelRow);
+                    if (row.target == BAD) {
                         return fail();
                     }
-                    row.target = -1;
                     row.labels = labelRow;
                 }
                 z.get(r * k, row.zBuffer, 0, k);
@@ -202,6 +211,36 @@ final class KernelPath {
                 }
             }
             return total;
+        }
+
+        /** The dense label row's class for ONE_CLASS labels, else -1; BAD when the row is outside the label kind's domain. */
+        private int checkRow(float[] labelRow) {
+            switch (kind) {
+                case REAL:
+                    return Lanes.notFinite(labelRow, 0, labelColumns) ? BAD : -1;
+                case ONE_CLASS: {
+                    int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
+                    return target < 0 ? BAD : target;
+                }
+                case SIGNED_BINARY: {
+                    int values = Lanes.binaryValues(labelRow, 0, labelColumns);
+                    boolean minusOne = (values & Lanes.MINUS_ONE) != 0;
+                    boolean zero = (values & Lanes.ZERO) != 0;
+                    if ((values & Lanes.OTHER) != 0 || minusOne && zero) {
+                        return BAD;
+                    }
+                    // Benign races: both only ever turn true; the run reads them after the threads joined.
+                    if (minusOne && !sawMinusOne) {
+                        sawMinusOne = true;
+                    }
+                    if (zero && !sawZero) {
+                        sawZero = true;
+                    }
+                    return -1;
+                }
+                default:
+                    return Lanes.outsideUnit(labelRow, 0, labelColumns) ? BAD : -1;
+            }
         }
 
         private double fail() {

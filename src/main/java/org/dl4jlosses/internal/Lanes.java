@@ -157,6 +157,74 @@ public final class Lanes {
         return s != 0 || Float.isNaN(s);
     }
 
+    /**
+     * x^p as {@link Ops#pow} computes it: 1 for p = 0 (also at x = 0), exact products for p = 1,
+     * 2, 3, and for negative p the base floored at 1e-30 (so that 0^p times 0 stays 0).
+     */
+    public static float pow(float x, float p) {
+        if (p == 0) {
+            return 1;
+        }
+        if (p == 1) {
+            return x;
+        }
+        if (p == 2) {
+            return x * x;
+        }
+        if (p == 3) {
+            return x * x * x;
+        }
+        return (float) Math.pow(p < 0 ? Math.max(x, POW_FLOOR) : x, p);
+    }
+
+    /** The base floor of {@link #pow} for negative powers (Ops' 1e-30 in float). */
+    static final float POW_FLOOR = 1e-30f;
+
+    /** Flag of {@link #binaryValues}: some value is -1. */
+    public static final int MINUS_ONE = 1;
+    /** Flag of {@link #binaryValues}: some value is 0. */
+    public static final int ZERO = 2;
+    /** Flag of {@link #binaryValues}: some value is not -1, 0 or 1 (NaN included). */
+    public static final int OTHER = 4;
+
+    /** Which of -1, 0 and other values than -1, 0, 1 occur in a[off..off+n): {@link #MINUS_ONE} | {@link #ZERO} | {@link #OTHER}. */
+    public static int binaryValues(float[] a, int off, int n) {
+        if (VECTOR) {
+            return VectorLanes.binaryValues(a, off, n);
+        }
+        return binaryValuesScalar(a, off, off + n);
+    }
+
+    static int binaryValuesScalar(float[] a, int from, int to) {
+        int flags = 0;
+        for (int i = from; i < to; i++) {
+            float v = a[i];
+            flags |= v == -1 ? MINUS_ONE : v == 0 ? ZERO : v == 1 ? 0 : OTHER;
+        }
+        return flags;
+    }
+
+    /** The index of the only 1 when a[off..off+n) is a one-hot row (all 0 but a single 1), else -1. */
+    public static int oneHotIndex(float[] a, int off, int n) {
+        if (VECTOR) {
+            return VectorLanes.oneHotIndex(a, off, n);
+        }
+        return oneHotIndexScalar(a, off, 0, n, -1);
+    }
+
+    /** Continues a one-hot scan over [from, to) of the row at off, with the 1 found so far at {@code found} (or -1). */
+    static int oneHotIndexScalar(float[] a, int off, int from, int to, int found) {
+        for (int i = from; i < to; i++) {
+            float v = a[off + i];
+            if (v == 1 && found < 0) {
+                found = i;
+            } else if (v != 0) {
+                return -1;
+            }
+        }
+        return found;
+    }
+
     /** The values as floats, or null for null. */
     public static float[] toFloat(double[] values) {
         if (values == null) {

@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector bodies of {@link Lanes}: whole vectors of the machine's widest float species, the
- * remainder by Lanes' scalar loops. Loaded only when the {@code jdk.incubator.vector} module is
- * present.
+ * remainder by Lanes' scalar loops; and lane-wise helpers the losses' own vector bodies share.
+ * Loaded only when the {@code jdk.incubator.vector} module is present.
  */
-final class VectorLanes {
+public final class VectorLanes {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private VectorLanes() {
@@ -136,5 +136,59 @@ final class VectorLanes {
             acc = acc.add(v);
         }
         return acc.reduceLanes(VectorOperators.ADD) + Lanes.weightedSumScalar(a, off, w, m, bound, n);
+    }
+
+    /** {@link Lanes#pow} lane-wise: the same special cases, for an exponent fixed per call. */
+    public static FloatVector pow(FloatVector x, float p) {
+        if (p == 0) {
+            return FloatVector.broadcast(x.species(), 1f);
+        }
+        if (p == 1) {
+            return x;
+        }
+        if (p == 2) {
+            return x.mul(x);
+        }
+        if (p == 3) {
+            return x.mul(x).mul(x);
+        }
+        return (p < 0 ? x.max(Lanes.POW_FLOOR) : x).lanewise(VectorOperators.POW, p);
+    }
+
+    static int binaryValues(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        VectorMask<Float> minusOne = S.maskAll(false);
+        VectorMask<Float> zero = S.maskAll(false);
+        VectorMask<Float> other = S.maskAll(false);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            VectorMask<Float> isMinusOne = v.compare(VectorOperators.EQ, -1f);
+            VectorMask<Float> isZero = v.compare(VectorOperators.EQ, 0f);
+            minusOne = minusOne.or(isMinusOne);
+            zero = zero.or(isZero);
+            other = other.or(isMinusOne.or(isZero).or(v.compare(VectorOperators.EQ, 1f)).not());
+        }
+        int flags = (minusOne.anyTrue() ? Lanes.MINUS_ONE : 0) | (zero.anyTrue() ? Lanes.ZERO : 0)
+                | (other.anyTrue() ? Lanes.OTHER : 0);
+        return flags | Lanes.binaryValuesScalar(a, off + bound, off + n);
+    }
+
+    static int oneHotIndex(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        int found = -1;
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            VectorMask<Float> one = v.compare(VectorOperators.EQ, 1f);
+            if (v.compare(VectorOperators.EQ, 0f).or(one).not().anyTrue()) {
+                return -1;
+            }
+            if (one.anyTrue()) {
+                if (found >= 0 || one.trueCount() > 1) {
+                    return -1;
+                }
+                found = i + one.firstTrue();
+            }
+        }
+        return Lanes.oneHotIndexScalar(a, off, bound, n, found);
     }
 }

@@ -157,6 +157,10 @@ public final class Catalogue {
                     boolean binary = mode == HingeLoss.Mode.BINARY;
                     all.add(new Entry(hinge, identity, binary ? Labels.SIGNED : Labels.INDEX, binary, false));
                     all.add(new Entry(hinge, tanh, binary ? Labels.BINARY : Labels.ONE_HOT, binary, false));
+                    if (margin == 1.0) {
+                        // The other label form with identity too: 0/1 labels, one-hot rows (the Java kernels' paths).
+                        all.add(new Entry(hinge, identity, binary ? Labels.BINARY : Labels.ONE_HOT, binary, false));
+                    }
                 }
             }
         }
