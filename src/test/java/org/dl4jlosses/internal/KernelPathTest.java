@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.dl4jlosses.classification.FocalLoss;
+import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.PolyLoss;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,18 +78,23 @@ class KernelPathTest {
     }
 
     private static void compare(ILossFunction loss, Catalogue.Entry e, INDArray labels, INDArray z, INDArray mask) {
+        compare(loss, e.activation, e.toString(), labels, z, mask);
+    }
+
+    private static void compare(ILossFunction loss, IActivation activation, String name, INDArray labels, INDArray z,
+                                INDArray mask) {
         INDArray zBefore = z.dup();
         Kernels.setEnabled(false);
-        double opScore = loss.computeScore(labels, z, e.activation, mask, false);
-        INDArray opArray = loss.computeScoreArray(labels, z, e.activation, mask);
-        INDArray opGradient = loss.computeGradient(labels, z, e.activation, mask);
+        double opScore = loss.computeScore(labels, z, activation, mask, false);
+        INDArray opArray = loss.computeScoreArray(labels, z, activation, mask);
+        INDArray opGradient = loss.computeGradient(labels, z, activation, mask);
         Kernels.setEnabled(true);
-        double score = loss.computeScore(labels, z, e.activation, mask, false);
-        double mean = loss.computeScore(labels, z, e.activation, mask, true);
-        INDArray array = loss.computeScoreArray(labels, z, e.activation, mask);
-        INDArray gradient = loss.computeGradient(labels, z, e.activation, mask);
-        var both = loss.computeGradientAndScore(labels, z, e.activation, mask, false);
-        String what = e + (mask == null ? "" : " masked " + mask.size(1));
+        double score = loss.computeScore(labels, z, activation, mask, false);
+        double mean = loss.computeScore(labels, z, activation, mask, true);
+        INDArray array = loss.computeScoreArray(labels, z, activation, mask);
+        INDArray gradient = loss.computeGradient(labels, z, activation, mask);
+        var both = loss.computeGradientAndScore(labels, z, activation, mask, false);
+        String what = name + (mask == null ? "" : " masked " + mask.size(1));
         close(opScore, score, TOLERANCE, what + ": score");
         close(opScore / z.size(0), mean, TOLERANCE, what + ": mean score");
         close(opArray, array, TOLERANCE, what + ": score array");
@@ -116,5 +127,99 @@ class KernelPathTest {
         indices.putScalar(39, 0, 50);
         org.dl4jlosses.testing.Assert.rejects(() -> ce.computeScore(indices, z, new ActivationSoftmax(), null, false),
                 "CrossEntropyLoss", "labels", "at row 39");
+    }
+
+    @Test
+    void binaryLabelsMustBeAllSignedOrAllZeroOne() {
+        HingeLoss hinge = new HingeLoss();
+        IActivation identity = new ActivationIdentity();
+        // 400 x 200: split over threads, so the two label sets can meet in different row ranges.
+        INDArray z = Nd4j.randn(DataType.FLOAT, 400, 200);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 400, 200);
+        labels.getRow(390).assign(-1);
+        org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeGradient(labels, z, identity, null),
+                "HingeLoss", "labels", "all in {-1, +1} or all in {0, 1}");
+        INDArray half = Nd4j.ones(DataType.FLOAT, 400, 200);
+        half.putScalar(3, 7, 0.5);
+        org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeScore(half, z, identity, null, false),
+                "HingeLoss", "labels", "not all 0 or 1");
+
+        // Rows a row mask excludes may hold the other label set (or anything finite) and change nothing.
+        INDArray mask = Nd4j.ones(DataType.FLOAT, 400, 1);
+        mask.putScalar(390, 0, 0);
+        compare(hinge, identity, "hinge, 0/1 labels with a masked row of -1", labels, z, mask);
+        INDArray clean = labels.dup();
+        clean.getRow(390).assign(0);
+        Kernels.setEnabled(false);
+        INDArray expected = hinge.computeGradient(clean, z, identity, mask);
+        Kernels.setEnabled(true);
+        close(expected, hinge.computeGradient(labels, z, identity, mask), TOLERANCE, "masked row's labels ignored");
+    }
+
+    @Test
+    void oneClassLabelsMustBeOneHot() {
+        IActivation identity = new ActivationIdentity();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 300, 300);
+        for (HingeLoss.Mode mode : new HingeLoss.Mode[] {HingeLoss.Mode.CRAMMER_SINGER, HingeLoss.Mode.WESTON_WATKINS}) {
+            HingeLoss hinge = HingeLoss.builder().mode(mode).build();
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, 300, 300);
+            for (int r = 0; r < 300; r++) {
+                labels.putScalar(r, (r * 7) % 300, 1);
+            }
+            compare(hinge, identity, mode + " one-hot", labels, z, null);
+            INDArray two = labels.dup();
+            two.putScalar(250, 0, 1);
+            two.putScalar(250, 1, 1);
+            org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeGradient(two, z, identity, null),
+                    "HingeLoss", "labels", "a row with 3 ones at row 250");
+            INDArray none = labels.dup();
+            none.getRow(299).assign(0);
+            org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeScore(none, z, identity, null, true),
+                    "HingeLoss", "labels", "a row with 0 ones at row 299");
+            // ... unless a row mask excludes that row.
+            INDArray mask = Nd4j.ones(DataType.FLOAT, 300, 1);
+            mask.putScalar(299, 0, 0);
+            compare(hinge, identity, mode + " masked row without a class", none, z, mask);
+        }
+    }
+
+    @Test
+    void focalPowersAtSaturatedLogits() {
+        // Logits far enough out that q = 1 - p_t (sigmoid) or 1 - p_c (softmax) is exactly 0 in
+        // float, where gamma < 1 makes q^(gamma - 1) blow up: both paths must give the same finite numbers.
+        float[][] values = new float[64][40];
+        float[][] binary = new float[64][40];
+        Random random = new Random(7);
+        for (int r = 0; r < 64; r++) {
+            for (int c = 0; c < 40; c++) {
+                int pick = random.nextInt(5);
+                values[r][c] = pick == 0 ? 120f : pick == 1 ? -120f : pick == 2 ? 20f : (float) random.nextGaussian();
+                binary[r][c] = random.nextBoolean() ? 1 : 0;
+            }
+        }
+        INDArray z = Nd4j.createFromArray(values);
+        INDArray labels = Nd4j.createFromArray(binary);
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 64, 40);
+        for (int r = 0; r < 64; r++) {
+            int top = 0;
+            for (int c = 1; c < 40; c++) {
+                top = values[r][c] > values[r][top] ? c : top;
+            }
+            oneHot.putScalar(r, r % 2 == 0 ? top : (top + 1) % 40, 1);
+        }
+        for (double gamma : new double[] {0.25, 0.5, 1, 1.5, 2, 4}) {
+            ILossFunction[] losses = {FocalLoss.builder().gamma(gamma).build(),
+                    PolyLoss.builder().gamma(gamma).epsilon(2).build(),
+                    PolyLoss.builder().gamma(gamma).labelSmoothing(0.1).alpha(0.25).build()};
+            for (ILossFunction loss : losses) {
+                compare(loss, new ActivationSigmoid(), loss + " sigmoid, saturated", labels, z, null);
+                if (!(loss instanceof PolyLoss && ((PolyLoss) loss).getAlpha() >= 0)) {
+                    compare(loss, new ActivationSoftmax(), loss + " softmax, saturated", oneHot, z, null);
+                }
+                assertEquals(true, Double.isFinite(loss.computeScore(labels, z, new ActivationSigmoid(), null, false)));
+                assertEquals(0, loss.computeGradient(labels, z, new ActivationSigmoid(), null)
+                        .isNaN().castTo(DataType.INT).sumNumber().intValue());
+            }
+        }
     }
 }
