@@ -25,9 +25,6 @@ public abstract class ElementKernel implements FloatKernel {
         int k = row.columns;
         float[] loss = row.wantLoss ? row.scratch : null;
         elements(row, loss, row.gradient);
-        if (row.gradient != null) {
-            Lanes.scale(row.gradient, 0, 1f / k, weights, row.elementMask, k);
-        }
-        return loss == null ? 0 : Lanes.weightedSum(loss, 0, weights, row.elementMask, k) / k;
+        return Lanes.weighElements(loss, row.gradient, 1f / k, weights, row.elementMask, k);
     }
 }

@@ -169,51 +169,35 @@ public final class Lanes {
         return out;
     }
 
-    /** g[off + i] *= factor w[i] m[i], where a null {@code w} or {@code m} counts as ones. */
-    public static void scale(float[] g, int off, float factor, float[] w, float[] m, int n) {
+    /**
+     * The weighting of per-element terms in one pass, with {@code s_i = factor w_i m_i} (a null
+     * {@code w} or {@code m} counts as ones): {@code g_i *= s_i} when {@code g} is not null, and
+     * returns {@code sum_i loss_i s_i} (0 when {@code loss} is null).
+     */
+    public static double weighElements(float[] loss, float[] g, float factor, float[] w, float[] m, int n) {
         if (VECTOR) {
-            VectorLanes.scale(g, off, factor, w, m, n);
-            return;
+            return VectorLanes.weighElements(loss, g, factor, w, m, n);
         }
-        scaleScalar(g, off, factor, w, m, 0, n);
+        return weighElementsScalar(loss, g, factor, w, m, 0, n);
     }
 
-    static void scaleScalar(float[] g, int off, float factor, float[] w, float[] m, int from, int to) {
+    static double weighElementsScalar(float[] loss, float[] g, float factor, float[] w, float[] m, int from, int to) {
+        double sum = 0;
         for (int i = from; i < to; i++) {
-            float f = factor;
+            float s = factor;
             if (w != null) {
-                f *= w[i];
+                s *= w[i];
             }
             if (m != null) {
-                f *= m[i];
+                s *= m[i];
             }
-            g[off + i] *= f;
-        }
-    }
-
-    /** sum_i a[off + i] w[i] m[i], where a null {@code w} or {@code m} counts as ones. */
-    public static double weightedSum(float[] a, int off, float[] w, float[] m, int n) {
-        if (w == null && m == null) {
-            return sum(a, off, n);
-        }
-        if (VECTOR) {
-            return VectorLanes.weightedSum(a, off, w, m, n);
-        }
-        return weightedSumScalar(a, off, w, m, 0, n);
-    }
-
-    static double weightedSumScalar(float[] a, int off, float[] w, float[] m, int from, int to) {
-        double s = 0;
-        for (int i = from; i < to; i++) {
-            double v = a[off + i];
-            if (w != null) {
-                v *= w[i];
+            if (g != null) {
+                g[i] *= s;
             }
-            if (m != null) {
-                v *= m[i];
+            if (loss != null) {
+                sum += (double) loss[i] * s;
             }
-            s += v;
         }
-        return s;
+        return sum;
     }
 }

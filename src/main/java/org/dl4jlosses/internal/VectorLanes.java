@@ -43,8 +43,16 @@ final class VectorLanes {
             }
             acc = acc.add(e);
         }
-        return acc.reduceLanes(VectorOperators.ADD)
-                + Lanes.expSumScalar(a, off + bound, off + n, shift, out, outOff - off);
+        if (bound < n) {
+            // One masked step for the remainder: a scalar Math.exp costs as much as a whole vector.
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector e = FloatVector.fromArray(S, a, off + bound, m).sub(shift).lanewise(VectorOperators.EXP, m);
+            if (out != null) {
+                e.intoArray(out, outOff + bound, m);
+            }
+            acc = acc.add(e, m);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     static double dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -107,34 +115,25 @@ final class VectorLanes {
         return acc.test(VectorOperators.IS_NAN).anyTrue() || Lanes.notFiniteScalar(a, off + bound, off + n);
     }
 
-    static void scale(float[] g, int off, float factor, float[] w, float[] m, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, g, off + i).mul(factor);
-            if (w != null) {
-                v = v.mul(FloatVector.fromArray(S, w, i));
-            }
-            if (m != null) {
-                v = v.mul(FloatVector.fromArray(S, m, i));
-            }
-            v.intoArray(g, off + i);
-        }
-        Lanes.scaleScalar(g, off, factor, w, m, bound, n);
-    }
-
-    static double weightedSum(float[] a, int off, float[] w, float[] m, int n) {
+    static double weighElements(float[] loss, float[] g, float factor, float[] w, float[] m, int n) {
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
+        FloatVector constant = FloatVector.broadcast(S, factor);
         for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            FloatVector s = constant;
             if (w != null) {
-                v = v.mul(FloatVector.fromArray(S, w, i));
+                s = s.mul(FloatVector.fromArray(S, w, i));
             }
             if (m != null) {
-                v = v.mul(FloatVector.fromArray(S, m, i));
+                s = s.mul(FloatVector.fromArray(S, m, i));
             }
-            acc = acc.add(v);
+            if (g != null) {
+                FloatVector.fromArray(S, g, i).mul(s).intoArray(g, i);
+            }
+            if (loss != null) {
+                acc = FloatVector.fromArray(S, loss, i).fma(s, acc);
+            }
         }
-        return acc.reduceLanes(VectorOperators.ADD) + Lanes.weightedSumScalar(a, off, w, m, bound, n);
+        return acc.reduceLanes(VectorOperators.ADD) + Lanes.weighElementsScalar(loss, g, factor, w, m, bound, n);
     }
 }
