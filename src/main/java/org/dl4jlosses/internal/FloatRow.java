@@ -21,6 +21,8 @@ public final class FloatRow {
     public boolean wantLoss;
     /** K floats for the kernel's own use. */
     public float[] scratch;
+    /** K floats for the per-element factors of {@link ElementKernel}. */
+    float[] scale;
 
     float[] zBuffer = new float[0];
     float[] labelBuffer = new float[0];
@@ -34,6 +36,7 @@ public final class FloatRow {
             maskBuffer = new float[columns];
             gradientBuffer = new float[columns];
             scratch = new float[columns];
+            scale = new float[columns];
         }
         if (labelBuffer.length < labelColumns) {
             labelBuffer = new float[labelColumns];

@@ -170,27 +170,21 @@ public final class Lanes {
     }
 
     /**
-     * The weighting of per-element terms in one pass, with {@code s_i = factor w_i m_i} (a null
-     * {@code w} or {@code m} counts as ones): {@code g_i *= s_i} when {@code g} is not null, and
-     * returns {@code sum_i loss_i s_i} (0 when {@code loss} is null).
+     * The weighting of per-element terms: {@code g_i *= s_i} when {@code g} is not null, and
+     * returns {@code sum_i loss_i s_i} (0 when {@code loss} is null), with {@code s_i = scale[i]},
+     * or {@code factor} for every i when {@code scale} is null.
      */
-    public static double weighElements(float[] loss, float[] g, float factor, float[] w, float[] m, int n) {
+    public static double weighElements(float[] loss, float[] g, float factor, float[] scale, int n) {
         if (VECTOR) {
-            return VectorLanes.weighElements(loss, g, factor, w, m, n);
+            return VectorLanes.weighElements(loss, g, factor, scale, n);
         }
-        return weighElementsScalar(loss, g, factor, w, m, 0, n);
+        return weighElementsScalar(loss, g, factor, scale, 0, n);
     }
 
-    static double weighElementsScalar(float[] loss, float[] g, float factor, float[] w, float[] m, int from, int to) {
+    static double weighElementsScalar(float[] loss, float[] g, float factor, float[] scale, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
-            float s = factor;
-            if (w != null) {
-                s *= w[i];
-            }
-            if (m != null) {
-                s *= m[i];
-            }
+            float s = scale == null ? factor : scale[i];
             if (g != null) {
                 g[i] *= s;
             }
@@ -199,5 +193,30 @@ public final class Lanes {
             }
         }
         return sum;
+    }
+
+    private static volatile float[] ones = new float[0];
+
+    /** A shared, read-only array of at least n ones (a neutral factor for vector loops). */
+    public static float[] ones(int n) {
+        float[] current = ones;
+        if (current.length >= n) {
+            return current;
+        }
+        synchronized (Lanes.class) {
+            if (ones.length < n) {
+                float[] grown = new float[Math.max(n, 2 * ones.length)];
+                java.util.Arrays.fill(grown, 1f);
+                ones = grown;
+            }
+            return ones;
+        }
+    }
+
+    /** a[from..to) copied into a new zero-padded array of {@code length}: a vector's remainder as a whole vector. */
+    public static float[] padded(float[] a, int from, int to, int length) {
+        float[] out = new float[length];
+        System.arraycopy(a, from, out, 0, to - from);
+        return out;
     }
 }
