@@ -25,9 +25,14 @@ public abstract class ElementKernel implements FloatKernel {
         int k = row.columns;
         float[] loss = row.wantLoss ? row.scratch : null;
         elements(row, loss, row.gradient);
-        if (row.gradient != null) {
-            Lanes.scale(row.gradient, 0, 1f / k, weights, row.elementMask, k);
+        float[] scale = null;
+        if (weights != null || row.elementMask != null) {
+            // s_k = w_k m_k / K, one factor per element.
+            scale = row.scale;
+            for (int c = 0; c < k; c++) {
+                scale[c] = (weights == null ? 1f : weights[c]) * (row.elementMask == null ? 1f : row.elementMask[c]) / k;
+            }
         }
-        return loss == null ? 0 : Lanes.weightedSum(loss, 0, weights, row.elementMask, k) / k;
+        return Lanes.weighElements(loss, row.gradient, 1f / k, scale, k);
     }
 }

@@ -14,4 +14,13 @@ public interface FloatKernel {
      * {@code dL/dz} of that loss written there.
      */
     double loss(FloatRow row);
+
+    /**
+     * From how many elements a batch is worth splitting over the cores (default 2^16, right for
+     * kernels with a transcendental per element; cheap arithmetic is bound by memory and needs
+     * more to repay the hand-off).
+     */
+    default long parallelFrom() {
+        return 1 << 16;
+    }
 }

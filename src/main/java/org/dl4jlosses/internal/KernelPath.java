@@ -28,8 +28,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * mask excludes are only checked to be finite.
  */
 final class KernelPath {
-    /** From this many elements, rows are split over the cores. */
-    private static final long PARALLEL_MIN = 1 << 16;
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final ThreadLocal<FloatRow> ROWS = ThreadLocal.withInitial(FloatRow::new);
     /** {@code checkRow}'s answer for a row outside the label kind's domain. */
@@ -92,7 +90,7 @@ final class KernelPath {
         }
         float[] lossOut = score ? losses : null;
 
-        int chunks = (long) rows * columns >= PARALLEL_MIN ? Math.min(THREADS, rows) : 1;
+        int chunks = (long) rows * columns >= kernel.parallelFrom() ? Math.min(THREADS, rows) : 1;
         double total = 0;
         if (chunks == 1) {
             total = call.rows(0, rows, lossOut, gradBuffer);

@@ -237,51 +237,54 @@ public final class Lanes {
         return out;
     }
 
-    /** g[off + i] *= factor w[i] m[i], where a null {@code w} or {@code m} counts as ones. */
-    public static void scale(float[] g, int off, float factor, float[] w, float[] m, int n) {
+    /**
+     * The weighting of per-element terms: {@code g_i *= s_i} when {@code g} is not null, and
+     * returns {@code sum_i loss_i s_i} (0 when {@code loss} is null), with {@code s_i = scale[i]},
+     * or {@code factor} for every i when {@code scale} is null.
+     */
+    public static double weighElements(float[] loss, float[] g, float factor, float[] scale, int n) {
         if (VECTOR) {
-            VectorLanes.scale(g, off, factor, w, m, n);
-            return;
+            return VectorLanes.weighElements(loss, g, factor, scale, n);
         }
-        scaleScalar(g, off, factor, w, m, 0, n);
+        return weighElementsScalar(loss, g, factor, scale, 0, n);
     }
 
-    static void scaleScalar(float[] g, int off, float factor, float[] w, float[] m, int from, int to) {
+    static double weighElementsScalar(float[] loss, float[] g, float factor, float[] scale, int from, int to) {
+        double sum = 0;
         for (int i = from; i < to; i++) {
-            float f = factor;
-            if (w != null) {
-                f *= w[i];
+            float s = scale == null ? factor : scale[i];
+            if (g != null) {
+                g[i] *= s;
             }
-            if (m != null) {
-                f *= m[i];
+            if (loss != null) {
+                sum += (double) loss[i] * s;
             }
-            g[off + i] *= f;
+        }
+        return sum;
+    }
+
+    private static volatile float[] ones = new float[0];
+
+    /** A shared, read-only array of at least n ones (a neutral factor for vector loops). */
+    public static float[] ones(int n) {
+        float[] current = ones;
+        if (current.length >= n) {
+            return current;
+        }
+        synchronized (Lanes.class) {
+            if (ones.length < n) {
+                float[] grown = new float[Math.max(n, 2 * ones.length)];
+                java.util.Arrays.fill(grown, 1f);
+                ones = grown;
+            }
+            return ones;
         }
     }
 
-    /** sum_i a[off + i] w[i] m[i], where a null {@code w} or {@code m} counts as ones. */
-    public static double weightedSum(float[] a, int off, float[] w, float[] m, int n) {
-        if (w == null && m == null) {
-            return sum(a, off, n);
-        }
-        if (VECTOR) {
-            return VectorLanes.weightedSum(a, off, w, m, n);
-        }
-        return weightedSumScalar(a, off, w, m, 0, n);
-    }
-
-    static double weightedSumScalar(float[] a, int off, float[] w, float[] m, int from, int to) {
-        double s = 0;
-        for (int i = from; i < to; i++) {
-            double v = a[off + i];
-            if (w != null) {
-                v *= w[i];
-            }
-            if (m != null) {
-                v *= m[i];
-            }
-            s += v;
-        }
-        return s;
+    /** a[from..to) copied into a new zero-padded array of {@code length}: a vector's remainder as a whole vector. */
+    public static float[] padded(float[] a, int from, int to, int length) {
+        float[] out = new float[length];
+        System.arraycopy(a, from, out, 0, to - from);
+        return out;
     }
 }

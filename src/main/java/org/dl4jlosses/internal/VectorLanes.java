@@ -43,8 +43,16 @@ public final class VectorLanes {
             }
             acc = acc.add(e);
         }
-        return acc.reduceLanes(VectorOperators.ADD)
-                + Lanes.expSumScalar(a, off + bound, off + n, shift, out, outOff - off);
+        if (bound < n) {
+            // One masked step for the remainder: a scalar Math.exp costs as much as a whole vector.
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector e = FloatVector.fromArray(S, a, off + bound, m).sub(shift).lanewise(VectorOperators.EXP, m);
+            if (out != null) {
+                e.intoArray(out, outOff + bound, m);
+            }
+            acc = acc.add(e, m);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     static double dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -107,35 +115,37 @@ public final class VectorLanes {
         return acc.test(VectorOperators.IS_NAN).anyTrue() || Lanes.notFiniteScalar(a, off + bound, off + n);
     }
 
-    static void scale(float[] g, int off, float factor, float[] w, float[] m, int n) {
+    // Vector variables are never assigned conditionally inside a loop: a merge of two vector
+    // values (or of a vector and null) makes C2 box them, about 50x slower. Hence separate loops.
+    static double weighElements(float[] loss, float[] g, float factor, float[] scale, int n) {
         int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, g, off + i).mul(factor);
-            if (w != null) {
-                v = v.mul(FloatVector.fromArray(S, w, i));
+        if (g != null) {
+            if (scale == null) {
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector.fromArray(S, g, i).mul(factor).intoArray(g, i);
+                }
+            } else {
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector.fromArray(S, g, i).mul(FloatVector.fromArray(S, scale, i)).intoArray(g, i);
+                }
             }
-            if (m != null) {
-                v = v.mul(FloatVector.fromArray(S, m, i));
-            }
-            v.intoArray(g, off + i);
         }
-        Lanes.scaleScalar(g, off, factor, w, m, bound, n);
-    }
-
-    static double weightedSum(float[] a, int off, float[] w, float[] m, int n) {
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, a, off + i);
-            if (w != null) {
-                v = v.mul(FloatVector.fromArray(S, w, i));
+        double sum = 0;
+        if (loss != null) {
+            FloatVector acc = FloatVector.zero(S);
+            if (scale == null) {
+                for (int i = 0; i < bound; i += S.length()) {
+                    acc = acc.add(FloatVector.fromArray(S, loss, i));
+                }
+                sum = (double) acc.reduceLanes(VectorOperators.ADD) * factor;
+            } else {
+                for (int i = 0; i < bound; i += S.length()) {
+                    acc = FloatVector.fromArray(S, loss, i).fma(FloatVector.fromArray(S, scale, i), acc);
+                }
+                sum = acc.reduceLanes(VectorOperators.ADD);
             }
-            if (m != null) {
-                v = v.mul(FloatVector.fromArray(S, m, i));
-            }
-            acc = acc.add(v);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + Lanes.weightedSumScalar(a, off, w, m, bound, n);
+        return sum + Lanes.weighElementsScalar(loss, g, factor, scale, bound, n);
     }
 
     /** {@link Lanes#pow} lane-wise: the same special cases, for an exponent fixed per call. */

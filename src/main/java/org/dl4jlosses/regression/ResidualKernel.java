@@ -39,6 +39,11 @@ final class ResidualKernel extends ElementKernel {
     }
 
     @Override
+    public long parallelFrom() {
+        return 1 << 19;
+    }
+
+    @Override
     protected void elements(FloatRow row, float[] loss, float[] gradient) {
         int bound = 0;
         if (Lanes.VECTOR) {

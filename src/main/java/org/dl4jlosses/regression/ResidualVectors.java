@@ -11,36 +11,49 @@ final class ResidualVectors {
     private ResidualVectors() {
     }
 
-    /** Whole vectors of the row; returns where the scalar remainder starts. */
+    /**
+     * Whole vectors of the row; returns where the scalar remainder starts. One loop per form:
+     * vectors assigned in the branches of a switch inside the loop would be boxed by C2.
+     */
     static int elements(ResidualKernel kernel, float[] z, float[] y, float[] loss, float[] gradient, int n) {
         int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
-            FloatVector l;
-            FloatVector g;
-            switch (kernel.form) {
-                case SQUARE:
-                    l = r.mul(r);
-                    g = r.add(r);
-                    break;
-                case ABSOLUTE:
-                    l = r.abs();
-                    // sign(r): +1, -1, or 0 at 0 (and NaN stays NaN through the blend of r itself).
-                    g = FloatVector.zero(S).blend(1f, r.compare(VectorOperators.GT, 0f))
-                            .blend(-1f, r.compare(VectorOperators.LT, 0f))
-                            .blend(r, r.test(VectorOperators.IS_NAN));
-                    break;
-                default:
+        switch (kernel.form) {
+            case SQUARE:
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                    if (loss != null) {
+                        r.mul(r).intoArray(loss, i);
+                    }
+                    if (gradient != null) {
+                        r.add(r).intoArray(gradient, i);
+                    }
+                }
+                break;
+            case ABSOLUTE:
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                    if (loss != null) {
+                        r.abs().intoArray(loss, i);
+                    }
+                    if (gradient != null) {
+                        // sign(r): +1, -1, 0 at 0, and NaN stays NaN (the blend keeps r itself there).
+                        FloatVector.zero(S).blend(1f, r.compare(VectorOperators.GT, 0f))
+                                .blend(-1f, r.compare(VectorOperators.LT, 0f))
+                                .blend(r, r.test(VectorOperators.IS_NAN)).intoArray(gradient, i);
+                    }
+                }
+                break;
+            default:
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
                     FloatVector c = r.max(-kernel.threshold).min(kernel.threshold);
-                    l = c.mul(r.sub(c.mul(0.5f))).mul(kernel.scale);
-                    g = c.mul(kernel.scale);
-            }
-            if (loss != null) {
-                l.intoArray(loss, i);
-            }
-            if (gradient != null) {
-                g.intoArray(gradient, i);
-            }
+                    if (loss != null) {
+                        c.mul(r.sub(c.mul(0.5f))).mul(kernel.scale).intoArray(loss, i);
+                    }
+                    if (gradient != null) {
+                        c.mul(kernel.scale).intoArray(gradient, i);
+                    }
+                }
         }
         return bound;
     }

@@ -116,6 +116,12 @@ class KernelPathTest {
     }
 
     @Test
+    void theVectorApiIsInUseExactlyWhenItsModuleIsPresent() {
+        // Surefire runs this class twice: with --add-modules jdk.incubator.vector and without.
+        assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), Lanes.VECTOR);
+    }
+
+    @Test
     void badLabelsGetTheOpPathsMessage() {
         CrossEntropyLoss ce = new CrossEntropyLoss();
         INDArray z = Nd4j.rand(DataType.FLOAT, 40, 50);
