@@ -78,7 +78,7 @@ final class SoftmaxFocalKernel implements FloatKernel {
         if (row.gradient != null) {
             float factor = (float) ((sums[1] - (double) coefficient * pt) * invS);
             if (single) {
-                Lanes.scale(row.gradient, 0, factor, null, null, k);
+                Lanes.affine(row.gradient, 0, factor, 0, null, row.gradient, 0, k);
                 row.gradient[hot] -= out[hot];
             } else {
                 Lanes.scaleSub(row.gradient, 0, factor, out, 0, k);
