@@ -23,7 +23,7 @@ public final class Lanes {
         if (VECTOR) {
             return VectorLanes.max(a, off, n);
         }
-        return maxScalar(a, off, n, Float.NEGATIVE_INFINITY);
+        return maxScalar(a, off, off + n, Float.NEGATIVE_INFINITY);
     }
 
     static float maxScalar(float[] a, int from, int to, float start) {
