@@ -3,6 +3,7 @@ package org.dl4jlosses.internal;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -165,7 +166,7 @@ final class KernelPath {
                         losses[r] = 0;
                     }
                     if (gradient != null) {
-                        java.util.Arrays.fill(row.gradientBuffer, 0, k, 0f);
+                        Arrays.fill(row.gradientBuffer, 0, k, 0f);
                         gradient.put(r * k, row.gradientBuffer, 0, k);
                     }
                     continue;

@@ -1,5 +1,8 @@
 package org.dl4jlosses.internal;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
  * When the losses use their Java {@link FloatKernel}s: float32 batches, with the Vector API at
  * any size, and without it only for small batches (where a native op's fixed cost dominates;
@@ -24,8 +27,8 @@ public final class Kernels {
         enabled = on;
     }
 
-    static boolean applies(org.nd4j.linalg.api.ndarray.INDArray preOutput) {
-        return enabled && preOutput != null && preOutput.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+    static boolean applies(INDArray preOutput) {
+        return enabled && preOutput != null && preOutput.dataType() == DataType.FLOAT
                 && preOutput.rank() == 2 && (Lanes.VECTOR || preOutput.length() <= SCALAR_LIMIT);
     }
 }
