@@ -1,8 +1,6 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.ElementKernel;
-import org.dl4jlosses.internal.FloatRow;
-import org.dl4jlosses.internal.Lanes;
 
 /**
  * {@link HingeLoss} in {@link HingeLoss.Mode#BINARY} mode with an identity activation as a Java
@@ -21,16 +19,12 @@ final class BinaryHingeKernel extends ElementKernel {
     }
 
     @Override
-    protected void elements(FloatRow row, float[] loss, float[] gradient) {
-        int bound = 0;
-        if (Lanes.VECTOR) {
-            bound = HingeVectors.binary(this, row.z, row.labels, loss, gradient, row.columns);
-        }
-        elements(row.z, row.labels, loss, gradient, bound, row.columns);
+    protected int vectorElements(float[] z, float[] labels, float[] loss, float[] gradient, int n) {
+        return HingeVectors.binary(this, z, labels, loss, gradient, n);
     }
 
-    /** The scalar form, for elements [from, to). */
-    void elements(float[] f, float[] labels, float[] loss, float[] gradient, int from, int to) {
+    @Override
+    protected void scalarElements(float[] f, float[] labels, float[] loss, float[] gradient, int from, int to) {
         for (int i = from; i < to; i++) {
             float s = labels[i] > 0 ? 1 : -1;
             float h = Math.max(margin - s * f[i], 0);

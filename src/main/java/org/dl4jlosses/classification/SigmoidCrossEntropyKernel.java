@@ -1,7 +1,6 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.ElementKernel;
-import org.dl4jlosses.internal.FloatRow;
 import org.dl4jlosses.internal.Lanes;
 
 /**
@@ -23,16 +22,12 @@ final class SigmoidCrossEntropyKernel extends ElementKernel {
     }
 
     @Override
-    protected void elements(FloatRow row, float[] loss, float[] gradient) {
-        int bound = 0;
-        if (Lanes.VECTOR) {
-            bound = SigmoidCrossEntropyVectors.elements(this, row.z, row.labels, loss, gradient, row.columns);
-        }
-        elements(row.z, row.labels, loss, gradient, bound, row.columns);
+    protected int vectorElements(float[] z, float[] labels, float[] loss, float[] gradient, int n) {
+        return SigmoidCrossEntropyVectors.elements(this, z, labels, loss, gradient, n);
     }
 
-    /** The scalar form, for elements [from, to). */
-    void elements(float[] z, float[] labels, float[] loss, float[] gradient, int from, int to) {
+    @Override
+    protected void scalarElements(float[] z, float[] labels, float[] loss, float[] gradient, int from, int to) {
         for (int i = from; i < to; i++) {
             float x = z[i];
             float y = labels[i] * (1 - smoothing) + 0.5f * smoothing;

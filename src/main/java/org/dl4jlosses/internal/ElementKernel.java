@@ -15,16 +15,25 @@ public abstract class ElementKernel implements FloatKernel {
     }
 
     /**
-     * Writes each element's term to {@code loss[k]} (when not null) and its derivative with
-     * respect to {@code z_k} to {@code gradient[k]} (when not null), for k in [0, K).
+     * The scalar form for elements [from, to) of the row: writes each element's term to
+     * {@code loss[k]} (when not null) and its derivative with respect to {@code z_k} to
+     * {@code gradient[k]} (when not null). {@code labels} is the dense label row.
      */
-    protected abstract void elements(FloatRow row, float[] loss, float[] gradient);
+    protected abstract void scalarElements(float[] z, float[] labels, float[] loss, float[] gradient, int from, int to);
+
+    /**
+     * The same with the Vector API, over the row's leading elements (called only when
+     * {@link Lanes#VECTOR}); returns where the scalar form takes over (n when the vector body
+     * covered the whole row).
+     */
+    protected abstract int vectorElements(float[] z, float[] labels, float[] loss, float[] gradient, int n);
 
     @Override
     public final double loss(FloatRow row) {
         int k = row.columns;
         float[] loss = row.wantLoss ? row.scratch : null;
-        elements(row, loss, row.gradient);
+        int done = Lanes.VECTOR ? vectorElements(row.z, row.labels, loss, row.gradient, k) : 0;
+        scalarElements(row.z, row.labels, loss, row.gradient, done, k);
         float[] scale = null;
         if (weights != null || row.elementMask != null) {
             // s_k = w_k m_k / K, one factor per element.

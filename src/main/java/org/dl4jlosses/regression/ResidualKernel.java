@@ -1,8 +1,6 @@
 package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.ElementKernel;
-import org.dl4jlosses.internal.FloatRow;
-import org.dl4jlosses.internal.Lanes;
 
 /**
  * The residual losses with an identity activation as a Java kernel, per element of
@@ -44,16 +42,12 @@ final class ResidualKernel extends ElementKernel {
     }
 
     @Override
-    protected void elements(FloatRow row, float[] loss, float[] gradient) {
-        int bound = 0;
-        if (Lanes.VECTOR) {
-            bound = ResidualVectors.elements(this, row.z, row.labels, loss, gradient, row.columns);
-        }
-        elements(row.z, row.labels, loss, gradient, bound, row.columns);
+    protected int vectorElements(float[] z, float[] labels, float[] loss, float[] gradient, int n) {
+        return ResidualVectors.elements(this, z, labels, loss, gradient, n);
     }
 
-    /** The scalar form, for elements [from, to). */
-    void elements(float[] z, float[] y, float[] loss, float[] gradient, int from, int to) {
+    @Override
+    protected void scalarElements(float[] z, float[] y, float[] loss, float[] gradient, int from, int to) {
         for (int i = from; i < to; i++) {
             float r = z[i] - y[i];
             float l;
