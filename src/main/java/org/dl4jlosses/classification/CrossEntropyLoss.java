@@ -75,7 +75,7 @@ public final class CrossEntropyLoss extends BaseLoss {
     @Override
     protected FloatKernel floatKernel(IActivation activation, int columns) {
         boolean fits = weights == null || weights.length == columns;
-        return activation instanceof ActivationSoftmax && fits ? new SoftmaxCrossEntropyKernel(weights, labelSmoothing) : null;
+        return activation instanceof ActivationSoftmax && fits ? new SoftmaxFocalKernel(weights, labelSmoothing, 0, 0) : null;
     }
 
     @Override
