@@ -75,22 +75,6 @@ public final class Lanes {
         return s;
     }
 
-    /** sum of a[off..off+n). */
-    public static double sum(float[] a, int off, int n) {
-        if (VECTOR) {
-            return VectorLanes.sum(a, off, n);
-        }
-        return sumScalar(a, off, off + n);
-    }
-
-    static double sumScalar(float[] a, int from, int to) {
-        double s = 0;
-        for (int i = from; i < to; i++) {
-            s += a[i];
-        }
-        return s;
-    }
-
     /** g[gOff + i] = g[gOff + i] * scale - m[mOff + i]. */
     public static void scaleSub(float[] g, int gOff, float scale, float[] m, int mOff, int n) {
         if (VECTOR) {

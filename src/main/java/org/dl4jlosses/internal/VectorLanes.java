@@ -64,15 +64,6 @@ public final class VectorLanes {
         return acc.reduceLanes(VectorOperators.ADD) + Lanes.dotScalar(a, aOff, b, bOff, bound, n);
     }
 
-    static double sum(float[] a, int off, int n) {
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += S.length()) {
-            acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        }
-        return acc.reduceLanes(VectorOperators.ADD) + Lanes.sumScalar(a, off + bound, off + n);
-    }
-
     static void scaleSub(float[] g, int gOff, float scale, float[] m, int mOff, int n) {
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += S.length()) {
