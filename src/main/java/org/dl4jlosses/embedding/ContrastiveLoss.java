@@ -93,7 +93,7 @@ public final class ContrastiveLoss extends CoupledLoss {
     }
 
     @Override
-    protected org.dl4jlosses.internal.Layout layout(Batch batch) {
+    protected org.dl4jlosses.internal.Layout layout(INDArray preOutput) {
         return layout == Layout.BLOCKS ? org.dl4jlosses.internal.Layout.blocks(2, "left; right")
                 : org.dl4jlosses.internal.Layout.groups();
     }

@@ -131,7 +131,7 @@ public final class Ge2eLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(Batch batch) {
+    protected Layout layout(INDArray preOutput) {
         return Layout.groups();
     }
 

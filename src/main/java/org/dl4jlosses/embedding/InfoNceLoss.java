@@ -119,7 +119,7 @@ public final class InfoNceLoss extends CoupledLoss {
     }
 
     @Override
-    protected org.dl4jlosses.internal.Layout layout(Batch batch) {
+    protected org.dl4jlosses.internal.Layout layout(INDArray preOutput) {
         if (layout == Layout.GROUPS) {
             return org.dl4jlosses.internal.Layout.groups();
         }

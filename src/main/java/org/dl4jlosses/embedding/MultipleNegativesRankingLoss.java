@@ -86,7 +86,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(Batch batch) {
+    protected Layout layout(INDArray preOutput) {
         String names = hardNegatives == 0 ? "anchor; positive"
                 : hardNegatives == 1 ? "anchor; positive; hard negative"
                 : "anchor; positive; " + hardNegatives + " hard-negative blocks";

@@ -143,7 +143,7 @@ public final class TripletLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(Batch batch) {
+    protected Layout layout(INDArray preOutput) {
         return mining == Mining.NONE ? Layout.blocks(3, "anchor; positive; negative") : Layout.groups();
     }
 

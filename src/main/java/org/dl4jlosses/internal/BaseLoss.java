@@ -171,7 +171,7 @@ public abstract class BaseLoss implements ILossFunction {
      * op path: no kernel for this call, or labels outside the domain (the op path then throws
      * its message).
      */
-    private KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+    KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                         boolean score, boolean gradient) {
         if (!Kernels.applies(preOutput)) {
             return null;

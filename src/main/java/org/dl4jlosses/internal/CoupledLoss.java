@@ -1,5 +1,8 @@
 package org.dl4jlosses.internal;
 
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
  * The base of losses that couple rows (section 3 of the spec): embedding, ranking and
  * segmentation losses, which see the whole minibatch. On top of {@link BaseLoss}'s plumbing it
@@ -15,18 +18,43 @@ package org.dl4jlosses.internal;
 public abstract class CoupledLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** How this call's rows form units; may depend on the batch's shape (e.g. [N, 2] pairs vs [2N, 1] blocks). */
-    protected abstract Layout layout(Batch batch);
+    /** How this call's rows form units; may depend on preOutput's shape (e.g. [N, 2] pairs vs [2N, 1] blocks). */
+    protected abstract Layout layout(INDArray preOutput);
+
+    /**
+     * This loss's Java formula for float32 batches with this activation and column count, or null
+     * (the default) when the ND4J formula of {@link #evaluate(Rows, Need)} should run. The kernel
+     * must compute the same per-row losses and gradient over the same kept rows.
+     */
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        return null;
+    }
 
     /** The formula over the kept rows. */
     protected abstract Terms evaluate(Rows rows, Need need);
 
     @Override
     protected final Terms evaluate(Batch batch, Need need) {
-        Rows rows = Rows.of(batch, layout(batch));
+        Rows rows = Rows.of(batch, layout(batch.z()));
         if (rows.count() == 0) {
             return Rows.nothing(batch);
         }
         return rows.expand(evaluate(rows, need));
+    }
+
+    @Override
+    final KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+                                      boolean score, boolean gradient) {
+        if (!Kernels.appliesCoupled(preOutput)) {
+            return null;
+        }
+        CoupledKernel kernel = coupledKernel(activation, (int) preOutput.size(1));
+        if (kernel == null) {
+            return null;
+        }
+        LabelKind kind = labelKind(activation);
+        Batch.Shapes shapes = Batch.checkShapes(name(), kind, labels, preOutput, activation, mask);
+        return CoupledKernelPath.run(name(), kernel, kind, layout(preOutput), labels, preOutput, mask, shapes,
+                score, gradient);
     }
 }

@@ -27,6 +27,14 @@ public final class Kernels {
         enabled = on;
     }
 
+    /**
+     * Coupled losses' kernels: float32 at any size, with or without the Vector API (their heavy
+     * products run in BLAS, the rest is light per-element work).
+     */
+    static boolean appliesCoupled(INDArray preOutput) {
+        return enabled && preOutput != null && preOutput.dataType() == DataType.FLOAT && preOutput.rank() == 2;
+    }
+
     static boolean applies(INDArray preOutput) {
         return enabled && preOutput != null && preOutput.dataType() == DataType.FLOAT
                 && preOutput.rank() == 2 && (Lanes.VECTOR || preOutput.length() <= SCALAR_LIMIT);

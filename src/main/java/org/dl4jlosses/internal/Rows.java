@@ -49,18 +49,30 @@ public final class Rows {
     }
 
     static Rows of(Batch batch, Layout layout) {
-        String loss = batch.loss();
         int rows = Math.toIntExact(batch.rows());
+        int[] kept = keptRows(batch.loss(), layout, shape(batch.z()), rows, batch.rowMask() == null ? null : batch.rowMask().toDoubleVector());
+        int n = rows / layout.blocks();
+        if (kept == null) {
+            return new Rows(batch, layout, null, rows, n);
+        }
+        return new Rows(batch, layout, kept, kept.length, kept.length / layout.blocks());
+    }
+
+    /**
+     * The original indices of the rows a row mask keeps, block by block for BLOCKS (whole tuples),
+     * or null when every row is kept; checks that BLOCKS rows divide into the blocks and that the
+     * mask is 0/1 and equal across a tuple.
+     */
+    static int[] keptRows(String loss, Layout layout, String zShape, int rows, double[] mask) {
         int g = layout.blocks();
         if (layout.kind() == Layout.Kind.BLOCKS) {
             require(rows % g == 0, loss, "preOutput", "[" + g + "N, D]: " + g + " blocks (" + layout.blockNames()
-                    + ") of N rows each", shape(batch.z()) + " (" + rows + " rows do not divide into " + g + " blocks)");
+                    + ") of N rows each", zShape + " (" + rows + " rows do not divide into " + g + " blocks)");
+        }
+        if (mask == null) {
+            return null;
         }
         int n = rows / g;
-        double[] mask = batch.rowMask() == null ? null : batch.rowMask().toDoubleVector();
-        if (mask == null) {
-            return new Rows(batch, layout, null, rows, n);
-        }
         for (int i = 0; i < rows; i++) {
             if (mask[i] != 0 && mask[i] != 1) {
                 throw fail(loss, "mask", "0 or 1 in every row (a coupled loss keeps or removes whole rows)",
@@ -81,7 +93,7 @@ public final class Rows {
             }
         }
         if (keptCount == n) {
-            return new Rows(batch, layout, null, rows, n);
+            return null;
         }
         int[] kept = new int[keptCount * g];
         for (int b = 0; b < g; b++) {
@@ -89,7 +101,7 @@ public final class Rows {
                 kept[b * keptCount + t] = b * n + keptTuples[t];
             }
         }
-        return new Rows(batch, layout, kept, kept.length, keptCount);
+        return kept;
     }
 
     public String loss() {
@@ -148,16 +160,20 @@ public final class Rows {
      * tuples for BLOCKS, the kept rows' labels otherwise. The loss checks their domain.
      */
     public double[] values() {
-        double[] all = batch.labels().toDoubleVector();
+        return unitValues(loss(), layout, batch.labels().toDoubleVector(), kept, tuples);
+    }
+
+    /** {@link #values()} from the labels' values (one column) and the kept rows (null: all). */
+    static double[] unitValues(String loss, Layout layout, double[] all, int[] kept, int tuples) {
         int read = layout.kind() == Layout.Kind.BLOCKS ? all.length / layout.blocks() : all.length;
         for (int i = 0; i < read; i++) {
             if (!Double.isFinite(all[i])) {
-                throw fail(loss(), "labels", "finite", all[i] + " at row " + i);
+                throw fail(loss, "labels", "finite", all[i] + " at row " + i);
             }
         }
         double[] out = new double[tuples];
         for (int t = 0; t < tuples; t++) {
-            out[t] = all[originalRow(t)];
+            out[t] = all[kept == null ? t : kept[t]];
         }
         return out;
     }
@@ -192,45 +208,61 @@ public final class Rows {
 
     private void readGroups() {
         INDArray labels = batch.labels();
-        int width = (int) labels.size(1);
-        int rowCount = (int) labels.size(0);
-        double[] flat = Ops.values(labels);
+        groups = denseGroups(loss(), Ops.values(labels), (int) labels.size(0), (int) labels.size(1), kept, count);
+        groupCount = groupCount(groups);
+    }
+
+    /**
+     * GROUPS: each kept row's group (kept null: all {@code count} rows), numbered 0, 1, ... in order
+     * of first appearance, from the labels' values: integer ids {@code [R, 1]} or one-hot rows.
+     */
+    static int[] denseGroups(String loss, double[] flat, int rowCount, int width, int[] kept, int count) {
         int[] ids = new int[rowCount];
         for (int i = 0; i < rowCount; i++) {
-            double[] row = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-            for (double v : row) {
-                if (!Double.isFinite(v)) {
-                    throw fail(loss(), "labels", "finite group ids", v + " at row " + i);
+            int at = i * width;
+            for (int j = 0; j < width; j++) {
+                if (!Double.isFinite(flat[at + j])) {
+                    throw fail(loss, "labels", "finite group ids", flat[at + j] + " at row " + i);
                 }
             }
             if (width == 1) {
-                double v = row[0];
-                require(v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE, loss(), "labels",
+                double v = flat[at];
+                require(v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE, loss, "labels",
                         "integer group ids [" + rowCount + ", 1] or one-hot rows", v + " at row " + i);
                 ids[i] = (int) v;
             } else {
                 int hot = -1;
                 int ones = 0;
                 for (int j = 0; j < width; j++) {
-                    if (row[j] == 1) {
+                    double v = flat[at + j];
+                    if (v == 1) {
                         hot = j;
                         ones++;
                     } else {
-                        require(row[j] == 0, loss(), "labels", "one-hot rows (exactly one 1 per row) or group ids ["
-                                + rowCount + ", 1]", row[j] + " at row " + i + ", column " + j);
+                        require(v == 0, loss, "labels", "one-hot rows (exactly one 1 per row) or group ids ["
+                                + rowCount + ", 1]", v + " at row " + i + ", column " + j);
                     }
                 }
-                require(ones == 1, loss(), "labels", "one-hot rows (exactly one 1 per row) or group ids ["
+                require(ones == 1, loss, "labels", "one-hot rows (exactly one 1 per row) or group ids ["
                         + rowCount + ", 1]", "a row with " + ones + " ones at row " + i);
                 ids[i] = hot;
             }
         }
         Map<Integer, Integer> dense = new HashMap<>();
-        groups = new int[count];
+        int[] out = new int[count];
         for (int r = 0; r < count; r++) {
-            groups[r] = dense.computeIfAbsent(ids[originalRow(r)], id -> dense.size());
+            out[r] = dense.computeIfAbsent(ids[kept == null ? r : kept[r]], id -> dense.size());
         }
-        groupCount = dense.size();
+        return out;
+    }
+
+    /** The number of groups of dense group numbers (their maximum + 1). */
+    static int groupCount(int[] groups) {
+        int max = -1;
+        for (int g : groups) {
+            max = Math.max(max, g);
+        }
+        return max + 1;
     }
 
     // ---------------------------------------------------------------- results

@@ -6,12 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -59,10 +62,10 @@ public final class MarginRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(Batch batch) {
-        require(batch.columns() <= 2, NAME, "preOutput", "[N, 2] (x1, x2 per row) or [2N, 1] (x1 block; x2 block)",
-                Checks.shape(batch.z()));
-        return batch.columns() == 2 ? Layout.rows() : Layout.blocks(2, "x1; x2");
+    protected Layout layout(INDArray preOutput) {
+        require(preOutput.size(1) <= 2, NAME, "preOutput", "[N, 2] (x1, x2 per row) or [2N, 1] (x1 block; x2 block)",
+                Checks.shape(preOutput));
+        return preOutput.size(1) == 2 ? Layout.rows() : Layout.blocks(2, "x1; x2");
     }
 
     @Override
@@ -87,6 +90,43 @@ public final class MarginRankingLoss extends CoupledLoss {
             gradient = paired ? Nd4j.hstack(dx1, dx1.neg()) : Nd4j.vstack(dx1, dx1.neg());
         }
         return paired ? rows.perRow(loss, gradient) : rows.perTuple(loss, gradient);
+    }
+
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity ? this::evaluate : null;
+    }
+
+    /** The same formula over float arrays: x1, x2 and the gradient pair by pair. */
+    private boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
+        boolean paired = rows.columns() == 2;
+        int pairs = rows.tuples();
+        float[] a = rows.values();
+        double[] y = rows.unitValues();
+        float slope = paired ? 1 : 2;
+        float m = (float) margin;
+        for (int i = 0; i < pairs; i++) {
+            if (y[i] != 1 && y[i] != -1) {
+                return false;
+            }
+            int first = paired ? 2 * i : i;
+            int second = paired ? 2 * i + 1 : pairs + i;
+            // In float, rounded as the ND4J formula rounds it, so both paths agree at the kink.
+            float h = m - (float) y[i] * (a[first] - a[second]);
+            if (losses != null) {
+                float loss = Math.max(h, 0f);
+                losses[paired ? i : first] = loss;
+                if (!paired) {
+                    losses[second] = loss;
+                }
+            }
+            if (gradient != null) {
+                float dx1 = h > 0 ? (float) -y[i] * slope : 0f;
+                gradient[first] = dx1;
+                gradient[second] = -dx1;
+            }
+        }
+        return true;
     }
 
     @Override

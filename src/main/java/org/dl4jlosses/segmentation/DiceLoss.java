@@ -105,10 +105,10 @@ public final class DiceLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(Batch batch) {
-        require(rowsPerSample == 0 || batch.rows() % rowsPerSample == 0, NAME, "preOutput",
+    protected Layout layout(INDArray preOutput) {
+        require(rowsPerSample == 0 || preOutput.size(0) % rowsPerSample == 0, NAME, "preOutput",
                 "a multiple of rowsPerSample = " + rowsPerSample + " rows (whole images)",
-                batch.rows() + " rows");
+                preOutput.size(0) + " rows");
         return Layout.rows();
     }
 

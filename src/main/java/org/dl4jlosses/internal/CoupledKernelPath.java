@@ -1,0 +1,136 @@
+package org.dl4jlosses.internal;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a {@link CoupledKernel} over a float32 batch: reads the kept rows (the row mask applied as
+ * {@link Rows} applies it, with the same checks and messages) and the labels into per-thread
+ * arrays, runs the kernel, and puts its per-row losses and gradient rows back in place, zeros for
+ * masked rows. The only ND4J work is the result array.
+ */
+final class CoupledKernelPath {
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final int VALUES = 0;
+    private static final int GRADIENT = 1;
+    private static final int LOSSES = 2;
+    private static final int ALL_LOSSES = 3;
+
+    private CoupledKernelPath() {
+    }
+
+    /** Runs the kernel, or returns null when the op path must run (an element mask, or labels outside the domain). */
+    static KernelPath.Result run(String loss, CoupledKernel kernel, LabelKind kind, Layout layout, INDArray labels,
+                                 INDArray z, INDArray mask, Batch.Shapes shapes, boolean score, boolean gradient) {
+        int rows = (int) z.size(0);
+        int columns = (int) z.size(1);
+        if (shapes.mask == Batch.MaskShape.ELEMENT || (long) rows * Math.max(columns, labels.size(1)) >= Integer.MAX_VALUE) {
+            return null;
+        }
+        double[] rowMask = shapes.mask == Batch.MaskShape.ROW ? doubles(KernelPath.floats(mask), rows) : null;
+        int[] kept = Rows.keptRows(loss, layout, Checks.shape(z), rows, rowMask);
+        int count = kept == null ? rows : kept.length;
+        float[] allLosses = score ? buffer(ALL_LOSSES, rows) : null;
+        INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
+        if (count == 0) {
+            if (score) {
+                Arrays.fill(allLosses, 0, rows, 0f);
+            }
+            if (gradient) {
+                grad.assign(0);
+            }
+            return new KernelPath.Result(allLosses, rows, 0, grad);
+        }
+
+        FloatRows keptRows = read(loss, kind, layout, labels, z, kept, count, columns);
+        float[] losses = score ? buffer(LOSSES, count) : null;
+        float[] gradientRows = gradient ? buffer(GRADIENT, count * columns) : null;
+        if (!kernel.evaluate(keptRows, losses, gradientRows)) {
+            return null;
+        }
+
+        double total = 0;
+        if (score) {
+            if (kept == null) {
+                System.arraycopy(losses, 0, allLosses, 0, rows);
+            } else {
+                Arrays.fill(allLosses, 0, rows, 0f);
+                for (int r = 0; r < count; r++) {
+                    allLosses[kept[r]] = losses[r];
+                }
+            }
+            for (int r = 0; r < count; r++) {
+                total += losses[r];
+            }
+        }
+        if (gradient) {
+            FloatBuffer out = KernelPath.floats(grad);
+            if (kept == null) {
+                out.put(0, gradientRows, 0, count * columns);
+            } else {
+                grad.assign(0);
+                for (int r = 0; r < count; r++) {
+                    out.put(kept[r] * columns, gradientRows, r * columns, columns);
+                }
+            }
+        }
+        return new KernelPath.Result(allLosses, rows, total, grad);
+    }
+
+    private static FloatRows read(String loss, LabelKind kind, Layout layout, INDArray labels, INDArray z, int[] kept,
+                                  int count, int columns) {
+        FloatBuffer source = KernelPath.floats(z);
+        float[] values = buffer(VALUES, count * columns);
+        if (kept == null) {
+            source.get(0, values, 0, count * columns);
+        } else {
+            for (int r = 0; r < count; r++) {
+                source.get(kept[r] * columns, values, r * columns, columns);
+            }
+        }
+        int tuples = count / layout.blocks();
+        int labelRows = (int) labels.size(0);
+        int labelColumns = (int) labels.size(1);
+        switch (kind) {
+            case GROUPS: {
+                double[] flat = doubles(KernelPath.floats(labels), labelRows * labelColumns);
+                int[] groups = Rows.denseGroups(loss, flat, labelRows, labelColumns, kept, count);
+                return new FloatRows(values, count, columns, tuples, groups, null, null, 0);
+            }
+            case ROW_VALUES: {
+                double[] flat = doubles(KernelPath.floats(labels), labelRows);
+                double[] unitValues = Rows.unitValues(loss, layout, flat, kept, tuples);
+                return new FloatRows(values, count, columns, tuples, null, unitValues, null, 0);
+            }
+            case UNUSED:
+                return new FloatRows(values, count, columns, tuples, null, null, null, 0);
+            default: {
+                FloatBuffer given = KernelPath.floats(labels);
+                float[] keptLabels = new float[count * labelColumns];
+                for (int r = 0; r < count; r++) {
+                    given.get((kept == null ? r : kept[r]) * labelColumns, keptLabels, r * labelColumns, labelColumns);
+                }
+                return new FloatRows(values, count, columns, tuples, null, null, keptLabels, labelColumns);
+            }
+        }
+    }
+
+    private static double[] doubles(FloatBuffer source, int length) {
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = source.get(i);
+        }
+        return out;
+    }
+
+    private static float[] buffer(int slot, int length) {
+        float[][] buffers = BUFFERS.get();
+        if (buffers[slot].length < length) {
+            buffers[slot] = new float[length];
+        }
+        return buffers[slot];
+    }
+}

@@ -1,0 +1,92 @@
+package org.dl4jlosses.internal;
+
+/**
+ * The kept rows of a float32 {@link CoupledLoss} call as Java arrays, for its
+ * {@link CoupledKernel}: the same rows, in the same order, as {@link Rows} gives the ND4J formula
+ * (masked rows removed, whole tuples for BLOCKS).
+ *
+ * <p>The arrays are per-thread scratch that the next call on the thread overwrites: a kernel
+ * reads them during its call only. {@link #scratch} lends a kernel more of the same kind.
+ */
+public final class FloatRows {
+    private static final int SLOTS = 8;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+
+    final float[] values;
+    final int count;
+    final int columns;
+    final int tuples;
+    final int[] groups;
+    final int groupCount;
+    final double[] unitValues;
+    final float[] labels;
+    final int labelColumns;
+
+    FloatRows(float[] values, int count, int columns, int tuples, int[] groups, double[] unitValues,
+              float[] labels, int labelColumns) {
+        this.values = values;
+        this.count = count;
+        this.columns = columns;
+        this.tuples = tuples;
+        this.groups = groups;
+        this.groupCount = groups == null ? 0 : Rows.groupCount(groups);
+        this.unitValues = unitValues;
+        this.labels = labels;
+        this.labelColumns = labelColumns;
+    }
+
+    /** The number n of kept rows. */
+    public int count() {
+        return count;
+    }
+
+    /** Columns D of each row. */
+    public int columns() {
+        return columns;
+    }
+
+    /** The kept rows of {@code preOutput}, row-major {@code n x D} (read-only). */
+    public float[] values() {
+        return values;
+    }
+
+    /** BLOCKS: the number of kept tuples N' (rows per block); otherwise {@link #count()}. */
+    public int tuples() {
+        return tuples;
+    }
+
+    /** GROUPS: each kept row's group, numbered 0..{@link #groupCount()}-1 in order of first appearance. */
+    public int[] groups() {
+        return groups;
+    }
+
+    public int groupCount() {
+        return groupCount;
+    }
+
+    /** ROW_VALUES: each unit's finite label value, as {@link Rows#values()}. */
+    public double[] unitValues() {
+        return unitValues;
+    }
+
+    /** Other label kinds: the kept rows' labels as given, row-major {@code n x labelColumns()} (unchecked). */
+    public float[] labels() {
+        return labels;
+    }
+
+    public int labelColumns() {
+        return labelColumns;
+    }
+
+    /**
+     * A per-thread array of at least {@code length} floats (contents undefined), slot 0..7; a
+     * kernel's slots are its own for the call.
+     */
+    public static float[] scratch(int slot, int length) {
+        float[][] slots = SCRATCH.get();
+        if (slots[slot].length < length) {
+            slots[slot] = new float[length];
+        }
+        return slots[slot];
+    }
+}

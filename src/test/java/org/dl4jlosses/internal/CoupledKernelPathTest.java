@@ -1,0 +1,143 @@
+package org.dl4jlosses.internal;
+
+import static org.dl4jlosses.testing.Assert.close;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.dl4jlosses.bench.BenchCase;
+import org.dl4jlosses.ranking.MarginRankingLoss;
+import org.dl4jlosses.testing.Assert;
+import org.dl4jlosses.testing.CoupledCatalogue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * The coupled losses' Java kernels against their ND4J formulas on float32: every configuration
+ * of the coupled catalogue that has a kernel (with masked units, labels of another data type and
+ * a strided preOutput), and every coupled benchmark case at its full size.
+ */
+class CoupledKernelPathTest {
+    private static final double TOLERANCE = 2e-5;
+
+    @AfterEach
+    void kernelsBackOn() {
+        Kernels.setEnabled(true);
+    }
+
+    static boolean hasKernel(ILossFunction loss, IActivation activation, long columns) {
+        return loss instanceof CoupledLoss && ((CoupledLoss) loss).coupledKernel(activation, (int) columns) != null;
+    }
+
+    static Stream<Arguments> catalogue() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CoupledCatalogue.Entry e : CoupledCatalogue.all()) {
+            CoupledCatalogue.Sample s = e.sample(new Random(1), DataType.FLOAT);
+            if (hasKernel(e.loss, e.activation, s.z.size(1))) {
+                cases.add(Arguments.of(e));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("catalogue")
+    void kernelEqualsTheOpPath(CoupledCatalogue.Entry e) {
+        for (int seed = 0; seed < 3; seed++) {
+            CoupledCatalogue.Sample s = e.sample(new Random(seed), DataType.FLOAT);
+            compare(e.loss, e.activation, e + " seed " + seed, s.labels, s.z, null);
+            compare(e.loss, e.activation, e + " seed " + seed, s.labels, s.z, s.maskOf(0, s.units.length - 1));
+            compare(e.loss, e.activation, e + " all masked", s.labels, s.z, s.maskOf(allUnits(s)));
+            INDArray wide = Nd4j.zeros(DataType.FLOAT, s.rows(), s.z.size(1) + 3);
+            INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(2, s.z.size(1) + 2));
+            view.assign(s.z);
+            compare(e.loss, e.activation, e + " strided, double labels", s.labels.castTo(DataType.DOUBLE), view,
+                    s.maskOf(1));
+        }
+    }
+
+    static Stream<Arguments> benchmarks() {
+        List<Arguments> cases = new ArrayList<>();
+        for (BenchCase c : BenchCase.values()) {
+            if (c.coupled() && hasKernel(c.newLoss(false), c.activation(), c.inputs(1)[0].size(1))) {
+                cases.add(Arguments.of(c));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("benchmarks")
+    void kernelEqualsTheOpPathAtBenchmarkSize(BenchCase c) {
+        INDArray[] inputs = c.inputs(5);
+        compare(c.newLoss(false), c.activation(), c.id(), inputs[1], inputs[0], null);
+    }
+
+    @Test
+    void theCatalogueHasKernels() {
+        assertTrue(catalogue().count() > 0);
+        assertTrue(benchmarks().count() > 0);
+    }
+
+    @Test
+    void badLabelsGetTheOpPathsMessage() {
+        MarginRankingLoss loss = new MarginRankingLoss();
+        INDArray z = Nd4j.rand(DataType.FLOAT, 40, 2);
+        INDArray labels = Nd4j.ones(DataType.FLOAT, 40, 1);
+        labels.putScalar(37, 0, 0);
+        Assert.rejects(() -> loss.computeGradient(labels, z, new ActivationIdentity(), null),
+                "MarginRankingLoss", "labels", "-1 or +1", "at pair 37");
+        labels.putScalar(37, 0, Double.NaN);
+        Assert.rejects(() -> loss.computeScore(labels, z, new ActivationIdentity(), null, false),
+                "MarginRankingLoss", "labels", "finite");
+    }
+
+    private static int[] allUnits(CoupledCatalogue.Sample s) {
+        int[] all = new int[s.units.length];
+        for (int u = 0; u < all.length; u++) {
+            all[u] = u;
+        }
+        return all;
+    }
+
+    private static void compare(ILossFunction loss, IActivation activation, String what, INDArray labels, INDArray z,
+                                INDArray mask) {
+        INDArray zBefore = z.dup();
+        INDArray labelsBefore = labels.dup();
+        Kernels.setEnabled(false);
+        double opScore = loss.computeScore(labels, z, activation, mask, false);
+        INDArray opArray = loss.computeScoreArray(labels, z, activation, mask);
+        INDArray opGradient = loss.computeGradient(labels, z, activation, mask);
+        Kernels.setEnabled(true);
+        double score = loss.computeScore(labels, z, activation, mask, false);
+        double mean = loss.computeScore(labels, z, activation, mask, true);
+        INDArray array = loss.computeScoreArray(labels, z, activation, mask);
+        INDArray gradient = loss.computeGradient(labels, z, activation, mask);
+        var both = loss.computeGradientAndScore(labels, z, activation, mask, true);
+        String name = what + (mask == null ? "" : " masked");
+        close(opScore, score, TOLERANCE, name + ": score");
+        close(opArray, array, TOLERANCE, name + ": score array");
+        close(opGradient, gradient, TOLERANCE, name + ": gradient");
+        close(loss.computeScore(labels, z, activation, mask, true), both.getFirst(), TOLERANCE, name + ": mean of both");
+        close(opGradient, both.getSecond(), TOLERANCE, name + ": gradient of both");
+        Kernels.setEnabled(false);
+        close(loss.computeScore(labels, z, activation, mask, true), mean, TOLERANCE, name + ": mean score");
+        Kernels.setEnabled(true);
+        assertEquals(DataType.FLOAT, gradient.dataType());
+        assertEquals(zBefore, z, name + ": preOutput untouched");
+        assertEquals(labelsBefore, labels, name + ": labels untouched");
+    }
+}
