@@ -7,11 +7,13 @@ import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -158,6 +160,11 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
             }
         }
         return String.valueOf(max);
+    }
+
+    @Override
+    protected FloatKernel floatKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity ? new ArcFaceKernel(scale, margin, easyMargin) : null;
     }
 
     @Override

@@ -16,6 +16,15 @@ public interface FloatKernel {
     double loss(FloatRow row);
 
     /**
+     * Whether {@code row.z} is inside the loss's domain (default: always). When a row is not, the
+     * op path runs instead and reports it with its message. It may clamp {@code row.z} in place
+     * (the row is the kernel path's own copy) where the op path clamps values within rounding.
+     */
+    default boolean accepts(FloatRow row) {
+        return true;
+    }
+
+    /**
      * From how many elements a batch is worth splitting over the cores (default 2^16, right for
      * kernels with a transcendental per element; cheap arithmetic is bound by memory and needs
      * more to repay the hand-off).

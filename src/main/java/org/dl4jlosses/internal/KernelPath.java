@@ -74,7 +74,7 @@ final class KernelPath {
         }
     }
 
-    /** Runs the kernel, or returns null when the op path must run (labels outside their domain). */
+    /** Runs the kernel, or returns null when the op path must run (labels or preOutput outside their domain). */
     static Result run(FloatKernel kernel, LabelKind kind, INDArray labels, INDArray z, INDArray mask,
                       Batch.Shapes shapes, boolean score, boolean gradient) {
         int rows = (int) z.size(0);
@@ -116,7 +116,7 @@ final class KernelPath {
             }
         }
         boolean mixedBinary = call.sawMinusOne && call.sawZero;
-        return call.badLabels || mixedBinary ? null : new Result(losses, rows, total, grad);
+        return call.rejected || mixedBinary ? null : new Result(losses, rows, total, grad);
     }
 
     /** One call's inputs, shared read-only by the threads working on its row ranges. */
@@ -130,7 +130,7 @@ final class KernelPath {
         final boolean indices;
         final FloatBuffer rowMask;
         final FloatBuffer elementMask;
-        volatile boolean badLabels;
+        volatile boolean rejected;
         /** Which binary label sets the rows used (SIGNED_BINARY): -1 for +-1, 0 for 0/1; only ever set to true. */
         volatile boolean sawMinusOne;
         volatile boolean sawZero;
@@ -159,7 +159,9 @@ final class KernelPath {
                 float m = rowMask == null ? 1 : rowMask.get(r);
                 labels.get(r * labelColumns, labelRow, 0, labelColumns);
                 if (m == 0) {
-                    if (Lanes.notFinite(labelRow, 0, labelColumns)) {
+                    // A masked row must still be finite; when it is not, the op path decides what that gives.
+                    z.get(r * k, row.zBuffer, 0, k);
+                    if (Lanes.notFinite(labelRow, 0, labelColumns) || Lanes.notFinite(row.zBuffer, 0, k)) {
                         return fail();
                     }
                     if (losses != null) {
@@ -186,6 +188,9 @@ final class KernelPath {
                     row.labels = labelRow;
                 }
                 z.get(r * k, row.zBuffer, 0, k);
+                if (!kernel.accepts(row)) {
+                    return fail();
+                }
                 if (elementMask != null) {
                     elementMask.get(r * k, row.maskBuffer, 0, k);
                     row.elementMask = row.maskBuffer;
@@ -243,7 +248,7 @@ final class KernelPath {
         }
 
         private double fail() {
-            badLabels = true;
+            rejected = true;
             return Double.NaN;
         }
     }

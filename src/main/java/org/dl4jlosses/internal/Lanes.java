@@ -26,6 +26,22 @@ public final class Lanes {
         return maxScalar(a, off, off + n, Float.NEGATIVE_INFINITY);
     }
 
+    /** max of |a[i]| over a[off..off+n); NaN if any value is NaN. */
+    public static float maxAbs(float[] a, int off, int n) {
+        if (VECTOR) {
+            return VectorLanes.maxAbs(a, off, n);
+        }
+        return maxAbsScalar(a, off, off + n, 0f);
+    }
+
+    static float maxAbsScalar(float[] a, int from, int to, float start) {
+        float m = start;
+        for (int i = from; i < to; i++) {
+            m = Math.max(m, Math.abs(a[i]));
+        }
+        return m;
+    }
+
     static float maxScalar(float[] a, int from, int to, float start) {
         float m = start;
         for (int i = from; i < to; i++) {

@@ -33,6 +33,18 @@ public final class VectorLanes {
         return Lanes.maxScalar(a, off + bound, off + n, m);
     }
 
+    static float maxAbs(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += S.length()) {
+            acc = acc.max(FloatVector.fromArray(S, a, off + i).abs());
+        }
+        if (acc.test(VectorOperators.IS_NAN).anyTrue()) {
+            return Float.NaN;
+        }
+        return Lanes.maxAbsScalar(a, off + bound, off + n, acc.reduceLanes(VectorOperators.MAX));
+    }
+
     static double expSum(float[] a, int off, int n, float shift, float[] out, int outOff) {
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
