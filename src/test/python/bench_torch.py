@@ -69,6 +69,9 @@ LOSSES = {
     "BinaryCrossEntropyLoss": ("01", lambda z, b: F.binary_cross_entropy_with_logits(z, b["y"], reduction="sum")),
     "FocalLoss-sigmoid": ("01", lambda z, b: sigmoid_focal_loss(z, b["y"], alpha=0.25, gamma=2.0, reduction="sum")),
     "FocalLoss-softmax": ("onehot", _focal_softmax),
+    # The Java benchmark's "-indices" rows feed our losses class indices, as PyTorch is fed here.
+    "CrossEntropyLoss-indices": ("onehot", lambda z, b: F.cross_entropy(z, b["idx"], reduction="sum")),
+    "FocalLoss-softmax-indices": ("onehot", _focal_softmax),
     "PolyLoss": ("onehot", _poly1_softmax),
     "HingeLoss-BINARY": ("pm1", lambda z, b: torch.clamp(1.0 - b["y"] * z, min=0).sum()),
     "HingeLoss-CRAMMER_SINGER": ("onehot", _crammer_singer),

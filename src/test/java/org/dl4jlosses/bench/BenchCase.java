@@ -65,6 +65,12 @@ public enum BenchCase {
     HUBER("HuberLoss", Act.IDENTITY, Labels.REAL, HuberLoss::new, SameDiffBaselines.Huber::new, "SameDiff"),
     SMOOTH_L1("SmoothL1Loss", Act.IDENTITY, Labels.REAL,
             SmoothL1Loss::new, SameDiffBaselines.SmoothL1::new, "SameDiff"),
+    // The same losses fed class indices [R, 1], the labels PyTorch's companion passes (DL4J's
+    // built-ins take only one-hot rows, so these are timed against PyTorch only).
+    CROSS_ENTROPY_INDICES("CrossEntropyLoss-indices", Act.SOFTMAX, Labels.INDICES,
+            CrossEntropyLoss::new, null, "-"),
+    FOCAL_SOFTMAX_INDICES("FocalLoss-softmax-indices", Act.SOFTMAX, Labels.INDICES,
+            FocalLoss::new, null, "-"),
 
     // Coupled losses (spec section 3): one fixed batch each (size "batch"), timed against PyTorch only.
     MARGIN_RANKING("MarginRankingLoss", Act.IDENTITY, "4096 pairs [4096, 2]", MarginRankingLoss::new,
@@ -96,7 +102,7 @@ public enum BenchCase {
 
     enum Act { SOFTMAX, SIGMOID, IDENTITY }
 
-    enum Labels { ONE_HOT, BINARY01, PLUS_MINUS_ONE, REAL }
+    enum Labels { ONE_HOT, INDICES, BINARY01, PLUS_MINUS_ONE, REAL }
 
     private final String id;
     private final Act act;
@@ -131,6 +137,11 @@ public enum BenchCase {
     /** Whether this is a coupled loss with one fixed batch (no DL4J baseline). */
     public boolean coupled() {
         return inputs != null;
+    }
+
+    /** Whether this case has a DL4J/SameDiff baseline (else it is timed against PyTorch only). */
+    public boolean hasBaseline() {
+        return baseline != null;
     }
 
     /** A coupled case's batch, in words. */
@@ -213,6 +224,13 @@ public enum BenchCase {
     /** Labels of this case's kind, float32. */
     public INDArray labels(long rows, long cols, long seed) {
         Random rnd = new Random(seed * 31 + 7);
+        if (labels == Labels.INDICES) {
+            float[] indices = new float[Math.toIntExact(rows)];
+            for (int r = 0; r < rows; r++) {
+                indices[r] = rnd.nextInt((int) cols);
+            }
+            return Nd4j.create(indices, new long[] {rows, 1}, DataType.FLOAT);
+        }
         float[] data = new float[Math.toIntExact(rows * cols)];
         switch (labels) {
             case ONE_HOT:

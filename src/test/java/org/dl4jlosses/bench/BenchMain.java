@@ -165,16 +165,23 @@ public final class BenchMain {
         Files.createDirectories(out);
 
         // Point-wise cases run over the sizes; coupled cases have one fixed batch each and no DL4J baseline.
+        // Point-wise cases without a baseline (class-index labels) run ours only.
         List<String> pointwise = new ArrayList<>();
+        List<String> pointwiseOursOnly = new ArrayList<>();
         List<String> coupled = new ArrayList<>();
         for (String loss : losses) {
-            (BenchCase.of(loss).coupled() ? coupled : pointwise).add(loss);
+            BenchCase c = BenchCase.of(loss);
+            (c.coupled() ? coupled : c.hasBaseline() ? pointwise : pointwiseOursOnly).add(loss);
         }
         List<ChainedOptionsBuilder> runs = new ArrayList<>();
         if (!pointwise.isEmpty()) {
             runs.add(jmhOptions(pointwise, sizes, impls, workspaces, forks, warmup, iterations, timeMs, verbose));
         }
         List<String> coupledImpls = impls.contains("ours") ? List.of("ours") : List.of();
+        if (!pointwiseOursOnly.isEmpty() && !coupledImpls.isEmpty()) {
+            runs.add(jmhOptions(pointwiseOursOnly, sizes, coupledImpls, workspaces, forks, warmup, iterations, timeMs,
+                    verbose));
+        }
         if (!coupled.isEmpty() && !coupledImpls.isEmpty()) {
             runs.add(jmhOptions(coupled, List.of(BenchCase.BATCH), coupledImpls, workspaces, forks, warmup, iterations,
                     timeMs, verbose));
@@ -318,7 +325,7 @@ public final class BenchMain {
                 "loss", "size", "ours", "baseline", "scale", "score relerr", "grad relerr");
         for (String loss : losses) {
             BenchCase c = BenchCase.of(loss);
-            if (c.coupled()) {
+            if (!c.hasBaseline()) {
                 System.out.printf(Locale.ROOT, "%-26s (no DL4J baseline: timed against PyTorch only)%n", loss);
                 continue;
             }
