@@ -28,9 +28,39 @@ public abstract class ElementKernel implements FloatKernel {
      */
     protected abstract int vectorElements(float[] z, float[] labels, float[] loss, float[] gradient, int n);
 
+    /**
+     * The fused form for a row without weights or element mask, or null when the kernel has none:
+     * see {@link Plain}.
+     */
+    protected Plain plain() {
+        return null;
+    }
+
+    /**
+     * Losses that can sum their terms and scale their gradient in the same pass as they compute
+     * them: one pass over the row instead of three.
+     */
+    protected interface Plain {
+        /**
+         * For elements [0, n): writes {@code gradientScale dl/dz_k} to {@code gradient[k]} (when
+         * not null) and returns {@code sum_k l(z_k, y_k)}, computed even when only the gradient is
+         * wanted; non-finite as soon as one term is.
+         */
+        double elements(float[] z, float[] labels, float[] gradient, float gradientScale, int n);
+    }
+
+    @Override
+    public final boolean lossRevealsNonFiniteLabels(FloatRow row) {
+        return weights == null && row.elementMask == null && plain() != null;
+    }
+
     @Override
     public final double loss(FloatRow row) {
         int k = row.columns;
+        Plain plain = weights == null && row.elementMask == null ? plain() : null;
+        if (plain != null) {
+            return plain.elements(row.z, row.labels, row.gradient, 1f / k, k) / k;
+        }
         float[] loss = row.wantLoss ? row.scratch : null;
         int done = Lanes.VECTOR ? vectorElements(row.z, row.labels, loss, row.gradient, k) : 0;
         scalarElements(row.z, row.labels, loss, row.gradient, done, k);

@@ -25,6 +25,15 @@ public interface FloatKernel {
     }
 
     /**
+     * Whether, for this row (its element mask set), a non-finite label always makes the returned
+     * loss non-finite, even when {@code row.wantLoss} is false (default: no). For real-valued
+     * labels the path then checks the labels only when the loss is not finite.
+     */
+    default boolean lossRevealsNonFiniteLabels(FloatRow row) {
+        return false;
+    }
+
+    /**
      * From how many elements a batch is worth splitting over the cores (default 2^16, right for
      * kernels with a transcendental per element; cheap arithmetic is bound by memory and needs
      * more to repay the hand-off).

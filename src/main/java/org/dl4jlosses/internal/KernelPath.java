@@ -180,12 +180,6 @@ final class KernelPath {
                     }
                     row.target = (int) v;
                     row.labels = null;
-                } else {
-                    row.target = checkRow(labelRow);
-                    if (row.target == BAD) {
-                        return fail();
-                    }
-                    row.labels = labelRow;
                 }
                 z.get(r * k, row.zBuffer, 0, k);
                 if (!kernel.accepts(row)) {
@@ -197,9 +191,23 @@ final class KernelPath {
                 } else {
                     row.elementMask = null;
                 }
+                // Real labels: where the kernel's loss is finite only if the labels are, they are
+                // checked only when it is not (one pass fewer over the row).
+                boolean deferred = !indices && kind == LabelKind.REAL && kernel.lossRevealsNonFiniteLabels(row);
+                if (!indices) {
+                    row.target = deferred ? -1 : checkRow(labelRow);
+                    if (row.target == BAD) {
+                        return fail();
+                    }
+                    row.labels = labelRow;
+                }
                 row.gradient = gradient == null ? null : row.gradientBuffer;
                 row.wantLoss = losses != null;
-                double loss = kernel.loss(row) * m;
+                double rowLoss = kernel.loss(row);
+                if (deferred && !Double.isFinite(rowLoss) && Lanes.notFinite(labelRow, 0, labelColumns)) {
+                    return fail();
+                }
+                double loss = rowLoss * m;
                 total += loss;
                 if (losses != null) {
                     losses[r] = (float) loss;

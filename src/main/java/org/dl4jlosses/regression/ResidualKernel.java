@@ -1,5 +1,7 @@
 package org.dl4jlosses.regression;
 
+import org.dl4jlosses.internal.Lanes;
+
 import org.dl4jlosses.internal.ElementKernel;
 
 /**
@@ -34,6 +36,45 @@ final class ResidualKernel extends ElementKernel {
     /** Huber with threshold t and scale s (Smooth L1 is t = beta, s = 1 / beta). */
     static ResidualKernel huber(double threshold, double scale) {
         return new ResidualKernel(null, Form.HUBER, threshold, scale);
+    }
+
+    private final Plain plain = this::plainElements;
+
+    @Override
+    protected Plain plain() {
+        return plain;
+    }
+
+    private double plainElements(float[] z, float[] y, float[] gradient, float gradientScale, int n) {
+        return Lanes.VECTOR ? ResidualVectors.plain(this, z, y, gradient, gradientScale, n)
+                : plainScalar(z, y, gradient, gradientScale, 0, n);
+    }
+
+    /** {@link Plain#elements} over [from, to) in scalar Java. */
+    double plainScalar(float[] z, float[] y, float[] gradient, float gradientScale, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            float r = z[i] - y[i];
+            float g;
+            switch (form) {
+                case SQUARE:
+                    sum += r * r;
+                    g = 2 * r;
+                    break;
+                case ABSOLUTE:
+                    sum += Math.abs(r);
+                    g = Math.signum(r);
+                    break;
+                default:
+                    float c = Math.max(-threshold, Math.min(threshold, r));
+                    sum += scale * c * (r - 0.5f * c);
+                    g = scale * c;
+            }
+            if (gradient != null) {
+                gradient[i] = g * gradientScale;
+            }
+        }
+        return sum;
     }
 
     @Override

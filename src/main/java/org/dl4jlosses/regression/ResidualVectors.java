@@ -57,4 +57,50 @@ final class ResidualVectors {
         }
         return bound;
     }
+
+    /**
+     * {@link ResidualKernel#plainScalar}'s vector form over the whole row (the remainder by the
+     * scalar form): the sum in a register, the gradient scaled as it is written.
+     */
+    static double plain(ResidualKernel kernel, float[] z, float[] y, float[] gradient, float gradientScale, int n) {
+        int bound = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        switch (kernel.form) {
+            case SQUARE: {
+                float twice = 2 * gradientScale;
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                    acc = r.fma(r, acc);
+                    if (gradient != null) {
+                        r.mul(twice).intoArray(gradient, i);
+                    }
+                }
+                break;
+            }
+            case ABSOLUTE:
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                    acc = acc.add(r.abs());
+                    if (gradient != null) {
+                        FloatVector.zero(S).blend(gradientScale, r.compare(VectorOperators.GT, 0f))
+                                .blend(-gradientScale, r.compare(VectorOperators.LT, 0f))
+                                .blend(r, r.test(VectorOperators.IS_NAN)).intoArray(gradient, i);
+                    }
+                }
+                break;
+            default: {
+                float slope = kernel.scale * gradientScale;
+                FloatVector scale = FloatVector.broadcast(S, kernel.scale);
+                for (int i = 0; i < bound; i += S.length()) {
+                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                    FloatVector c = r.max(-kernel.threshold).min(kernel.threshold);
+                    acc = c.mul(r.sub(c.mul(0.5f))).fma(scale, acc);
+                    if (gradient != null) {
+                        c.mul(slope).intoArray(gradient, i);
+                    }
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + kernel.plainScalar(z, y, gradient, gradientScale, bound, n);
+    }
 }

@@ -136,6 +136,24 @@ class KernelPathTest {
     }
 
     @Test
+    void nonFiniteRealLabelsAreFoundWhereTheKernelSkipsTheirCheck() {
+        // The residual kernels check real labels only when a row's loss is not finite: a NaN or
+        // infinite label must still be reported, by computeGradient alone too.
+        IActivation identity = new ActivationIdentity();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 300, 257);
+        for (ILossFunction loss : List.of(new org.dl4jlosses.regression.MseLoss(), new org.dl4jlosses.regression.MaeLoss(),
+                new org.dl4jlosses.regression.HuberLoss(), new org.dl4jlosses.regression.SmoothL1Loss())) {
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+                INDArray labels = Nd4j.randn(DataType.FLOAT, 300, 257);
+                labels.putScalar(250, 3, bad);
+                String name = loss.getClass().getSimpleName();
+                org.dl4jlosses.testing.Assert.rejects(() -> loss.computeGradient(labels, z, identity, null), name, "labels");
+                org.dl4jlosses.testing.Assert.rejects(() -> loss.computeScore(labels, z, identity, null, false), name, "labels");
+            }
+        }
+    }
+
+    @Test
     void binaryLabelsMustBeAllSignedOrAllZeroOne() {
         HingeLoss hinge = new HingeLoss();
         IActivation identity = new ActivationIdentity();
