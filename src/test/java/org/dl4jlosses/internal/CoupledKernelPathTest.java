@@ -1,6 +1,5 @@
 package org.dl4jlosses.internal;
 
-import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +31,6 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * a strided preOutput), and every coupled benchmark case at its full size.
  */
 class CoupledKernelPathTest {
-    private static final double TOLERANCE = 2e-5;
-
     @AfterEach
     void kernelsBackOn() {
         Kernels.setEnabled(true);
@@ -168,29 +165,6 @@ class CoupledKernelPathTest {
 
     private static void compare(ILossFunction loss, IActivation activation, String what, INDArray labels, INDArray z,
                                 INDArray mask) {
-        INDArray zBefore = z.dup();
-        INDArray labelsBefore = labels.dup();
-        Kernels.setEnabled(false);
-        double opScore = loss.computeScore(labels, z, activation, mask, false);
-        INDArray opArray = loss.computeScoreArray(labels, z, activation, mask);
-        INDArray opGradient = loss.computeGradient(labels, z, activation, mask);
-        Kernels.setEnabled(true);
-        double score = loss.computeScore(labels, z, activation, mask, false);
-        double mean = loss.computeScore(labels, z, activation, mask, true);
-        INDArray array = loss.computeScoreArray(labels, z, activation, mask);
-        INDArray gradient = loss.computeGradient(labels, z, activation, mask);
-        var both = loss.computeGradientAndScore(labels, z, activation, mask, true);
-        String name = what + (mask == null ? "" : " masked");
-        close(opScore, score, TOLERANCE, name + ": score");
-        close(opArray, array, TOLERANCE, name + ": score array");
-        close(opGradient, gradient, TOLERANCE, name + ": gradient");
-        close(loss.computeScore(labels, z, activation, mask, true), both.getFirst(), TOLERANCE, name + ": mean of both");
-        close(opGradient, both.getSecond(), TOLERANCE, name + ": gradient of both");
-        Kernels.setEnabled(false);
-        close(loss.computeScore(labels, z, activation, mask, true), mean, TOLERANCE, name + ": mean score");
-        Kernels.setEnabled(true);
-        assertEquals(DataType.FLOAT, gradient.dataType());
-        assertEquals(zBefore, z, name + ": preOutput untouched");
-        assertEquals(labelsBefore, labels, name + ": labels untouched");
+        PathComparison.compare(loss, activation, what, labels, z, mask);
     }
 }

@@ -35,7 +35,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * preOutput.
  */
 class KernelPathTest {
-    private static final double TOLERANCE = 2e-5;
+    private static final double TOLERANCE = PathComparison.TOLERANCE;
 
     @AfterEach
     void kernelsBackOn() {
@@ -83,26 +83,7 @@ class KernelPathTest {
 
     private static void compare(ILossFunction loss, IActivation activation, String name, INDArray labels, INDArray z,
                                 INDArray mask) {
-        INDArray zBefore = z.dup();
-        Kernels.setEnabled(false);
-        double opScore = loss.computeScore(labels, z, activation, mask, false);
-        INDArray opArray = loss.computeScoreArray(labels, z, activation, mask);
-        INDArray opGradient = loss.computeGradient(labels, z, activation, mask);
-        Kernels.setEnabled(true);
-        double score = loss.computeScore(labels, z, activation, mask, false);
-        double mean = loss.computeScore(labels, z, activation, mask, true);
-        INDArray array = loss.computeScoreArray(labels, z, activation, mask);
-        INDArray gradient = loss.computeGradient(labels, z, activation, mask);
-        var both = loss.computeGradientAndScore(labels, z, activation, mask, false);
-        String what = name + (mask == null ? "" : " masked " + mask.size(1));
-        close(opScore, score, TOLERANCE, what + ": score");
-        close(opScore / z.size(0), mean, TOLERANCE, what + ": mean score");
-        close(opArray, array, TOLERANCE, what + ": score array");
-        close(opGradient, gradient, TOLERANCE, what + ": gradient");
-        close(opScore, both.getFirst(), TOLERANCE, what + ": score of computeGradientAndScore");
-        close(opGradient, both.getSecond(), TOLERANCE, what + ": gradient of computeGradientAndScore");
-        assertEquals(DataType.FLOAT, gradient.dataType());
-        assertEquals(zBefore, z, what + ": preOutput untouched");
+        PathComparison.compare(loss, activation, name, labels, z, mask);
     }
 
     @Test
