@@ -1,17 +1,15 @@
 package org.dl4jlosses.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import static org.dl4jlosses.testing.RoundTrips.assertSameLoss;
+
+import org.dl4jlosses.testing.RoundTrips;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -64,14 +62,6 @@ class CoupledSerializationTest {
         return layer instanceof BaseOutputLayer ? ((BaseOutputLayer) layer).getLossFn() : ((LossLayer) layer).getLossFn();
     }
 
-    private static void assertSameLoss(ILossFunction original, ILossFunction restored) {
-        assertNotSame(original, restored);
-        assertEquals(original.getClass(), restored.getClass());
-        assertEquals(original, restored);
-        assertEquals(original.hashCode(), restored.hashCode());
-        assertEquals(original.toString(), restored.toString());
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void configurationJsonAndYaml(Entry e) {
@@ -100,33 +90,14 @@ class CoupledSerializationTest {
         DataSet ds = data(s);
         MultiLayerNetwork net = Nets.mln(Head.OUTPUT_LAYER, e.loss, e.activation, N_IN, HIDDEN, (int) s.z.size(1), 2,
                 new Adam(0.01), DataType.DOUBLE);
-        for (int i = 0; i < 3; i++) {
-            net.fit(ds);
-        }
-        File file = new File(dir, "net.zip");
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        MultiLayerNetwork restored = RoundTrips.assertResumesExactly(net, ds, dir);
         assertSameLoss(e.loss, lossOf(restored.getLayerWiseConfigurations()));
-        assertEquals(net.params(), restored.params());
-        assertEquals(net.score(ds), restored.score(ds), 0.0);
-        for (int i = 0; i < 3; i++) {
-            net.fit(ds);
-            restored.fit(ds);
-        }
-        assertEquals(net.params(), restored.params(), "parameters after resumed training");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
-    void javaSerialisation(Entry e) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(e.loss);
-        }
-        ILossFunction restored;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            restored = (ILossFunction) in.readObject();
-        }
+    void javaSerialisation(Entry e) {
+        ILossFunction restored = RoundTrips.javaCopy(e.loss);
         assertSameLoss(e.loss, restored);
         Sample s = e.sample(new Random(5), DataType.DOUBLE);
         assertEquals(e.loss.computeScore(s.labels, s.z, e.activation, null, true),

@@ -2,12 +2,12 @@ package org.dl4jlosses.integration;
 
 import org.dl4jlosses.embedding.TripletLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
+import org.dl4jlosses.testing.RoundTrips;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -88,25 +88,13 @@ final class DistributedTraining {
      * configuration (so an equal loss), parameters, updater state, outputs and score.
      */
     static void assertRestoresEqual(MultiLayerNetwork net, DataSet data, File dir) throws IOException {
-        File file = new File(dir, "trained-net.zip");
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        assertNotSame(net, restored);
-        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
-        assertEquals(net.params(), restored.params(), "parameters");
-        assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray(), "updater state");
+        MultiLayerNetwork restored = RoundTrips.saved(net, dir);
         assertEquals(net.output(data.getFeatures()), restored.output(data.getFeatures()), "outputs");
         assertEquals(net.score(data), restored.score(data), 0.0, "score");
     }
 
     static void assertRestoresEqual(ComputationGraph graph, DataSet data, File dir) throws IOException {
-        File file = new File(dir, "trained-graph.zip");
-        ModelSerializer.writeModel(graph, file, true);
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
-        assertNotSame(graph, restored);
-        assertEquals(graph.getConfiguration(), restored.getConfiguration());
-        assertEquals(graph.params(), restored.params(), "parameters");
-        assertEquals(graph.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray(), "updater state");
+        ComputationGraph restored = RoundTrips.saved(graph, dir);
         assertEquals(graph.outputSingle(data.getFeatures()), restored.outputSingle(data.getFeatures()), "outputs");
         assertEquals(graph.score(data), restored.score(data), 0.0, "score");
     }

@@ -1,17 +1,14 @@
 package org.dl4jlosses.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.List;
 import java.util.Random;
+import static org.dl4jlosses.testing.RoundTrips.assertSameLoss;
+
+import org.dl4jlosses.testing.RoundTrips;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -55,14 +52,6 @@ class SerializationTest {
         Random rnd = new Random(17);
         return new DataSet(LossCases.gaussian(ROWS, N_IN, rnd, DataType.DOUBLE),
                 LossCases.labels(c.labels, ROWS, LossCases.K, rnd, DataType.DOUBLE));
-    }
-
-    private static void assertSameLoss(ILossFunction original, ILossFunction restored) {
-        assertNotSame(original, restored);
-        assertEquals(original.getClass(), restored.getClass());
-        assertEquals(original, restored);
-        assertEquals(original.hashCode(), restored.hashCode());
-        assertEquals(original.toString(), restored.toString());
     }
 
     private static ILossFunction lossOf(MultiLayerConfiguration conf) {
@@ -117,23 +106,8 @@ class SerializationTest {
         DataSet ds = data(c);
         MultiLayerNetwork net = Nets.mln(Head.OUTPUT_LAYER, c.loss, c.activation, N_IN, HIDDEN, LossCases.K, 2,
                 new Adam(0.01), DataType.DOUBLE);
-        for (int i = 0; i < 3; i++) {
-            net.fit(ds);
-        }
-        File file = new File(dir, "net.zip");
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        MultiLayerNetwork restored = RoundTrips.assertResumesExactly(net, ds, dir);
         assertSameLoss(c.loss, lossOf(restored.getLayerWiseConfigurations()));
-        assertEquals(net.params(), restored.params());
-        assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
-        assertEquals(net.score(ds), restored.score(ds), 0.0);
-        for (int i = 0; i < 3; i++) {
-            net.fit(ds);
-            restored.fit(ds);
-        }
-        assertEquals(net.params(), restored.params(), "parameters after resumed training");
-        assertTrue(net.params().sub(ModelSerializer.restoreMultiLayerNetwork(file, false).params())
-                .norm2Number().doubleValue() > 0, "training after the save moved the parameters");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -142,34 +116,14 @@ class SerializationTest {
         DataSet ds = data(c);
         ComputationGraph graph = Nets.graph(c.loss, c.activation, N_IN, HIDDEN, LossCases.K, 2, new Adam(0.01),
                 DataType.DOUBLE);
-        for (int i = 0; i < 3; i++) {
-            graph.fit(ds);
-        }
-        File file = new File(dir, "graph.zip");
-        ModelSerializer.writeModel(graph, file, true);
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
+        ComputationGraph restored = RoundTrips.assertResumesExactly(graph, ds, dir);
         assertSameLoss(c.loss, lossOf(restored.getConfiguration()));
-        assertEquals(graph.params(), restored.params());
-        assertEquals(graph.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
-        assertEquals(graph.score(ds), restored.score(ds), 0.0);
-        for (int i = 0; i < 3; i++) {
-            graph.fit(ds);
-            restored.fit(ds);
-        }
-        assertEquals(graph.params(), restored.params(), "parameters after resumed training");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void javaSerialisation(Case c) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(c.loss);
-        }
-        ILossFunction restored;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            restored = (ILossFunction) in.readObject();
-        }
+    void javaSerialisation(Case c) {
+        ILossFunction restored = RoundTrips.javaCopy(c.loss);
         assertSameLoss(c.loss, restored);
         Random rnd = new Random(5);
         INDArray z = LossCases.gaussian(ROWS, LossCases.K, rnd, DataType.DOUBLE);

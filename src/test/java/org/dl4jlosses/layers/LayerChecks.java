@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import org.dl4jlosses.testing.RoundTrips;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -92,53 +89,16 @@ final class LayerChecks {
 
     /** ModelSerializer with updater state: training resumes on exactly the original's path. */
     static void modelSerializer(MultiLayerNetwork net, DataSet ds, File dir) throws IOException {
-        for (int i = 0; i < 3; i++) {
-            net.fit(ds);
-        }
-        File file = new File(dir, "net.zip");
-        ModelSerializer.writeModel(net, file, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
-        assertEquals(net.params(), restored.params());
-        assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
-        assertEquals(net.score(ds), restored.score(ds), 0.0);
-        for (int i = 0; i < 3; i++) {
-            net.fit(ds);
-            restored.fit(ds);
-        }
-        assertEquals(net.params(), restored.params(), "parameters after resumed training");
-        assertTrue(net.params().sub(ModelSerializer.restoreMultiLayerNetwork(file, false).params())
-                .norm2Number().doubleValue() > 0, "training after the save moved the parameters");
+        RoundTrips.assertResumesExactly(net, ds, dir);
     }
 
     static void modelSerializer(ComputationGraph graph, DataSet ds, File dir) throws IOException {
-        for (int i = 0; i < 3; i++) {
-            graph.fit(ds);
-        }
-        File file = new File(dir, "graph.zip");
-        ModelSerializer.writeModel(graph, file, true);
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
-        assertEquals(graph.getConfiguration(), restored.getConfiguration());
-        assertEquals(graph.params(), restored.params());
-        assertEquals(graph.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
-        assertEquals(graph.score(ds), restored.score(ds), 0.0);
-        for (int i = 0; i < 3; i++) {
-            graph.fit(ds);
-            restored.fit(ds);
-        }
-        assertEquals(graph.params(), restored.params(), "parameters after resumed training");
+        RoundTrips.assertResumesExactly(graph, ds, dir);
     }
 
     /** A layer configuration survives plain Java serialisation as an equal object. */
-    static void javaSerialisation(Layer layer) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(layer);
-        }
-        Object restored;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            restored = in.readObject();
-        }
+    static void javaSerialisation(Layer layer) {
+        Layer restored = RoundTrips.javaCopy(layer);
         assertNotSame(layer, restored);
         assertEquals(layer.getClass(), restored.getClass());
         assertEquals(layer, restored);
