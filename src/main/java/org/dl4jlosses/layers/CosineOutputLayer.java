@@ -1,16 +1,12 @@
 package org.dl4jlosses.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -32,12 +28,11 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * DL4J's JSON/YAML and {@code ModelSerializer} like a built-in layer. Any loss may be set (the
  * builder's constructor or {@code lossFunction(...)}); {@code hasBias(true)} is rejected.
  */
-public class CosineOutputLayer extends BaseOutputLayer {
+public class CosineOutputLayer extends BiasFreeOutputLayer {
     private static final long serialVersionUID = 1L;
 
     /** For Jackson and Java serialisation; use {@link Builder}. */
     public CosineOutputLayer() {
-        setHasBias(false);
     }
 
     protected CosineOutputLayer(Builder builder) {
@@ -49,18 +44,8 @@ public class CosineOutputLayer extends BaseOutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("CosineOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        if (hasBias()) {
-            throw new IllegalArgumentException("CosineOutputLayer: hasBias must be false (the layer has no bias), got true");
-        }
-        CosineOutputLayerImpl layer = new CosineOutputLayerImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return wire(new CosineOutputLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     /** The weights W [nIn, nOut]; no bias (hasBias is false). */
@@ -70,27 +55,12 @@ public class CosineOutputLayer extends BaseOutputLayer {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof CosineOutputLayer && o.getClass() == getClass() && super.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + getClass().getName().hashCode();
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof CosineOutputLayer;
-    }
-
-    @Override
     public CosineOutputLayer clone() {
         return (CosineOutputLayer) super.clone();
     }
 
     /** Builder: nIn (the embedding size) and nOut (the number of classes) must be set. */
-    public static class Builder extends BaseOutputLayer.Builder<Builder> {
+    public static class Builder extends BiasFreeOutputLayer.Builder<Builder> {
         /** The loss defaults to {@code new AdditiveAngularMarginLoss()}, the activation to identity. */
         public Builder() {
             this(new AdditiveAngularMarginLoss());
@@ -98,18 +68,7 @@ public class CosineOutputLayer extends BaseOutputLayer {
 
         /** Another loss over the cosines (the activation still defaults to identity). */
         public Builder(ILossFunction lossFunction) {
-            setLossFn(lossFunction);
-            setActivationFn(new ActivationIdentity());
-            setHasBias(false);
-        }
-
-        /** Only false is accepted: the layer has no bias. */
-        @Override
-        public Builder hasBias(boolean hasBias) {
-            if (hasBias) {
-                throw new IllegalArgumentException("CosineOutputLayer: hasBias must be false (the layer has no bias), got true");
-            }
-            return super.hasBias(false);
+            super("CosineOutputLayer", lossFunction);
         }
 
         @Override

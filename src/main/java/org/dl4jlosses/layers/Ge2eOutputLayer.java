@@ -1,16 +1,12 @@
 package org.dl4jlosses.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jlosses.embedding.Ge2eLoss;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,14 +31,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * d-vector), {@code [N, D]}: nOut equals nIn. Usable in {@code NeuralNetConfiguration.list()} and
  * {@code ComputationGraph}, serialised by DL4J's JSON/YAML and {@code ModelSerializer}.
  */
-public class Ge2eOutputLayer extends BaseOutputLayer {
+public class Ge2eOutputLayer extends BiasFreeOutputLayer {
     private static final long serialVersionUID = 1L;
     /** The smallest w: the clamp applied after every update. */
     public static final double MIN_W = 1e-6;
 
     /** For Jackson and Java serialisation; use {@link Builder}. */
     public Ge2eOutputLayer() {
-        setHasBias(false);
     }
 
     protected Ge2eOutputLayer(Builder builder) {
@@ -74,16 +69,9 @@ public class Ge2eOutputLayer extends BaseOutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("Ge2eOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         ge2eLoss();
-        Ge2eOutputLayerImpl layer = new Ge2eOutputLayerImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return wire(new Ge2eOutputLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override
@@ -101,21 +89,6 @@ public class Ge2eOutputLayer extends BaseOutputLayer {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Ge2eOutputLayer && o.getClass() == getClass() && super.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + getClass().getName().hashCode();
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof Ge2eOutputLayer;
-    }
-
-    @Override
     public Ge2eOutputLayer clone() {
         return (Ge2eOutputLayer) super.clone();
     }
@@ -124,7 +97,7 @@ public class Ge2eOutputLayer extends BaseOutputLayer {
      * Builder: set nIn (the embedding size; nOut follows), or let DL4J infer it from an InputType.
      * A loss set later with {@code lossFunction(...)} must be a {@link Ge2eLoss} (checked at build()).
      */
-    public static class Builder extends BaseOutputLayer.Builder<Builder> {
+    public static class Builder extends BiasFreeOutputLayer.Builder<Builder> {
         /** SOFTMAX GE2E with w = 10, b = -5 to start from; identity activation. */
         public Builder() {
             this(new Ge2eLoss());
@@ -132,18 +105,7 @@ public class Ge2eOutputLayer extends BaseOutputLayer {
 
         /** The given GE2E loss: its variant, and its w and b as the parameters' initial values. */
         public Builder(Ge2eLoss loss) {
-            setLossFn(loss);
-            setActivationFn(new ActivationIdentity());
-            setHasBias(false);
-        }
-
-        /** Only false is accepted: the layer's parameters are w and b. */
-        @Override
-        public Builder hasBias(boolean hasBias) {
-            if (hasBias) {
-                throw new IllegalArgumentException("Ge2eOutputLayer: hasBias must be false, got true");
-            }
-            return super.hasBias(false);
+            super("Ge2eOutputLayer", loss);
         }
 
         @Override
