@@ -38,7 +38,7 @@ final class SoftmaxFocalKernel implements FloatKernel {
         int k = row.columns;
         float[] z = row.z;
         // A dense one-hot row without smoothing is read as its class index (one term instead of K).
-        int hot = row.labels == null ? row.target : smoothing == 0 ? Lanes.oneHotIndex(row.labels, 0, k) : -1;
+        int hot = row.labels == null || smoothing == 0 ? row.target : -1;
         float[] labels = hot >= 0 ? null : row.labels;
         float keep = 1 - smoothing;
         float uniform = smoothing / k;

@@ -12,8 +12,9 @@ public final class FloatRow {
     /** The dense label row in {@code labels[0..L)}, or null when the labels are class indices. */
     public float[] labels;
     /**
-     * The class index when the labels are class indices, or for one-class labels
-     * ({@link LabelKind#ONE_CLASS}, where {@link #labels} may also hold the one-hot row); else -1.
+     * The class index when the labels are class indices, or when the dense row is one-hot for
+     * {@link LabelKind#ONE_CLASS} and {@link LabelKind#CLASSES} labels ({@link #labels} then also
+     * holds the row); else -1.
      */
     public int target;
     /** The element mask row in {@code elementMask[0..K)}, or null for none. */

@@ -225,11 +225,19 @@ final class KernelPath {
             return total;
         }
 
-        /** The dense label row's class for ONE_CLASS labels, else -1; BAD when the row is outside the label kind's domain. */
+        /**
+         * The dense label row's class for ONE_CLASS labels and for one-hot CLASSES rows, else -1;
+         * BAD when the row is outside the label kind's domain.
+         */
         private int checkRow(float[] labelRow) {
             switch (kind) {
                 case REAL:
                     return Lanes.notFinite(labelRow, 0, labelColumns) ? BAD : -1;
+                case CLASSES: {
+                    // A one-hot row is in the domain: one pass tells both, and the kernel reads one class.
+                    int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
+                    return target >= 0 ? target : Lanes.outsideUnit(labelRow, 0, labelColumns) ? BAD : -1;
+                }
                 case ONE_CLASS: {
                     int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
                     return target < 0 ? BAD : target;

@@ -12,6 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorLanes {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lane indices 0, 1, 2, ... as floats. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
 
     private VectorLanes() {
     }
@@ -46,9 +48,13 @@ public final class VectorLanes {
     }
 
     static double expSum(float[] a, int off, int n, float shift, float[] out, int outOff) {
+        int lanes = S.length();
+        if (n < lanes) {
+            return Lanes.expSumScalar(a, off, off + n, shift, out, outOff - off);
+        }
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += S.length()) {
+        for (int i = 0; i < bound; i += lanes) {
             FloatVector e = FloatVector.fromArray(S, a, off + i).sub(shift).lanewise(VectorOperators.EXP);
             if (out != null) {
                 e.intoArray(out, outOff + i);
@@ -56,13 +62,17 @@ public final class VectorLanes {
             acc = acc.add(e);
         }
         if (bound < n) {
-            // One masked step for the remainder: a scalar Math.exp costs as much as a whole vector.
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            FloatVector e = FloatVector.fromArray(S, a, off + bound, m).sub(shift).lanewise(VectorOperators.EXP, m);
+            // The remainder as the row's last whole vector, overlapping lanes already done: a scalar
+            // Math.exp costs as much as a whole vector, and masked loads and stores fall back to
+            // slow Java on JDK 17. The overlap keeps what the loop wrote (out may be a itself) and
+            // is left out of the sum.
+            int start = n - lanes;
+            VectorMask<Float> done = IOTA.compare(VectorOperators.LT, (float) (bound - start));
+            FloatVector e = FloatVector.fromArray(S, a, off + start).sub(shift).lanewise(VectorOperators.EXP);
             if (out != null) {
-                e.intoArray(out, outOff + bound, m);
+                e.blend(FloatVector.fromArray(S, out, outOff + start), done).intoArray(out, outOff + start);
             }
-            acc = acc.add(e, m);
+            acc = acc.add(e.blend(0f, done));
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -187,21 +197,39 @@ public final class VectorLanes {
     }
 
     static int oneHotIndex(float[] a, int off, int n) {
+        // Branch-free over the row: all values 0 or 1 (v (v - 1) = 0, NaN shows) and their sum 1;
+        // then a search for the 1.
         int bound = S.loopBound(n);
-        int found = -1;
+        FloatVector sum = FloatVector.zero(S);
+        FloatVector offSet = FloatVector.zero(S);
         for (int i = 0; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, a, off + i);
-            VectorMask<Float> one = v.compare(VectorOperators.EQ, 1f);
-            if (v.compare(VectorOperators.EQ, 0f).or(one).not().anyTrue()) {
+            sum = sum.add(v);
+            offSet = offSet.max(v.mul(v.sub(1f)).abs());
+        }
+        float tailSum = 0;
+        for (int i = bound; i < n; i++) {
+            float v = a[off + i];
+            if (v != 0 && v != 1) {
                 return -1;
             }
+            tailSum += v;
+        }
+        if (offSet.test(VectorOperators.IS_NAN).anyTrue() || offSet.reduceLanes(VectorOperators.MAX) != 0
+                || sum.reduceLanes(VectorOperators.ADD) + tailSum != 1) {
+            return -1;
+        }
+        for (int i = 0; i < bound; i += S.length()) {
+            VectorMask<Float> one = FloatVector.fromArray(S, a, off + i).compare(VectorOperators.EQ, 1f);
             if (one.anyTrue()) {
-                if (found >= 0 || one.trueCount() > 1) {
-                    return -1;
-                }
-                found = i + one.firstTrue();
+                return i + one.firstTrue();
             }
         }
-        return Lanes.oneHotIndexScalar(a, off, bound, n, found);
+        for (int i = bound; i < n; i++) {
+            if (a[off + i] == 1) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
