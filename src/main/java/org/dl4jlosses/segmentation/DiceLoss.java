@@ -113,8 +113,8 @@ public final class DiceLoss extends CoupledLoss {
     }
 
     @Override
-    protected long examples(Batch batch) {
-        return rowsPerSample == 0 ? batch.rows() : batch.rows() / rowsPerSample;
+    protected long examples(long rows) {
+        return rowsPerSample == 0 ? rows : rows / rowsPerSample;
     }
 
     @Override
