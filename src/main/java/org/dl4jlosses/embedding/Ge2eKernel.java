@@ -22,6 +22,7 @@ final class Ge2eKernel implements CoupledKernel {
     private static final int SUM_GRADIENT = 4; // dL/dSum_k [C, D]
     private static final int ACTIVATED = 5;   // tanh(z) [n, D]
     private static final int VECTORS = 6;     // per-row and per-speaker numbers
+    private static final int SIMILARITIES = 7; // one row's S, then exp(S - max S)
 
     private final Ge2eLoss.Variant variant;
     private final float w;
@@ -45,8 +46,8 @@ final class Ge2eKernel implements CoupledKernel {
         int[] group = rows.groups();
 
         // Per row: |a_i|, e.e and the own-cosine gradient's coefficients alpha and beta; per
-        // speaker: its size, |Sum_k| and the sum of its rows' gamma.
-        float[] vectors = FloatRows.scratch(VECTORS, 4 * n + 3 * speakers);
+        // speaker: its size, |Sum_k|, the sum of its rows' gamma and max(|Sum_k|, eps).
+        float[] vectors = FloatRows.scratch(VECTORS, 4 * n + 4 * speakers);
         int raw = 0;
         int selfDot = n;
         int alpha = 2 * n;
@@ -54,6 +55,7 @@ final class Ge2eKernel implements CoupledKernel {
         int size = 4 * n;
         int sumNorm = size + speakers;
         int gammaSum = sumNorm + speakers;
+        int sumClamped = gammaSum + speakers;
         Arrays.fill(vectors, size, size + 3 * speakers, 0f);
         for (int i = 0; i < n; i++) {
             vectors[size + group[i]]++;
@@ -80,12 +82,10 @@ final class Ge2eKernel implements CoupledKernel {
             double length = Math.sqrt(Lanes.dot(a, off, a, off, d));
             vectors[raw + i] = (float) length;
             float clamped = Math.max((float) length, EPS);
-            int sumOff = group[i] * d;
             for (int c = 0; c < d; c++) {
-                float unit = a[off + c] / clamped;
-                e[off + c] = unit;
-                sums[sumOff + c] += unit;
+                e[off + c] = a[off + c] / clamped;
             }
+            Lanes.axpy(1f, e, off, sums, group[i] * d, d);
             vectors[selfDot + i] = (float) Lanes.dot(e, off, e, off, d);
         }
         float[] sumUnits = FloatRows.scratch(SUM_UNITS, speakers * d);
@@ -94,14 +94,16 @@ final class Ge2eKernel implements CoupledKernel {
             float length = (float) Math.sqrt(Lanes.dot(sums, off, sums, off, d));
             vectors[sumNorm + k] = length;
             float clamped = Math.max(length, EPS);
+            vectors[sumClamped + k] = clamped;
             for (int c = 0; c < d; c++) {
                 sumUnits[off + c] = sums[off + c] / clamped;
             }
         }
 
         float[] cos = FloatRows.scratch(COSINES, n * speakers);
+        float[] sim = FloatRows.scratch(SIMILARITIES, speakers);
         Blas.multiply(e, n, d, false, sums, speakers, d, true, cos);
-        boolean needGradient = gradient != null;
+        boolean needSlopes = gradient != null || sink != null;
         double dw = 0;
         double db = 0;
         for (int i = 0; i < n; i++) {
@@ -114,34 +116,28 @@ final class Ge2eKernel implements CoupledKernel {
             double r = Math.sqrt(Math.max(ownNorm * ownNorm - 2 * s + q, 0));
             double rClamped = Math.max(r, EPS);
             for (int k = 0; k < speakers; k++) {
-                cos[off + k] = cos[off + k] / Math.max(vectors[sumNorm + k], EPS);
+                cos[off + k] = cos[off + k] / vectors[sumClamped + k];
             }
             cos[off + j] = (float) ((s - q) / rClamped);
 
             double loss;
             double dOwnCos; // dL_i/dcos_ij
             if (variant == Ge2eLoss.Variant.SOFTMAX) {
-                float top = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < speakers; k++) {
-                    top = Math.max(top, w * cos[off + k] + b);
-                }
-                double expSum = 0;
-                for (int k = 0; k < speakers; k++) {
-                    expSum += Math.exp(w * cos[off + k] + b - top);
-                }
-                double logSumExp = top + Math.log(expSum);
-                double ownSim = w * cos[off + j] + b;
-                loss = logSumExp - ownSim;
-                // dL/dS_k = softmax_k - [k = j]; cos now becomes w dL/dS for the other speakers.
-                double dOwnSim = Math.exp(ownSim - logSumExp) - 1;
-                dw += dOwnSim * cos[off + j];
-                for (int k = 0; k < speakers; k++) {
-                    if (k != j) {
-                        double dSim = Math.exp(w * cos[off + k] + b - logSumExp);
-                        dw += dSim * cos[off + k];
-                        cos[off + k] = (float) (w * dSim);
+                Lanes.affine(cos, off, w, b, null, sim, 0, speakers);
+                float top = Lanes.max(sim, 0, speakers);
+                double expSum = Lanes.expSum(sim, 0, speakers, top, sim, 0);
+                loss = top + Math.log(expSum) - (w * cos[off + j] + b);
+                if (!needSlopes) {
+                    if (losses != null) {
+                        losses[i] = (float) loss;
                     }
+                    continue;
                 }
+                // dL/dS_k = softmax_k - [k = j]; cos becomes w dL/dS (the own column is cleared below).
+                double inverseSum = 1 / expSum;
+                double dOwnSim = sim[j] * inverseSum - 1;
+                dw += Lanes.dot(sim, 0, cos, off, speakers) * inverseSum - cos[off + j];
+                Lanes.affine(sim, 0, (float) (w * inverseSum), 0f, null, cos, off, speakers);
                 dOwnCos = w * dOwnSim;
             } else {
                 double ownSigma = sigmoid(w * cos[off + j] + b);
@@ -149,10 +145,10 @@ final class Ge2eKernel implements CoupledKernel {
                 float hardestSim = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < speakers; k++) {
                     // sigma is increasing: the hardest other speaker has the largest S; ties go to the first.
-                    float sim = w * cos[off + k] + b;
-                    if (k != j && (hardest < 0 || sim > hardestSim)) {
+                    float similarity = w * cos[off + k] + b;
+                    if (k != j && (hardest < 0 || similarity > hardestSim)) {
                         hardest = k;
-                        hardestSim = sim;
+                        hardestSim = similarity;
                     }
                 }
                 double otherSigma = hardest < 0 ? 0 : sigmoid(hardestSim);
@@ -189,7 +185,7 @@ final class Ge2eKernel implements CoupledKernel {
             // Softmax is invariant to the common offset b: its derivative is exactly 0.
             sink.set(dw, variant == Ge2eLoss.Variant.SOFTMAX ? 0 : db);
         }
-        if (!needGradient) {
+        if (gradient == null) {
             return true;
         }
 
@@ -203,29 +199,18 @@ final class Ge2eKernel implements CoupledKernel {
         // Own cosine f = (s - q) / r: ds/de_i = Sum_j, dq/de_i = 2 e_i, ds/dSum_j = e_i,
         // d|Sum_j|^2/dSum_j = 2 Sum_j.
         for (int i = 0; i < n; i++) {
-            float weight = vectors[alpha + i];
-            int off = i * d;
-            int sumOff = group[i] * d;
-            for (int c = 0; c < d; c++) {
-                dSums[sumOff + c] += weight * e[off + c];
-            }
+            Lanes.axpy(vectors[alpha + i], e, i * d, dSums, group[i] * d, d);
         }
         for (int k = 0; k < speakers; k++) {
-            float twice = 2 * vectors[gammaSum + k];
-            int off = k * d;
-            for (int c = 0; c < d; c++) {
-                dSums[off + c] += twice * sums[off + c];
-            }
+            Lanes.axpy(2 * vectors[gammaSum + k], sums, k * d, dSums, k * d, d);
         }
         for (int i = 0; i < n; i++) {
-            float weight = vectors[alpha + i];
-            float twiceBeta = 2 * vectors[beta + i];
             int off = i * d;
             int sumOff = group[i] * d;
+            Lanes.axpy(vectors[alpha + i], sums, sumOff, gradient, off, d);
+            Lanes.axpy(2 * vectors[beta + i], e, off, gradient, off, d);
             // Sum_k is the sum of its speaker's e: every row receives its speaker's dSum.
-            for (int c = 0; c < d; c++) {
-                gradient[off + c] += weight * sums[sumOff + c] + twiceBeta * e[off + c] + dSums[sumOff + c];
-            }
+            Lanes.axpy(1f, dSums, sumOff, gradient, off, d);
             backThroughUnit(e, gradient, off, d, vectors[raw + i]);
             if (tanh) {
                 for (int c = 0; c < d; c++) {
@@ -242,9 +227,11 @@ final class Ge2eKernel implements CoupledKernel {
      */
     private static void backThroughUnit(float[] u, float[] g, int off, int d, float length) {
         float clamped = Math.max(length, EPS);
-        float radial = length >= EPS ? (float) Lanes.dot(u, off, g, off, d) : 0f;
+        if (length >= EPS) {
+            Lanes.axpy((float) -Lanes.dot(u, off, g, off, d), u, off, g, off, d);
+        }
         for (int c = 0; c < d; c++) {
-            g[off + c] = (g[off + c] - u[off + c] * radial) / clamped;
+            g[off + c] /= clamped;
         }
     }
 
