@@ -13,11 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * masked rows. The only ND4J work is the result array.
  */
 final class CoupledKernelPath {
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
     private static final int VALUES = 0;
     private static final int GRADIENT = 1;
     private static final int LOSSES = 2;
     private static final int ALL_LOSSES = 3;
+    private static final int LABELS = 4;
 
     private CoupledKernelPath() {
     }
@@ -113,9 +114,13 @@ final class CoupledKernelPath {
                 return new FloatRows(values, count, columns, tuples, null, null, null, 0, kept, z.rows());
             default: {
                 FloatBuffer given = KernelPath.floats(labels);
-                float[] keptLabels = new float[count * labelColumns];
-                for (int r = 0; r < count; r++) {
-                    given.get((kept == null ? r : kept[r]) * labelColumns, keptLabels, r * labelColumns, labelColumns);
+                float[] keptLabels = buffer(LABELS, count * labelColumns);
+                if (kept == null) {
+                    given.get(0, keptLabels, 0, count * labelColumns);
+                } else {
+                    for (int r = 0; r < count; r++) {
+                        given.get(kept[r] * labelColumns, keptLabels, r * labelColumns, labelColumns);
+                    }
                 }
                 if (kept != null && !maskedLabelsFinite(given, kept, labelRows, labelColumns)) {
                     return null;

@@ -1,5 +1,6 @@
 package org.dl4jlosses.segmentation;
 
+import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.Lanes;
@@ -49,28 +50,49 @@ final class DiceKernel implements CoupledKernel {
         int predicted = groups * k;
         int labelled = 2 * groups * k;
         int pixels = 3 * groups * k;
-        for (int r = 0; r < n; r++) {
-            int g = group(rows, r);
-            int off = r * k;
+        for (int start = 0; start < n; ) {
+            int g = group(rows, start);
+            int end = runEnd(rows, start, g);
+            sums[pixels + g] = end - start;
             int at = g * k;
-            sums[pixels + g]++;
-            if (indices) {
-                int c = (int) y[r];
-                sums[at + c] += p[off + c];
-                sums[labelled + at + c]++;
-                for (int col = 0; col < k; col++) {
-                    double v = p[off + col];
-                    sums[predicted + at + col] += squared ? v * v : v;
+            for (int c = 0; c < k; c++) {
+                // Column by column over the image's rows, into double registers.
+                double pp = 0;
+                double yy = 0;
+                double py = 0;
+                int from = start * k + c;
+                int to = end * k;
+                if (indices) {
+                    for (int x = from, r = start; x < to; x += k, r++) {
+                        double v = p[x];
+                        pp += squared ? v * v : v;
+                        if (y[r] == c) {
+                            py += v;
+                            yy++;
+                        }
+                    }
+                } else if (squared) {
+                    for (int x = from; x < to; x += k) {
+                        double v = p[x];
+                        double t = y[x];
+                        py += v * t;
+                        pp += v * v;
+                        yy += t * t;
+                    }
+                } else {
+                    for (int x = from; x < to; x += k) {
+                        double v = p[x];
+                        double t = y[x];
+                        py += v * t;
+                        pp += v;
+                        yy += t;
+                    }
                 }
-            } else {
-                for (int col = 0; col < k; col++) {
-                    double v = p[off + col];
-                    double t = y[off + col];
-                    sums[at + col] += v * t;
-                    sums[predicted + at + col] += squared ? v * v : v;
-                    sums[labelled + at + col] += squared ? t * t : t;
-                }
+                sums[at + c] = py;
+                sums[predicted + at + c] = pp;
+                sums[labelled + at + c] = yy;
             }
+            start = end;
         }
 
         // sums becomes: numerator 2 I + s, denominator P + Y + s (1/1 for an image with no kept pixel).
@@ -92,10 +114,12 @@ final class DiceKernel implements CoupledKernel {
             }
         }
         if (losses != null) {
-            for (int r = 0; r < n; r++) {
-                int g = group(rows, r);
+            for (int start = 0; start < n; ) {
+                int g = group(rows, start);
+                int end = runEnd(rows, start, g);
                 // Batch Dice: every row carries the loss; per image: its loss spread over its kept rows.
-                losses[r] = (float) (rowsPerSample == 0 ? imageLoss[0] : imageLoss[g] / sums[pixels + g]);
+                Arrays.fill(losses, start, end, (float) (rowsPerSample == 0 ? imageLoss[0] : imageLoss[g] / (end - start)));
+                start = end;
             }
         }
         if (gradient == null) {
@@ -114,33 +138,65 @@ final class DiceKernel implements CoupledKernel {
                 sums[denominator + at] = -2 * weight * inverse;
             }
         }
-        int slope = numerator;
-        int labelSlope = denominator;
-        for (int r = 0; r < n; r++) {
-            int at = group(rows, r) * k;
-            int off = r * k;
-            int label = indices ? (int) y[r] : -1;
-            double dot = 0;
+        float[] labelSlope = new float[k];
+        float[] slope = new float[k];
+        for (int start = 0; start < n; ) {
+            int g = group(rows, start);
+            int end = runEnd(rows, start, g);
             for (int c = 0; c < k; c++) {
-                double v = p[off + c];
-                double t = indices ? (c == label ? 1 : 0) : y[off + c];
-                double dp = sums[labelSlope + at + c] * t + sums[slope + at + c] * (squared ? v : 1);
-                gradient[off + c] = (float) dp;
-                dot += dp * v;
+                labelSlope[c] = (float) sums[denominator + g * k + c];
+                slope[c] = (float) sums[numerator + g * k + c];
             }
-            // Back through the activation: softmax p (dp - p.dp), sigmoid dp p (1 - p).
-            if (activation == Activation.SOFTMAX) {
-                for (int c = 0; c < k; c++) {
-                    gradient[off + c] = (float) (p[off + c] * (gradient[off + c] - dot));
+            for (int r = start; r < end; r++) {
+                int off = r * k;
+                if (indices) {
+                    for (int c = 0; c < k; c++) {
+                        gradient[off + c] = squared ? slope[c] * p[off + c] : slope[c];
+                    }
+                    int label = (int) y[r];
+                    gradient[off + label] += labelSlope[label];
+                } else if (squared) {
+                    for (int c = 0; c < k; c++) {
+                        gradient[off + c] = labelSlope[c] * y[off + c] + slope[c] * p[off + c];
+                    }
+                } else {
+                    for (int c = 0; c < k; c++) {
+                        gradient[off + c] = labelSlope[c] * y[off + c] + slope[c];
+                    }
                 }
-            } else if (activation == Activation.SIGMOID) {
-                for (int c = 0; c < k; c++) {
-                    float v = p[off + c];
-                    gradient[off + c] *= v * (1 - v);
+                // Back through the activation: softmax p (dp - p.dp), sigmoid dp p (1 - p).
+                if (activation == Activation.SOFTMAX) {
+                    float dot = 0;
+                    for (int c = 0; c < k; c++) {
+                        dot += gradient[off + c] * p[off + c];
+                    }
+                    for (int c = 0; c < k; c++) {
+                        gradient[off + c] = p[off + c] * (gradient[off + c] - dot);
+                    }
+                } else if (activation == Activation.SIGMOID) {
+                    for (int c = 0; c < k; c++) {
+                        float v = p[off + c];
+                        gradient[off + c] *= v * (1 - v);
+                    }
                 }
             }
+            start = end;
         }
         return true;
+    }
+
+    /** The end of the run of kept rows from {@code start} that belong to image g (rows come in order). */
+    private int runEnd(FloatRows rows, int start, int g) {
+        int n = rows.count();
+        if (rowsPerSample == 0) {
+            return n;
+        }
+        int boundary = (g + 1) * rowsPerSample;
+        int end = start + 1;
+        while (end < n && rows.originalRow(end) < boundary) {
+            end++;
+        }
+        return end;
     }
 
     private int group(FloatRows rows, int r) {
@@ -177,23 +233,29 @@ final class DiceKernel implements CoupledKernel {
             }
             return p;
         }
-        // Softmax: shift each row by its max, one exp pass over the whole batch, then normalise.
-        for (int r = 0; r < n; r++) {
-            int off = r * k;
-            float top = Lanes.max(z, off, k);
-            for (int c = 0; c < k; c++) {
-                p[off + c] = z[off + c] - top;
-            }
-        }
-        Lanes.expSum(p, 0, n * k, 0f, p, 0);
+        // Softmax: one exp pass over the whole batch, unshifted, then each row normalised. A row
+        // whose sum overflows or nearly underflows is redone shifted by its max.
+        Lanes.expSum(z, 0, n * k, 0f, p, 0);
         for (int r = 0; r < n; r++) {
             int off = r * k;
             float sum = 0;
             for (int c = 0; c < k; c++) {
                 sum += p[off + c];
             }
+            if (!(sum >= 1e-30f && sum <= 1e30f)) {
+                float top = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    top = Math.max(top, z[off + c]);
+                }
+                sum = 0;
+                for (int c = 0; c < k; c++) {
+                    p[off + c] = (float) Math.exp(z[off + c] - top);
+                    sum += p[off + c];
+                }
+            }
+            float inverse = 1 / sum;
             for (int c = 0; c < k; c++) {
-                p[off + c] /= sum;
+                p[off + c] *= inverse;
             }
         }
         return p;
