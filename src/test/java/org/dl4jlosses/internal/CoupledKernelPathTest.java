@@ -201,7 +201,9 @@ class CoupledKernelPathTest {
     private static List<DiceLoss> diceVariants(int rowsPerSample) {
         return List.of(DiceLoss.builder().rowsPerSample(rowsPerSample).build(),
                 DiceLoss.builder().rowsPerSample(rowsPerSample).squaredDenominator(true).smooth(0.25).build(),
-                DiceLoss.builder().rowsPerSample(rowsPerSample).includeBackground(false).weights(3, 0.5, 2).build());
+                DiceLoss.builder().rowsPerSample(rowsPerSample).includeBackground(false).weights(3, 0.5, 2).build(),
+                // Without smoothing a fully masked image's Dice is defined as 1/1, not 0/0.
+                DiceLoss.builder().rowsPerSample(rowsPerSample).smooth(0).build());
     }
 
     @Test
