@@ -47,7 +47,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * per-speaker sums (a cosine does not depend on the 1/n of the mean); the leave-one-out
  * cosine is the rank-1 correction {@code (e.Sum_j - e.e) / |Sum_j - e|}, with
  * {@code |Sum_j - e|^2 = |Sum_j|^2 - 2 e.Sum_j + e.e}. The gradient is derived by hand through the
- * same quantities and the row normalisation (a few matrix products, no loop over rows).
+ * same quantities and the row normalisation (a few matrix products, no loop over rows). Float32
+ * batches with the identity or tanh activation run the same computation over Java arrays
+ * ({@code Ge2eKernel}: the three products of O(n C D) work in BLAS, the rest in row loops), which
+ * also reports the layer's parameter gradients.
  *
  * <p>Rows may come in any order. Every speaker needs at least two (unmasked) utterances, else an
  * {@link IllegalArgumentException} names the speaker. With a single speaker in the batch, SOFTMAX

@@ -55,6 +55,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * activation. A row mask removes pixels from their image's sums; an image whose every pixel is
  * masked contributes nothing.
  *
+ * <p>Float32 batches with the softmax, sigmoid or identity activation run in Java
+ * ({@code DiceKernel}) with the activation fused: p from the logits, the per-image sums in double,
+ * then {@code dL/dz} row by row; other activations and data types take the ND4J formula.
+ *
  * <p>Options:
  * <ul>
  * <li>{@code smooth} (default 1.0, &gt;= 0): added to numerator and denominator; it keeps a class
