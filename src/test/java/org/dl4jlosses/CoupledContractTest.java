@@ -170,8 +170,13 @@ class CoupledContractTest {
                     Sample s = inputs.get(k);
                     boolean same = true;
                     for (int i = 0; i < 20; i++) {
-                        same &= e.loss.computeScore(s.labels, s.z, e.activation, null, false) == expectedScores.get(k);
-                        same &= e.loss.computeGradient(s.labels, s.z, e.activation, null).equals(expectedGradients.get(k));
+                        // Equal to float rounding, not bit for bit (as in InvariantsTest): kernels that
+                        // use the Vector API's exp get it in Java until the JIT compiles it to SVML, and
+                        // the two may differ in the last bit. A race on shared state would differ far more.
+                        double score = e.loss.computeScore(s.labels, s.z, e.activation, null, false);
+                        same &= Math.abs(score - expectedScores.get(k)) <= 1e-5 * (1 + Math.abs(expectedScores.get(k)));
+                        same &= e.loss.computeGradient(s.labels, s.z, e.activation, null)
+                                .equalsWithEps(expectedGradients.get(k), 1e-5);
                     }
                     Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
                     return same;

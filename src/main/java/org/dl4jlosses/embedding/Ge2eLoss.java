@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
@@ -14,6 +15,8 @@ import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,7 +47,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * per-speaker sums (a cosine does not depend on the 1/n of the mean); the leave-one-out
  * cosine is the rank-1 correction {@code (e.Sum_j - e.e) / |Sum_j - e|}, with
  * {@code |Sum_j - e|^2 = |Sum_j|^2 - 2 e.Sum_j + e.e}. The gradient is derived by hand through the
- * same quantities and the row normalisation (a few matrix products, no loop over rows).
+ * same quantities and the row normalisation (a few matrix products, no loop over rows). Float32
+ * batches with the identity or tanh activation run the same computation over Java arrays
+ * ({@code Ge2eKernel}: the three products of O(n C D) work in BLAS, the rest in row loops), which
+ * also reports the layer's parameter gradients.
  *
  * <p>Rows may come in any order. Every speaker needs at least two (unmasked) utterances, else an
  * {@link IllegalArgumentException} names the speaker. With a single speaker in the batch, SOFTMAX
@@ -86,6 +92,11 @@ public final class Ge2eLoss extends CoupledLoss {
         /** d(score, average=false)/db of the last computation. */
         public double b() {
             return b;
+        }
+
+        void set(double w, double b) {
+            this.w = w;
+            this.b = b;
         }
     }
 
@@ -227,6 +238,15 @@ public final class Ge2eLoss extends CoupledLoss {
         // Sum_k = sum of its speaker's e: every row receives its speaker's dSum.
         dE.addi(members.mmul(dSums));
         return rows.perRow(loss, Pairwise.unitRowsBackward(e, aNorms, dE));
+    }
+
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        boolean identity = activation instanceof ActivationIdentity;
+        if (!identity && !(activation instanceof ActivationTanH)) {
+            return null;
+        }
+        return new Ge2eKernel(variant, w, b, sink, !identity);
     }
 
     private static INDArray clampedRow(INDArray norms) {

@@ -92,9 +92,9 @@ public abstract class BaseLoss implements ILossFunction {
         return null;
     }
 
-    /** The number E that {@code average=true} divides by: the number of rows. */
-    protected long examples(Batch batch) {
-        return batch.rows();
+    /** The number E that {@code average=true} divides by, for a batch of {@code rows} rows: the number of rows. */
+    protected long examples(long rows) {
+        return rows;
     }
 
     /** Every option of this loss, in declaration order: the source of equals, hashCode, toString. */
@@ -107,12 +107,12 @@ public abstract class BaseLoss implements ILossFunction {
                                      INDArray mask, boolean average) {
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
-            return average ? run.total / preOutput.size(0) : run.total;
+            return average ? run.total / examples(preOutput.size(0)) : run.total;
         }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             double total = Ops.sum(rowLosses(batch, evaluate(batch, Need.SCORE)));
-            return average ? total / examples(batch) : total;
+            return average ? total / examples(batch.rows()) : total;
         }
     }
 
@@ -148,14 +148,14 @@ public abstract class BaseLoss implements ILossFunction {
                                                                 boolean average) {
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
         if (run != null) {
-            return new Pair<>(average ? run.total / preOutput.size(0) : run.total, run.gradient);
+            return new Pair<>(average ? run.total / examples(preOutput.size(0)) : run.total, run.gradient);
         }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
             Terms terms = evaluate(batch, Need.BOTH);
             double total = Ops.sum(rowLosses(batch, terms));
             INDArray gradient = memory.export(gradient(batch, terms));
-            return new Pair<>(average ? total / examples(batch) : total, gradient);
+            return new Pair<>(average ? total / examples(batch.rows()) : total, gradient);
         }
     }
 

@@ -13,11 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * masked rows. The only ND4J work is the result array.
  */
 final class CoupledKernelPath {
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
     private static final int VALUES = 0;
     private static final int GRADIENT = 1;
     private static final int LOSSES = 2;
     private static final int ALL_LOSSES = 3;
+    private static final int LABELS = 4;
 
     private CoupledKernelPath() {
     }
@@ -46,6 +47,9 @@ final class CoupledKernelPath {
         }
 
         FloatRows keptRows = read(loss, kind, layout, labels, z, kept, count, columns);
+        if (keptRows == null) {
+            return null;
+        }
         float[] losses = score ? buffer(LOSSES, count) : null;
         float[] gradientRows = gradient ? buffer(GRADIENT, count * columns) : null;
         if (!kernel.evaluate(keptRows, losses, gradientRows)) {
@@ -80,6 +84,7 @@ final class CoupledKernelPath {
         return new KernelPath.Result(allLosses, rows, total, grad);
     }
 
+    /** The kept rows as arrays, or null when a masked row's labels are not finite (the op path rejects those too). */
     private static FloatRows read(String loss, LabelKind kind, Layout layout, INDArray labels, INDArray z, int[] kept,
                                   int count, int columns) {
         FloatBuffer source = KernelPath.floats(z);
@@ -98,24 +103,49 @@ final class CoupledKernelPath {
             case GROUPS: {
                 double[] flat = doubles(KernelPath.floats(labels), labelRows * labelColumns);
                 int[] groups = Rows.denseGroups(loss, flat, labelRows, labelColumns, kept, count);
-                return new FloatRows(values, count, columns, tuples, groups, null, null, 0);
+                return new FloatRows(values, count, columns, tuples, groups, null, null, 0, kept, z.rows());
             }
             case ROW_VALUES: {
                 double[] flat = doubles(KernelPath.floats(labels), labelRows);
                 double[] unitValues = Rows.unitValues(loss, layout, flat, kept, tuples);
-                return new FloatRows(values, count, columns, tuples, null, unitValues, null, 0);
+                return new FloatRows(values, count, columns, tuples, null, unitValues, null, 0, kept, z.rows());
             }
             case UNUSED:
-                return new FloatRows(values, count, columns, tuples, null, null, null, 0);
+                return new FloatRows(values, count, columns, tuples, null, null, null, 0, kept, z.rows());
             default: {
                 FloatBuffer given = KernelPath.floats(labels);
-                float[] keptLabels = new float[count * labelColumns];
-                for (int r = 0; r < count; r++) {
-                    given.get((kept == null ? r : kept[r]) * labelColumns, keptLabels, r * labelColumns, labelColumns);
+                float[] keptLabels = buffer(LABELS, count * labelColumns);
+                if (kept == null) {
+                    given.get(0, keptLabels, 0, count * labelColumns);
+                } else {
+                    for (int r = 0; r < count; r++) {
+                        given.get(kept[r] * labelColumns, keptLabels, r * labelColumns, labelColumns);
+                    }
                 }
-                return new FloatRows(values, count, columns, tuples, null, null, keptLabels, labelColumns);
+                if (kept != null && !maskedLabelsFinite(given, kept, labelRows, labelColumns)) {
+                    return null;
+                }
+                return new FloatRows(values, count, columns, tuples, null, null, keptLabels, labelColumns, kept,
+                        z.rows());
             }
         }
+    }
+
+    /** Whether the labels of the rows not in {@code kept} (ascending) are finite: a masked row may hold any value but those. */
+    private static boolean maskedLabelsFinite(FloatBuffer labels, int[] kept, int rows, int columns) {
+        int next = 0;
+        for (int r = 0; r < rows; r++) {
+            if (next < kept.length && kept[next] == r) {
+                next++;
+                continue;
+            }
+            for (int c = 0; c < columns; c++) {
+                if (!Float.isFinite(labels.get(r * columns + c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static double[] doubles(FloatBuffer source, int length) {

@@ -21,9 +21,11 @@ public final class FloatRows {
     final double[] unitValues;
     final float[] labels;
     final int labelColumns;
+    final int[] kept;
+    final int originalRows;
 
     FloatRows(float[] values, int count, int columns, int tuples, int[] groups, double[] unitValues,
-              float[] labels, int labelColumns) {
+              float[] labels, int labelColumns, int[] kept, int originalRows) {
         this.values = values;
         this.count = count;
         this.columns = columns;
@@ -33,11 +35,23 @@ public final class FloatRows {
         this.unitValues = unitValues;
         this.labels = labels;
         this.labelColumns = labelColumns;
+        this.kept = kept;
+        this.originalRows = originalRows;
     }
 
     /** The number n of kept rows. */
     public int count() {
         return count;
+    }
+
+    /** The number of rows of the call, masked ones included. */
+    public int originalRows() {
+        return originalRows;
+    }
+
+    /** The row of the call that kept row r is (as {@link Rows#originalRow}): where a loss groups rows by position. */
+    public int originalRow(int r) {
+        return kept == null ? r : kept[r];
     }
 
     /** Columns D of each row. */

@@ -106,6 +106,21 @@ public final class Lanes {
         }
     }
 
+    /** y[yOff + i] += a * x[xOff + i]. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (VECTOR) {
+            VectorLanes.axpy(a, x, xOff, y, yOff, n);
+            return;
+        }
+        axpyScalar(a, x, xOff, y, yOff, 0, n);
+    }
+
+    static void axpyScalar(float a, float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
     /** out[outOff + i] = a * x[xOff + i] + b, times w[i] when {@code w} is not null. */
     public static void affine(float[] x, int xOff, float a, float b, float[] w, float[] out, int outOff, int n) {
         if (VECTOR) {

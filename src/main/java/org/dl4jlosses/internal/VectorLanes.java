@@ -95,6 +95,15 @@ public final class VectorLanes {
         Lanes.scaleSubScalar(g, gOff, scale, m, mOff, bound, n);
     }
 
+    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, x, xOff + i).mul(a).add(FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        Lanes.axpyScalar(a, x, xOff, y, yOff, bound, n);
+    }
+
     static void affine(float[] x, int xOff, float a, float b, float[] w, float[] out, int outOff, int n) {
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += S.length()) {

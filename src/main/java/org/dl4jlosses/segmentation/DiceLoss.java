@@ -4,8 +4,8 @@ import static org.dl4jlosses.internal.Checks.require;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
@@ -13,6 +13,8 @@ import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
@@ -52,6 +54,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * each column is an independent channel with labels in [0, 1]. The gradient goes through the
  * activation. A row mask removes pixels from their image's sums; an image whose every pixel is
  * masked contributes nothing.
+ *
+ * <p>Float32 batches with the softmax, sigmoid or identity activation run in Java
+ * ({@code DiceKernel}) with the activation fused: p from the logits, the per-image sums in double,
+ * then {@code dL/dz} row by row; other activations and data types take the ND4J formula.
  *
  * <p>Options:
  * <ul>
@@ -113,8 +119,8 @@ public final class DiceLoss extends CoupledLoss {
     }
 
     @Override
-    protected long examples(Batch batch) {
-        return rowsPerSample == 0 ? batch.rows() : batch.rows() / rowsPerSample;
+    protected long examples(long rows) {
+        return rowsPerSample == 0 ? rows : rows / rowsPerSample;
     }
 
     @Override
@@ -183,19 +189,42 @@ public final class DiceLoss extends CoupledLoss {
         return rows.perRow(loss, gradient);
     }
 
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        if (weights != null && weights.length != columns) {
+            return null; // the op path reports the length
+        }
+        DiceKernel.Activation fused;
+        if (activation instanceof ActivationSoftmax) {
+            fused = DiceKernel.Activation.SOFTMAX;
+        } else if (activation instanceof ActivationSigmoid) {
+            fused = DiceKernel.Activation.SIGMOID;
+        } else if (activation instanceof ActivationIdentity) {
+            fused = DiceKernel.Activation.IDENTITY;
+        } else {
+            return null;
+        }
+        return new DiceKernel(fused, smooth, squaredDenominator, classWeights(columns), rowsPerSample);
+    }
+
     private INDArray classWeights(Rows rows) {
         int k = rows.columns();
-        double[] w = new double[k];
-        boolean dropBackground = !includeBackground && k > 1;
-        int kept = dropBackground ? k - 1 : k;
         if (weights != null) {
             require(weights.length == k, NAME, "weights", "of length " + k + " (one entry per column of preOutput)",
                     "length " + weights.length);
         }
+        return Nd4j.createFromArray(classWeights(k)).castTo(rows.dataType());
+    }
+
+    /** w_c / C' for the kept classes, 0 for a dropped background; weights of length k. */
+    private double[] classWeights(int k) {
+        double[] w = new double[k];
+        boolean dropBackground = !includeBackground && k > 1;
+        int kept = dropBackground ? k - 1 : k;
         for (int c = dropBackground ? 1 : 0; c < k; c++) {
             w[c] = (weights == null ? 1.0 : weights[c]) / kept;
         }
-        return Nd4j.createFromArray(w).castTo(rows.dataType());
+        return w;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.dl4jlosses.internal;
 
+import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -8,7 +9,9 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.dl4jlosses.bench.BenchCase;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
+import org.dl4jlosses.segmentation.DiceLoss;
 import org.dl4jlosses.testing.Assert;
 import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +21,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -152,6 +158,172 @@ class CoupledKernelPathTest {
         labels.putScalar(37, 0, Double.NaN);
         Assert.rejects(() -> loss.computeScore(labels, z, new ActivationIdentity(), null, false),
                 "MarginRankingLoss", "labels", "finite");
+    }
+
+    // ------------------------------------------------------------ GE2E: delicate cases and the layer's sink
+
+    /** Speaker ids [n, 1] for the given speaker of each row. */
+    private static INDArray ids(int... speaker) {
+        float[] y = new float[speaker.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = speaker[i];
+        }
+        return Nd4j.create(y, new long[] {y.length, 1}, DataType.FLOAT);
+    }
+
+    private static List<Ge2eLoss> ge2eVariants() {
+        return List.of(new Ge2eLoss(), Ge2eLoss.builder().variant(Ge2eLoss.Variant.CONTRAST).build());
+    }
+
+    @Test
+    void ge2eZeroRowsAndVanishingLeaveOneOutSums() {
+        // Row 1 is zero (clamped norm); speaker 0 has rows 0 and 1, so row 0's leave-one-out sum is 0.
+        INDArray z = Nd4j.randn(DataType.FLOAT, 7, 5);
+        z.getRow(1).assign(0);
+        z.getRow(5).assign(0);
+        INDArray labels = ids(0, 0, 1, 1, 2, 2, 2);
+        for (Ge2eLoss loss : ge2eVariants()) {
+            compareKernel(loss, new ActivationIdentity(), "GE2E zero rows " + loss.getVariant(), labels, z, null);
+        }
+    }
+
+    @Test
+    void ge2eTiesLargeScalesAndOneSpeaker() {
+        // Speakers 1 and 2 have the same rows: equal centroids, so CONTRAST's hardest speaker is a tie.
+        INDArray z = Nd4j.randn(DataType.FLOAT, 6, 4);
+        z.getRow(4).assign(z.getRow(2));
+        z.getRow(5).assign(z.getRow(3));
+        INDArray labels = ids(0, 0, 1, 1, 2, 2);
+        for (Ge2eLoss loss : ge2eVariants()) {
+            compareKernel(loss, new ActivationIdentity(), "GE2E ties " + loss.getVariant(), labels, z, null);
+            Ge2eLoss steep = loss.withParameters(500, -20, null);
+            compareKernel(steep, new ActivationIdentity(), "GE2E w = 500 " + loss.getVariant(), labels, z, null);
+            compareKernel(loss, new ActivationTanH(), "GE2E one speaker " + loss.getVariant(), ids(3, 3, 3, 3, 3, 3),
+                    z, null);
+        }
+    }
+
+    @Test
+    void ge2eParameterGradientsMatchTheOpPath() {
+        CoupledCatalogue.Sample s = CoupledCatalogue.speakerSample(new Random(4), DataType.FLOAT,
+                new int[] {3, 4, 3}, 6, false);
+        INDArray mask = s.maskOf(3);
+        for (Ge2eLoss loss : ge2eVariants()) {
+            for (IActivation activation : List.of(new ActivationIdentity(), new ActivationTanH())) {
+                Ge2eLoss.ParameterGradients expected = new Ge2eLoss.ParameterGradients();
+                Ge2eLoss.ParameterGradients actual = new Ge2eLoss.ParameterGradients();
+                Kernels.setEnabled(false);
+                INDArray opGradient = loss.withParameters(7, -2, expected).computeGradient(s.labels, s.z, activation, mask);
+                Kernels.setEnabled(true);
+                Ge2eLoss withSink = loss.withParameters(7, -2, actual);
+                assertTrue(kernelRuns(withSink, activation, s.labels, s.z, mask));
+                INDArray gradient = withSink.computeGradient(s.labels, s.z, activation, mask);
+                String name = "GE2E sink " + loss.getVariant() + " " + activation;
+                close(opGradient, gradient, PathComparison.TOLERANCE, name + ": gradient");
+                close(expected.w(), actual.w(), PathComparison.TOLERANCE, name + ": d/dw");
+                close(expected.b(), actual.b(), PathComparison.TOLERANCE, name + ": d/db");
+                if (loss.getVariant() == Ge2eLoss.Variant.CONTRAST) {
+                    assertTrue(actual.b() != 0, name + ": CONTRAST depends on b");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ Dice: layouts, labels and extremes
+
+    private static INDArray classIndices(Random random, int rows, int classes) {
+        float[] y = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            y[r] = random.nextInt(classes);
+        }
+        return Nd4j.create(y, new long[] {rows, 1}, DataType.FLOAT);
+    }
+
+    /** Rows 1 and 6 masked (inside images 0 and 1 of 4 rows), and all of image 2 (rows 8..11). */
+    private static INDArray partialMask(int rows) {
+        INDArray mask = Nd4j.ones(DataType.FLOAT, rows, 1);
+        for (int r : new int[] {1, 6, 8, 9, 10, 11}) {
+            mask.putScalar(r, 0, 0);
+        }
+        return mask;
+    }
+
+    private static List<DiceLoss> diceVariants(int rowsPerSample) {
+        return List.of(DiceLoss.builder().rowsPerSample(rowsPerSample).build(),
+                DiceLoss.builder().rowsPerSample(rowsPerSample).squaredDenominator(true).smooth(0.25).build(),
+                DiceLoss.builder().rowsPerSample(rowsPerSample).includeBackground(false).weights(3, 0.5, 2).build(),
+                // Without smoothing a fully masked image's Dice is defined as 1/1, not 0/0.
+                DiceLoss.builder().rowsPerSample(rowsPerSample).smooth(0).build());
+    }
+
+    @Test
+    void diceClassIndicesAndPartlyMaskedImages() {
+        Random random = new Random(7);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 16, 3).muli(2);
+        INDArray indices = classIndices(random, 16, 3);
+        for (int rowsPerSample : new int[] {0, 4}) {
+            for (DiceLoss loss : diceVariants(rowsPerSample)) {
+                String name = "Dice " + loss;
+                compareKernel(loss, new ActivationSoftmax(), name + " class indices", indices, z, null);
+                compareKernel(loss, new ActivationSoftmax(), name + " class indices", indices, z, partialMask(16));
+                INDArray soft = Nd4j.rand(DataType.FLOAT, 16, 3);
+                compareKernel(loss, new ActivationSigmoid(), name + " sigmoid", soft, z, partialMask(16));
+                compareKernel(loss, new ActivationIdentity(), name + " identity", soft, Nd4j.rand(DataType.FLOAT, 16, 3),
+                        partialMask(16));
+            }
+        }
+    }
+
+    @Test
+    void diceExtremeLogitsAndNoSmoothing() {
+        Random random = new Random(8);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 12, 3);
+        // Rows whose exp sum overflows or underflows unshifted; a row of equal large logits.
+        z.getRow(0).assign(Nd4j.createFromArray(200f, 150f, -3f));
+        z.getRow(5).assign(Nd4j.createFromArray(-300f, -250f, -260f));
+        z.getRow(7).assign(1e4f);
+        INDArray indices = classIndices(random, 12, 3);
+        for (DiceLoss loss : List.of(DiceLoss.builder().rowsPerSample(4).build(), DiceLoss.builder().smooth(0).build(),
+                DiceLoss.builder().smooth(0).rowsPerSample(4).squaredDenominator(true).build())) {
+            compareKernel(loss, new ActivationSoftmax(), "Dice extreme logits " + loss, indices, z, null);
+            compareKernel(loss, new ActivationSigmoid(), "Dice extreme logits " + loss,
+                    Nd4j.rand(DataType.FLOAT, 12, 3), z, null);
+        }
+    }
+
+    @Test
+    void diceLabelsOutsideTheDomainGetTheOpPathsMessage() {
+        DiceLoss loss = DiceLoss.builder().rowsPerSample(4).build();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 8, 3);
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        oneHot.putScalar(5, 1, 1.5);
+        Assert.rejects(() -> loss.computeGradient(oneHot, z, new ActivationSoftmax(), null),
+                "DiceLoss", "labels", "[0, 1]");
+        INDArray indices = Nd4j.zeros(DataType.FLOAT, 8, 1);
+        indices.putScalar(6, 0, 3);
+        Assert.rejects(() -> loss.computeScore(indices, z, new ActivationSoftmax(), null, false),
+                "DiceLoss", "labels", "class indices", "at row 6");
+        INDArray nan = Nd4j.rand(DataType.FLOAT, 8, 3);
+        nan.putScalar(2, 0, Double.NaN);
+        INDArray mask = Nd4j.ones(DataType.FLOAT, 8, 1);
+        mask.putScalar(2, 0, 0);
+        Assert.rejects(() -> loss.computeGradient(nan, z, new ActivationSigmoid(), mask), "DiceLoss", "labels", "NaN");
+        // Without smoothing, a class absent from an image's prediction and labels is 0/0.
+        DiceLoss unsmoothed = DiceLoss.builder().smooth(0).build();
+        Assert.rejects(() -> unsmoothed.computeScore(Nd4j.zeros(DataType.FLOAT, 8, 3), Nd4j.zeros(DataType.FLOAT, 8, 3),
+                new ActivationIdentity(), null, false), "DiceLoss", "labels", "an empty class");
+    }
+
+    /** The kernel runs (does not hand over to the op path) and agrees with the op path. */
+    private static void compareKernel(ILossFunction loss, IActivation activation, String what, INDArray labels,
+                                      INDArray z, INDArray mask) {
+        assertTrue(kernelRuns(loss, activation, labels, z, mask), what + ": the kernel runs");
+        compare(loss, activation, what, labels, z, mask);
+    }
+
+    private static boolean kernelRuns(ILossFunction loss, IActivation activation, INDArray labels, INDArray z,
+                                      INDArray mask) {
+        return ((CoupledLoss) loss).kernelRun(labels, z, activation, mask, true, true) != null;
     }
 
     private static int[] allUnits(CoupledCatalogue.Sample s) {
