@@ -64,11 +64,12 @@ final class CandidateSoftmaxKernel {
             int off = (r - from) * d;
             float norm = norms[r];
             float radial = norm >= NORM_EPS ? (float) Lanes.dot(u, off, g, off, d) : 0f;
-            float clamped = Math.max(norm, NORM_EPS);
+            float inverse = 1 / Math.max(norm, NORM_EPS);
+            // out = u radial / |a|, then g = g / |a| - out (g is the caller's scratch), copied to out.
             int o = r * d;
-            for (int k = 0; k < d; k++) {
-                out[o + k] = (g[off + k] - u[off + k] * radial) / clamped;
-            }
+            Lanes.affine(u, off, radial * inverse, 0f, null, out, o, d);
+            Lanes.scaleSub(g, off, inverse, out, o, d);
+            System.arraycopy(g, off, out, o, d);
         }
     }
 
