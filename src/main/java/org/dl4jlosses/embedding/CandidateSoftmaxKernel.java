@@ -54,6 +54,7 @@ final class CandidateSoftmaxKernel {
      * {@code out}, given {@code g}, the gradient with respect to their similarity rows {@code u}
      * (both from row 0): {@code (g - u (u . g)) / |a|}, or {@code g / 1e-12} where the norm was
      * clamped (there u = a / 1e-12 is a linear map of a), as {@link Pairwise#unitRowsBackward}.
+     * {@code g} is the caller's scratch and is overwritten.
      */
     static void backward(float[] u, float[] g, int from, int to, int d, boolean normalize, float[] norms, float[] out) {
         if (!normalize) {
@@ -221,6 +222,23 @@ final class CandidateSoftmaxKernel {
                 for (int i = i0; i < iEnd; i++) {
                     for (int j = j0; j < jEnd; j++) {
                         out[j * r + i] = s[i * stride + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** s (r x r) becomes s + s^T, tile by tile so that the column walk stays in cache. */
+    static void symmetrize(float[] s, int r) {
+        for (int i0 = 0; i0 < r; i0 += TILE) {
+            for (int j0 = i0; j0 < r; j0 += TILE) {
+                int iEnd = Math.min(i0 + TILE, r);
+                int jEnd = Math.min(j0 + TILE, r);
+                for (int i = i0; i < iEnd; i++) {
+                    for (int j = Math.max(j0, i); j < jEnd; j++) {
+                        float both = s[i * r + j] + s[j * r + i];
+                        s[i * r + j] = both;
+                        s[j * r + i] = both;
                     }
                 }
             }

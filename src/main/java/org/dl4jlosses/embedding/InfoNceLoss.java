@@ -285,14 +285,7 @@ public final class InfoNceLoss extends CoupledLoss {
         }
         if (gradient != null) {
             // dU = (ds + ds^T) u: symmetrised in place, one product.
-            for (int i = 0; i < n; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    float both = s[i * n + j] + s[j * n + i];
-                    s[i * n + j] = both;
-                    s[j * n + i] = both;
-                }
-                s[i * n + i] *= 2;
-            }
+            CandidateSoftmaxKernel.symmetrize(s, n);
             float[] dU = FloatRows.scratch(CandidateSoftmaxKernel.QUERY_GRADIENT, n * d);
             Blas.multiply(s, n, n, false, u, n, d, false, dU);
             CandidateSoftmaxKernel.backward(u, dU, 0, n, d, normalize, norms, gradient);
