@@ -5,14 +5,19 @@ import static org.dl4jlosses.internal.Checks.require;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Blas;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.Lanes;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -186,6 +191,106 @@ public final class InfoNceLoss extends CoupledLoss {
             gradient = e.backward(dU);
         }
         return rows.spread(total, gradient);
+    }
+
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        if (!(activation instanceof ActivationIdentity)) {
+            return null;
+        }
+        if (layout == Layout.GROUPS) {
+            return this::groups;
+        }
+        if (negatives > 0 && negativeMode == NegativeMode.PAIRED) {
+            return (rows, losses, gradient) -> {
+                CandidateSoftmaxKernel.paired(rows, normalize, 1 / temperature, losses, gradient);
+                return true;
+            };
+        }
+        return (rows, losses, gradient) -> {
+            CandidateSoftmaxKernel.all(rows, normalize, 1 / temperature, negatives > 0, false, losses, gradient);
+            return true;
+        };
+    }
+
+    /**
+     * {@link #groups(Rows, CandidateSoftmax.Embedding, Need)} over float arrays: one product for
+     * the logits, each anchor's negative log-sum-exp, softplus and sigmoid of its positive pairs
+     * row by row (in double), and one product for the gradient.
+     */
+    private boolean groups(FloatRows rows, float[] losses, float[] gradient) {
+        int n = rows.count();
+        int d = rows.columns();
+        int[] group = rows.groups();
+        int[] sizes = new int[rows.groupCount()];
+        for (int r = 0; r < n; r++) {
+            sizes[group[r]]++;
+        }
+        long pairCount = 0;
+        for (int size : sizes) {
+            pairCount += (long) size * (size - 1);
+        }
+        // One id (no negatives) or no positive pair: nothing to learn, as on the op path.
+        if (pairCount == 0 || sizes.length == 1) {
+            if (losses != null) {
+                java.util.Arrays.fill(losses, 0, n, 0f);
+            }
+            if (gradient != null) {
+                java.util.Arrays.fill(gradient, 0, n * d, 0f);
+            }
+            return true;
+        }
+        float[] norms = normalize ? FloatRows.scratch(CandidateSoftmaxKernel.NORMS, n) : null;
+        float[] u = FloatRows.scratch(CandidateSoftmaxKernel.QUERIES, n * d);
+        CandidateSoftmaxKernel.embed(rows.values(), 0, n, d, normalize, u, norms);
+        float[] s = FloatRows.scratch(CandidateSoftmaxKernel.LOGITS, n * n);
+        Blas.multiply(u, n, d, false, u, n, d, true, s);
+        float[] negative = FloatRows.scratch(CandidateSoftmaxKernel.SMALL, n);
+        float f = (float) (1 / temperature);
+        float k = (float) (n / (pairCount * temperature));
+        double lossSum = 0;
+        for (int a = 0; a < n; a++) {
+            int off = a * n;
+            int ga = group[a];
+            Lanes.affine(s, off, f, 0f, null, s, off, n);
+            for (int j = 0; j < n; j++) {
+                negative[j] = group[j] == ga ? CandidateSoftmaxKernel.EXCLUDED : s[off + j];
+            }
+            float max = Lanes.max(negative, 0, n);
+            double sum = Lanes.expSum(negative, 0, n, max, gradient == null ? null : negative, 0);
+            double negativeLse = max + Math.log(sum);
+            // The slopes sigma(N_a - s_ap) replace the pair logits in row a; every other entry becomes 0.
+            double slopeSum = 0;
+            for (int j = 0; j < n; j++) {
+                if (group[j] != ga || j == a) {
+                    s[off + j] = 0f;
+                    continue;
+                }
+                double x = negativeLse - s[off + j];
+                lossSum += Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+                float slope = (float) (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+                s[off + j] = slope;
+                slopeSum += slope;
+            }
+            if (gradient != null) {
+                // ds_aj = (softmax_aj sum_p slope_ap - slope_aj) n / (pairs t); same-id softmax entries are 0.
+                float toSoftmax = (float) (slopeSum * k / sum);
+                for (int j = 0; j < n; j++) {
+                    s[off + j] = negative[j] * toSoftmax - s[off + j] * k;
+                }
+            }
+        }
+        if (losses != null) {
+            java.util.Arrays.fill(losses, 0, n, (float) (lossSum / pairCount));
+        }
+        if (gradient != null) {
+            // dU = (ds + ds^T) u: symmetrised in place, one product.
+            CandidateSoftmaxKernel.symmetrize(s, n);
+            float[] dU = FloatRows.scratch(CandidateSoftmaxKernel.QUERY_GRADIENT, n * d);
+            Blas.multiply(s, n, n, false, u, n, d, false, dU);
+            CandidateSoftmaxKernel.backward(u, dU, 0, n, d, normalize, norms, gradient);
+        }
+        return true;
     }
 
     public double getTemperature() {

@@ -6,12 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -110,6 +112,17 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
                 need.score(), need.gradient());
         INDArray gradient = need.gradient() ? e.backward(Nd4j.vstack(r.queries, r.candidates)) : null;
         return rows.perTuple(r.loss, gradient);
+    }
+
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        if (!(activation instanceof ActivationIdentity)) {
+            return null;
+        }
+        return (rows, losses, gradient) -> {
+            CandidateSoftmaxKernel.all(rows, similarity == Similarity.COSINE, scale, false, symmetric, losses, gradient);
+            return true;
+        };
     }
 
     public double getScale() {

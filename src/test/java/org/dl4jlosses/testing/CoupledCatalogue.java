@@ -291,6 +291,15 @@ public final class CoupledCatalogue {
         entries.add(new Entry(MultipleNegativesRankingLoss.builder().similarity(MultipleNegativesRankingLoss.Similarity.DOT)
                 .scale(1.0).hardNegatives(2).build(), tanh, "BLOCKS a;p;h1;h2",
                 (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
+        // The same options on identity outputs, so that the float32 kernels of these options are compared too.
+        entries.add(new Entry(MultipleNegativesRankingLoss.builder().similarity(MultipleNegativesRankingLoss.Similarity.DOT)
+                .scale(1.0).hardNegatives(2).build(), identity, "BLOCKS a;p;h1;h2",
+                (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.5).normalize(false).negatives(2)
+                .negativeMode(InfoNceLoss.NegativeMode.PAIRED).build(), identity,
+                "BLOCKS q;k;n1;n2", (random, type) -> blocks(random, type, 4, 3, d, i -> 0)));
+        entries.add(new Entry(InfoNceLoss.builder().temperature(0.5).normalize(false).layout(InfoNceLoss.Layout.GROUPS)
+                .build(), identity, "GROUPS one-hot", (random, type) -> groups(random, type, 8, d, 3, true)));
         return entries;
     }
     /**
