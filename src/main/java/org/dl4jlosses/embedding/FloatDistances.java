@@ -182,9 +182,11 @@ final class FloatDistances {
             throw new IllegalStateException("TORCH_EUCLIDEAN is for pairs only");
         }
         Blas.multiply(x, n, columns, false, x, n, columns, true, d);
+        // The squared norms are the Gram matrix's own diagonal, not separate dot products: then two
+        // identical rows, whose products the gemm rounds alike, get exactly S = 0 (and d = 0).
         double[] squares = new double[n];
         for (int i = 0; i < n; i++) {
-            squares[i] = Lanes.dot(x, i * columns, x, i * columns, columns);
+            squares[i] = d[i * n + i];
         }
         boolean root = kind == Kind.EUCLIDEAN;
         for (int i = 0; i < n; i++) {
@@ -219,7 +221,6 @@ final class FloatDistances {
                 c[i] = d[i] > 0 ? c[i] / (2 * d[i]) : 0f;
             }
         }
-        double[] rowSums = new double[n];
         for (int i = 0; i < n; i++) {
             int row = i * n;
             for (int j = i; j < n; j++) {
@@ -237,6 +238,7 @@ final class FloatDistances {
             }
             return;
         }
+        double[] rowSums = new double[n];
         for (int i = 0; i < n; i++) {
             double sum = 0;
             int row = i * n;
