@@ -32,6 +32,8 @@ final class FloatDistances {
     private static final int MATRIX = 4;
     private static final int COEFFICIENTS = 5;
     private static final int PRODUCT = 6;
+    /** Side of the square tiles in which [n, n] matrices are made symmetric. */
+    private static final int TILE = 32;
 
     private final Kind kind;
     private final int n;
@@ -189,13 +191,21 @@ final class FloatDistances {
             squares[i] = d[i * n + i];
         }
         boolean root = kind == Kind.EUCLIDEAN;
-        for (int i = 0; i < n; i++) {
-            int row = i * n;
-            for (int j = i; j < n; j++) {
-                double s = squares[i] + squares[j] - 2.0 * d[row + j];
-                float v = s > 0 ? (float) (root ? Math.sqrt(s) : s) : 0f;
-                d[row + j] = v;
-                d[j * n + i] = v;
+        // Tile by tile: a row of n floats can be a multiple of 4 KB, and walking a column then
+        // thrashes a few cache sets.
+        for (int ib = 0; ib < n; ib += TILE) {
+            int iEnd = Math.min(ib + TILE, n);
+            for (int jb = ib; jb < n; jb += TILE) {
+                int jEnd = Math.min(jb + TILE, n);
+                for (int i = ib; i < iEnd; i++) {
+                    int row = i * n;
+                    for (int j = Math.max(jb, i); j < jEnd; j++) {
+                        double s = squares[i] + squares[j] - 2.0 * d[row + j];
+                        float v = s > 0 ? (float) (root ? Math.sqrt(s) : s) : 0f;
+                        d[row + j] = v;
+                        d[j * n + i] = v;
+                    }
+                }
             }
         }
         return d;
@@ -221,12 +231,18 @@ final class FloatDistances {
                 c[i] = d[i] > 0 ? c[i] / (2 * d[i]) : 0f;
             }
         }
-        for (int i = 0; i < n; i++) {
-            int row = i * n;
-            for (int j = i; j < n; j++) {
-                float s = c[row + j] + c[j * n + i];
-                c[row + j] = s;
-                c[j * n + i] = s;
+        for (int ib = 0; ib < n; ib += TILE) {
+            int iEnd = Math.min(ib + TILE, n);
+            for (int jb = ib; jb < n; jb += TILE) {
+                int jEnd = Math.min(jb + TILE, n);
+                for (int i = ib; i < iEnd; i++) {
+                    int row = i * n;
+                    for (int j = Math.max(jb, i); j < jEnd; j++) {
+                        float s = c[row + j] + c[j * n + i];
+                        c[row + j] = s;
+                        c[j * n + i] = s;
+                    }
+                }
             }
         }
         float[] rows = kind == Kind.COSINE ? unit : x;
