@@ -2,17 +2,21 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -157,6 +161,101 @@ public final class ContrastiveLoss extends CoupledLoss {
             gradient = distances.backward(pulled.subi(hinge).muli(n / (2 * pairs)));
         }
         return rows.spread(n * mean, gradient);
+    }
+
+    /** Identity activations run the same formula over float arrays ({@link #evaluate(FloatRows, float[], float[])}). */
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity ? this::evaluate : null;
+    }
+
+    private boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
+        FloatDistances distances = FloatDistances.of(distance == Distance.EUCLIDEAN ? FloatDistances.Kind.EUCLIDEAN
+                : FloatDistances.Kind.COSINE, rows, false);
+        if (gradient != null) {
+            Arrays.fill(gradient, 0, rows.count() * rows.columns(), 0f);
+        }
+        boolean known = layout == Layout.BLOCKS ? blocks(rows, distances, losses, gradient)
+                : groups(rows, distances, losses, gradient);
+        if (known && gradient != null) {
+            distances.finish(gradient);
+        }
+        return known;
+    }
+
+    /** BLOCKS pair by pair: pair i is rows i and N' + i, its loss on both. */
+    private boolean blocks(FloatRows rows, FloatDistances distances, float[] losses, float[] gradient) {
+        int pairs = rows.tuples();
+        double[] y = rows.unitValues();
+        for (int i = 0; i < pairs; i++) {
+            if (y[i] != 0 && y[i] != 1) {
+                return false;
+            }
+        }
+        float m = (float) margin;
+        for (int i = 0; i < pairs; i++) {
+            boolean similar = y[i] == 1;
+            float d = distances.pair(i, pairs + i);
+            float hinge = Math.max(m - d, 0f);
+            if (losses != null) {
+                float loss = 0.5f * (similar ? d * d : hinge * hinge);
+                losses[i] = loss;
+                losses[pairs + i] = loss;
+            }
+            if (gradient != null) {
+                // d loss / d d = y d - (1 - y) hinge; the pair's loss sits on both rows, hence x 2.
+                distances.addPairGradient(i, pairs + i, 2 * (similar ? d : -hinge), d, gradient);
+            }
+        }
+        return true;
+    }
+
+    /** GROUPS: every ordered pair i != j of one distance matrix, the gradient by one matrix product. */
+    private boolean groups(FloatRows rows, FloatDistances distances, float[] losses, float[] gradient) {
+        int n = rows.count();
+        double pairs = n * (n - 1) / 2.0;
+        if (pairs == 0) {
+            if (losses != null) {
+                Arrays.fill(losses, 0, n, 0f);
+            }
+            return true;
+        }
+        int[] groups = rows.groups();
+        float[] d = distances.matrix();
+        float[] c = gradient != null ? distances.coefficients() : null;
+        float m = (float) margin;
+        // d(n mean)/dD_ij over ordered entries = n / (2 pairs) (y D - (1 - y) hinge)
+        float weight = (float) (n / (2 * pairs));
+        double sumOrdered = 0;
+        for (int i = 0; i < n; i++) {
+            int row = i * n;
+            int group = groups[i];
+            for (int j = 0; j < n; j++) {
+                float v = d[row + j];
+                if (groups[j] == group) {
+                    if (j != i) {
+                        sumOrdered += (double) v * v;
+                        if (c != null) {
+                            c[row + j] = weight * v;
+                        }
+                    }
+                } else {
+                    float hinge = Math.max(m - v, 0f);
+                    sumOrdered += (double) hinge * hinge;
+                    if (c != null) {
+                        c[row + j] = -weight * hinge;
+                    }
+                }
+            }
+        }
+        if (losses != null) {
+            // n x mean spread evenly over the n rows
+            Arrays.fill(losses, 0, n, (float) (0.5 * sumOrdered / 2 / pairs));
+        }
+        if (c != null) {
+            distances.addMatrixGradient(c, d, gradient);
+        }
+        return true;
     }
 
     public double getMargin() {

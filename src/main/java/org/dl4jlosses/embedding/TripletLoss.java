@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
@@ -13,6 +14,7 @@ import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -150,6 +152,13 @@ public final class TripletLoss extends CoupledLoss {
     @Override
     protected LabelKind labelKind(IActivation activation) {
         return mining == Mining.NONE ? LabelKind.UNUSED : LabelKind.GROUPS;
+    }
+
+    /** Identity activations run {@link TripletKernel}, the same formula over float arrays. */
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        return activation instanceof ActivationIdentity ? new TripletKernel(distance, mining, margin, swap, normalize)
+                : null;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.dl4jlosses.embedding.TripletLossTest.rejectsEverywhere;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -98,5 +99,26 @@ class ContrastiveLossTest {
         double blocks = new ContrastiveLoss().computeScore(ids(DataType.DOUBLE, 1, 0, 0, 9, 9, 9), Nd4j.vstack(left, right),
                 new org.nd4j.linalg.activations.impl.ActivationIdentity(), null, false) / 6;
         assertEquals(blocks, groups, 1e-12);
+    }
+
+    @Test
+    void theKernelHandlesTiesAndZeroDistancesAsTheOpPath() {
+        // duplicate and zero rows: zero distances in both layouts, through the float32 kernel and the ND4J formula
+        Random random = new Random(3);
+        for (ContrastiveLoss.Distance distance : ContrastiveLoss.Distance.values()) {
+            for (ContrastiveLoss.Layout layout : ContrastiveLoss.Layout.values()) {
+                ContrastiveLoss loss = ContrastiveLoss.builder().distance(distance).layout(layout)
+                        .margin(distance == ContrastiveLoss.Distance.COSINE ? 0.8 : 4).build();
+                for (int trial = 0; trial < 3; trial++) {
+                    INDArray[] batch = TripletLossTest.tiedBatch(random, false);
+                    // BLOCKS pairs (i, 6 + i): a similar and a dissimilar pair of identical rows
+                    batch[0].putRow(6, batch[0].getRow(0));
+                    batch[0].putRow(7, batch[0].getRow(1));
+                    INDArray labels = layout == ContrastiveLoss.Layout.GROUPS ? batch[1]
+                            : ids(DataType.FLOAT, 1, 0, 0, 1, 1, 0, 7, 7, 7, 7, 7, 7);
+                    TripletLossTest.kernelMatchesOpPath(loss, labels, batch[0], null, loss + " trial " + trial);
+                }
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.dl4jlosses.internal.Kernels;
+import org.dl4jlosses.testing.Assert;
 import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -294,6 +296,61 @@ class TripletLossTest {
             double analytic = r.getSecond().mul(direction).sumNumber().doubleValue();
             assertTrue(Math.abs(analytic) > 1e-3, mining + ": a check of a vanishing derivative proves nothing");
             assertEquals((plus - minus) / (2 * h), analytic, 1e-5 * Math.max(1, Math.abs(analytic)), mining + " gradient");
+        }
+    }
+
+    // ------------------------------------------------------------------ the float32 kernel
+
+    /**
+     * A float32 batch full of ties: row 1 copies row 0 (same group), row 5 copies row 2 (another
+     * group), row 9 copies row 4, and rows 10, 11 are zero rows (cosine clamps their norms). Every
+     * anchor thus has tied hardest positives or negatives and zero distances.
+     */
+    static INDArray[] tiedBatch(Random random, boolean blocks) {
+        INDArray z = CoupledCatalogue.gaussian(random, 12, 5, DataType.FLOAT);
+        z.putRow(1, z.getRow(0));
+        z.putRow(5, z.getRow(2));
+        z.putRow(9, z.getRow(4));
+        z.putRow(10, Nd4j.zeros(DataType.FLOAT, 5));
+        z.putRow(11, Nd4j.zeros(DataType.FLOAT, 5));
+        INDArray labels = blocks ? Nd4j.zeros(DataType.FLOAT, 12, 1) : ids(DataType.FLOAT, 1, 1, 2, 3, 1, 3, 2, 2, 3, 4, 4, 1);
+        return new INDArray[] {z, labels};
+    }
+
+    /** The kernel (Kernels on) against the ND4J formula (Kernels off) on the same float32 batch. */
+    static void kernelMatchesOpPath(ILossFunction loss, INDArray labels, INDArray z, INDArray mask, String what) {
+        Kernels.setEnabled(false);
+        double opScore;
+        INDArray opArray;
+        INDArray opGradient;
+        try {
+            opScore = loss.computeScore(labels, z, IDENTITY, mask, false);
+            opArray = loss.computeScoreArray(labels, z, IDENTITY, mask);
+            opGradient = loss.computeGradient(labels, z, IDENTITY, mask);
+        } finally {
+            Kernels.setEnabled(true);
+        }
+        Assert.close(opScore, loss.computeScore(labels, z, IDENTITY, mask, false), 2e-5, what + ": score");
+        Assert.close(opArray, loss.computeScoreArray(labels, z, IDENTITY, mask), 2e-5, what + ": score array");
+        Assert.close(opGradient, loss.computeGradient(labels, z, IDENTITY, mask), 2e-5, what + ": gradient");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("every")
+    void theKernelBreaksTiesAndZeroDistancesAsTheOpPath(TripletLoss loss) {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 3; trial++) {
+            INDArray[] batch = tiedBatch(random, loss.getMining() == TripletLoss.Mining.NONE);
+            kernelMatchesOpPath(loss, batch[1], batch[0], null, loss + " trial " + trial);
+            INDArray mask = Nd4j.ones(DataType.FLOAT, 12, 1);
+            if (loss.getMining() == TripletLoss.Mining.NONE) {
+                mask.putScalar(1, 0, 0);
+                mask.putScalar(5, 0, 0);
+                mask.putScalar(9, 0, 0);
+            } else {
+                mask.putScalar(3, 0, 0);
+            }
+            kernelMatchesOpPath(loss, batch[1], batch[0], mask, loss + " trial " + trial + " masked");
         }
     }
 }
