@@ -110,7 +110,7 @@ class ContrastiveLossTest {
                 ContrastiveLoss loss = ContrastiveLoss.builder().distance(distance).layout(layout)
                         .margin(distance == ContrastiveLoss.Distance.COSINE ? 0.8 : 4).build();
                 for (int trial = 0; trial < 3; trial++) {
-                    INDArray[] batch = TripletLossTest.tiedBatch(random, false);
+                    INDArray[] batch = TripletLossTest.tiedBatch(random, false, true);
                     // BLOCKS pairs (i, 6 + i): a similar and a dissimilar pair of identical rows
                     batch[0].putRow(6, batch[0].getRow(0));
                     batch[0].putRow(7, batch[0].getRow(1));
