@@ -1,5 +1,6 @@
 package org.dl4jlosses.embedding;
 
+import java.util.Arrays;
 import org.dl4jlosses.internal.Blas;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.Lanes;
@@ -99,17 +100,13 @@ final class CandidateSoftmaxKernel {
      */
     static void all(FloatRows rows, boolean normalize, double factor, boolean otherPositivesExcluded,
                     boolean symmetric, float[] losses, float[] gradient) {
-        int n = rows.tuples();
-        int count = rows.count();
-        int d = rows.columns();
-        int m = count - n;
-        int weight = count / n;
-        float[] a = rows.values();
-        float[] norms = normalize ? FloatRows.scratch(NORMS, count) : null;
-        float[] q = FloatRows.scratch(QUERIES, n * d);
-        float[] c = FloatRows.scratch(CANDIDATES, m * d);
-        embed(a, 0, n, d, normalize, q, norms);
-        embed(a, n, count, d, normalize, c, norms);
+        Split split = new Split(rows, normalize);
+        int n = split.n;
+        int m = split.m;
+        int d = split.d;
+        int weight = split.weight;
+        float[] q = split.q;
+        float[] c = split.c;
 
         float[] s = FloatRows.scratch(LOGITS, n * m);
         Blas.multiply(q, n, d, false, c, m, d, true, s);
@@ -141,11 +138,7 @@ final class CandidateSoftmaxKernel {
             double loss = share * crossEntropyRow(s, off, m, i, gradient != null, coefficient);
             lossOf[i] = (float) (symmetric ? lossOf[i] + loss : loss);
         }
-        if (losses != null) {
-            for (int b = 0; b < weight; b++) {
-                System.arraycopy(lossOf, 0, losses, b * n, n);
-            }
-        }
+        split.spread(lossOf, losses);
         if (gradient == null) {
             return;
         }
@@ -156,8 +149,7 @@ final class CandidateSoftmaxKernel {
         float[] dc = FloatRows.scratch(CANDIDATE_GRADIENT, m * d);
         Blas.multiply(s, n, m, false, c, m, d, false, dq);
         Blas.multiply(s, n, m, true, q, n, d, false, dc);
-        backward(q, dq, 0, n, d, normalize, norms, gradient);
-        backward(c, dc, n, count, d, normalize, norms, gradient);
+        split.backward(dq, dc, gradient);
     }
 
     /**
@@ -165,38 +157,33 @@ final class CandidateSoftmaxKernel {
      * of each candidate block only, O(N B D) work done row by row.
      */
     static void paired(FloatRows rows, boolean normalize, double factor, float[] losses, float[] gradient) {
-        int n = rows.tuples();
-        int count = rows.count();
-        int d = rows.columns();
-        int m = count - n;
-        int weight = count / n;
+        Split split = new Split(rows, normalize);
+        int n = split.n;
+        int m = split.m;
+        int d = split.d;
+        int weight = split.weight;
         int blocks = weight - 1;
-        float[] a = rows.values();
-        float[] norms = normalize ? FloatRows.scratch(NORMS, count) : null;
-        float[] q = FloatRows.scratch(QUERIES, n * d);
-        float[] c = FloatRows.scratch(CANDIDATES, m * d);
-        embed(a, 0, n, d, normalize, q, norms);
-        embed(a, n, count, d, normalize, c, norms);
+        float[] q = split.q;
+        float[] c = split.c;
         float f = (float) factor;
         float coefficient = (float) (weight * factor);
         float[] dq = gradient == null ? null : FloatRows.scratch(QUERY_GRADIENT, n * d);
         float[] dc = gradient == null ? null : FloatRows.scratch(CANDIDATE_GRADIENT, m * d);
-        float[] logits = FloatRows.scratch(SMALL, blocks);
+        float[] logits = FloatRows.scratch(SMALL, blocks + n);
+        float[] lossOf = losses == null ? null : logits;
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < blocks; b++) {
-                logits[b] = (float) Lanes.dot(q, i * d, c, (b * n + i) * d, d) * f;
+                logits[n + b] = (float) Lanes.dot(q, i * d, c, (b * n + i) * d, d) * f;
             }
-            float loss = (float) crossEntropyRow(logits, 0, blocks, 0, gradient != null, coefficient);
-            if (losses != null) {
-                for (int b = 0; b < weight; b++) {
-                    losses[b * n + i] = loss;
-                }
+            float loss = (float) crossEntropyRow(logits, n, blocks, 0, gradient != null, coefficient);
+            if (lossOf != null) {
+                lossOf[i] = loss;
             }
             if (gradient != null) {
                 int qi = i * d;
-                java.util.Arrays.fill(dq, qi, qi + d, 0f);
+                Arrays.fill(dq, qi, qi + d, 0f);
                 for (int b = 0; b < blocks; b++) {
-                    float slope = logits[b];
+                    float slope = logits[n + b];
                     int cb = (b * n + i) * d;
                     for (int k = 0; k < d; k++) {
                         dc[cb + k] = slope * q[qi + k];
@@ -205,9 +192,55 @@ final class CandidateSoftmaxKernel {
                 }
             }
         }
+        split.spread(lossOf, losses);
         if (gradient != null) {
-            backward(q, dq, 0, n, d, normalize, norms, gradient);
-            backward(c, dc, n, count, d, normalize, norms, gradient);
+            split.backward(dq, dc, gradient);
+        }
+    }
+
+    /**
+     * A BLOCKS batch's kept rows split into its N queries (block 0) and M candidates (the other
+     * blocks), embedded for the similarity into scratch arrays.
+     */
+    private static final class Split {
+        final int n;
+        final int m;
+        final int d;
+        final int count;
+        /** Rows per tuple: each tuple's loss goes on each of them. */
+        final int weight;
+        final boolean normalize;
+        final float[] norms;
+        final float[] q;
+        final float[] c;
+
+        Split(FloatRows rows, boolean normalize) {
+            n = rows.tuples();
+            count = rows.count();
+            d = rows.columns();
+            m = count - n;
+            weight = count / n;
+            this.normalize = normalize;
+            norms = normalize ? FloatRows.scratch(NORMS, count) : null;
+            q = FloatRows.scratch(QUERIES, n * d);
+            c = FloatRows.scratch(CANDIDATES, m * d);
+            embed(rows.values(), 0, n, d, normalize, q, norms);
+            embed(rows.values(), n, count, d, normalize, c, norms);
+        }
+
+        /** Puts each tuple's loss ({@code lossOf[0..N)}) on each of its rows; nothing when no score is asked. */
+        void spread(float[] lossOf, float[] losses) {
+            if (losses != null) {
+                for (int b = 0; b < weight; b++) {
+                    System.arraycopy(lossOf, 0, losses, b * n, n);
+                }
+            }
+        }
+
+        /** The gradients with respect to the similarity rows, taken back to the kept rows. */
+        void backward(float[] dq, float[] dc, float[] gradient) {
+            CandidateSoftmaxKernel.backward(q, dq, 0, n, d, normalize, norms, gradient);
+            CandidateSoftmaxKernel.backward(c, dc, n, count, d, normalize, norms, gradient);
         }
     }
 

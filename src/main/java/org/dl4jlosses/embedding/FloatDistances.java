@@ -231,20 +231,7 @@ final class FloatDistances {
                 c[i] = d[i] > 0 ? c[i] / (2 * d[i]) : 0f;
             }
         }
-        for (int ib = 0; ib < n; ib += TILE) {
-            int iEnd = Math.min(ib + TILE, n);
-            for (int jb = ib; jb < n; jb += TILE) {
-                int jEnd = Math.min(jb + TILE, n);
-                for (int i = ib; i < iEnd; i++) {
-                    int row = i * n;
-                    for (int j = Math.max(jb, i); j < jEnd; j++) {
-                        float s = c[row + j] + c[j * n + i];
-                        c[row + j] = s;
-                        c[j * n + i] = s;
-                    }
-                }
-            }
-        }
+        CandidateSoftmaxKernel.symmetrize(c, n);
         float[] rows = kind == Kind.COSINE ? unit : x;
         float[] product = FloatRows.scratch(PRODUCT, n * columns);
         Blas.multiply(c, n, n, false, rows, n, columns, false, product);

@@ -88,14 +88,7 @@ final class CoupledKernelPath {
     private static FloatRows read(String loss, LabelKind kind, Layout layout, INDArray labels, INDArray z, int[] kept,
                                   int count, int columns) {
         FloatBuffer source = KernelPath.floats(z);
-        float[] values = buffer(VALUES, count * columns);
-        if (kept == null) {
-            source.get(0, values, 0, count * columns);
-        } else {
-            for (int r = 0; r < count; r++) {
-                source.get(kept[r] * columns, values, r * columns, columns);
-            }
-        }
+        float[] values = gather(source, kept, count, columns, buffer(VALUES, count * columns));
         int tuples = count / layout.blocks();
         int labelRows = (int) labels.size(0);
         int labelColumns = (int) labels.size(1);
@@ -114,14 +107,7 @@ final class CoupledKernelPath {
                 return new FloatRows(values, count, columns, tuples, null, null, null, 0, kept, z.rows());
             default: {
                 FloatBuffer given = KernelPath.floats(labels);
-                float[] keptLabels = buffer(LABELS, count * labelColumns);
-                if (kept == null) {
-                    given.get(0, keptLabels, 0, count * labelColumns);
-                } else {
-                    for (int r = 0; r < count; r++) {
-                        given.get(kept[r] * labelColumns, keptLabels, r * labelColumns, labelColumns);
-                    }
-                }
+                float[] keptLabels = gather(given, kept, count, labelColumns, buffer(LABELS, count * labelColumns));
                 if (kept != null && !maskedLabelsFinite(given, kept, labelRows, labelColumns)) {
                     return null;
                 }
@@ -129,6 +115,18 @@ final class CoupledKernelPath {
                         z.rows());
             }
         }
+    }
+
+    /** The rows {@code kept} (all when null) of a row-major buffer of {@code width} columns, packed into {@code out}. */
+    private static float[] gather(FloatBuffer source, int[] kept, int count, int width, float[] out) {
+        if (kept == null) {
+            source.get(0, out, 0, count * width);
+        } else {
+            for (int r = 0; r < count; r++) {
+                source.get(kept[r] * width, out, r * width, width);
+            }
+        }
+        return out;
     }
 
     /** Whether the labels of the rows not in {@code kept} (ascending) are finite: a masked row may hold any value but those. */
