@@ -1,5 +1,7 @@
 package org.dl4jlosses.internal;
 
+import java.nio.ByteBuffer;
+
 /**
  * One row of a loss's formula in Java, for float32 batches with the activation fused (softmax,
  * sigmoid or identity). The base ({@link KernelPath}) does everything around it once: reading
@@ -25,20 +27,31 @@ public interface FloatKernel {
     }
 
     /**
-     * Whether, for this row (its element mask set), a non-finite label always makes the returned
-     * loss non-finite, even when {@code row.wantLoss} is false (default: no). For real-valued
-     * labels the path then checks the labels only when the loss is not finite.
+     * This kernel's form that reads rows straight from ND4J's memory, for batches of real-valued
+     * labels shaped like {@code z} with no mask, or null (the default) for none. Only kernels
+     * whose every {@code z} is in the domain ({@link #accepts} always true) offer one.
      */
-    default boolean lossRevealsNonFiniteLabels(FloatRow row) {
-        return false;
+    default Direct direct() {
+        return null;
+    }
+
+    /** See {@link #direct()}. */
+    interface Direct {
+        /**
+         * The loss of the row of {@code columns} elements that starts at element {@code offset} of
+         * {@code z} and {@code labels} (native-order float buffers), and when {@code gradient} is
+         * not null, its {@code dL/dz} written at the same elements there. Non-finite when a label
+         * is.
+         */
+        double row(ByteBuffer z, ByteBuffer labels, ByteBuffer gradient, int offset, int columns);
     }
 
     /**
-     * From how many elements a batch is worth splitting over the cores (default 2^16, right for
-     * kernels with a transcendental per element; cheap arithmetic is bound by memory and needs
-     * more to repay the hand-off).
+     * From how many elements a batch is worth splitting over the cores (default 2^13, measured
+     * for kernels with a transcendental per element: a 16 x 1000 softmax batch is faster split;
+     * cheap arithmetic needs more work to repay the hand-off to {@link Workers}).
      */
     default long parallelFrom() {
-        return 1 << 16;
+        return 1 << 13;
     }
 }

@@ -1,14 +1,9 @@
 package org.dl4jlosses.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,19 +12,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs a {@link FloatKernel} over a float32 batch, row by row, straight from and to ND4J's
  * memory: each row is copied into a small per-thread array (it stays in the L1 cache while the
  * kernel makes its passes), and its gradient row is written into the result array. So the batch
- * is read once and the gradient written once, with no full-size temporary.
+ * is read once and the gradient written once, with no full-size temporary. Kernels with a
+ * {@link FloatKernel#direct} form skip even the copies on batches without masks.
  *
- * <p>Large batches are split into row ranges over the calling thread and a small pool (one
- * thread per extra core): PyTorch's CPU kernels use the cores too.
+ * <p>Batches from {@link FloatKernel#parallelFrom} elements on are split into row ranges over the
+ * calling thread and the {@link Workers}: PyTorch's CPU kernels use the cores too.
  *
  * <p>Label checks happen here, per row, for the label kinds that can be checked row by row
  * (finite real values, values in [0, 1], class indices, one-hot rows, and -1/0/1 values, where
  * the rows together must be all +-1 or all 0/1). When a check fails this returns null and the
  * op path runs, which reports the labels with its full message. As on the op path, rows a row
- * mask excludes are only checked to be finite.
+ * mask excludes are only checked to be finite. The direct form checks real labels only where a
+ * row's loss is not finite: its losses are finite whenever the labels are.
  */
 final class KernelPath {
-    private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final ThreadLocal<FloatRow> ROWS = ThreadLocal.withInitial(FloatRow::new);
     /** {@code checkRow}'s answer for a row outside the label kind's domain. */
     private static final int BAD = -2;
@@ -79,11 +75,10 @@ final class KernelPath {
                       Batch.Shapes shapes, boolean score, boolean gradient) {
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
-        Call call = new Call(kernel, kind, columns, floats(z), floats(labels), (int) labels.size(1),
-                shapes.indexLabels, shapes.mask == Batch.MaskShape.ROW ? floats(mask) : null,
-                shapes.mask == Batch.MaskShape.ELEMENT ? floats(mask) : null);
+        Call call = new Call(kernel, kind, z, labels, mask, shapes);
         INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
-        FloatBuffer gradBuffer = grad == null ? null : floats(grad);
+        ByteBuffer gradBytes = grad == null ? null : bytes(grad);
+        FloatBuffer gradBuffer = grad == null ? null : gradBytes.asFloatBuffer();
         float[] losses = LOSSES.get();
         if (score && losses.length < rows) {
             losses = new float[rows];
@@ -91,32 +86,17 @@ final class KernelPath {
         }
         float[] lossOut = score ? losses : null;
 
-        int chunks = (long) rows * columns >= kernel.parallelFrom() ? Math.min(THREADS, rows) : 1;
-        double total = 0;
-        if (chunks == 1) {
-            total = call.rows(0, rows, lossOut, gradBuffer);
-        } else {
-            List<Future<Double>> others = new ArrayList<>();
-            for (int c = 1; c < chunks; c++) {
-                int from = (int) ((long) rows * c / chunks);
-                int to = (int) ((long) rows * (c + 1) / chunks);
-                FloatBuffer view = gradBuffer == null ? null : gradBuffer.duplicate();
-                others.add(Pool.INSTANCE.submit(() -> call.rows(from, to, lossOut, view)));
-            }
-            total = call.rows(0, rows / chunks, lossOut, gradBuffer);
-            for (Future<Double> f : others) {
-                try {
-                    total += f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        }
+        Workers.Range range = call.direct != null ? (from, to) -> call.directRows(from, to, lossOut, gradBytes)
+                : (from, to) -> call.rows(from, to, lossOut, gradBuffer);
+        int chunks = splits(kernel, rows, columns);
+        double total = chunks == 1 ? range.run(0, rows) : Workers.run(range, rows, chunks);
         boolean mixedBinary = call.sawMinusOne && call.sawZero;
         return call.rejected || mixedBinary ? null : new Result(losses, rows, total, grad);
+    }
+
+    /** Over how many threads a batch of this size runs: more than one from the kernel's {@link FloatKernel#parallelFrom}. */
+    static int splits(FloatKernel kernel, int rows, int columns) {
+        return (long) rows * columns >= kernel.parallelFrom() ? Math.min(Workers.threads(), rows) : 1;
     }
 
     /** One call's inputs, shared read-only by the threads working on its row ranges. */
@@ -130,22 +110,48 @@ final class KernelPath {
         final boolean indices;
         final FloatBuffer rowMask;
         final FloatBuffer elementMask;
+        /** The kernel's direct form when this call can use it (see {@link FloatKernel#direct}), else null. */
+        final FloatKernel.Direct direct;
+        final ByteBuffer zBytes;
+        final ByteBuffer labelBytes;
         volatile boolean rejected;
         /** Which binary label sets the rows used (SIGNED_BINARY): -1 for +-1, 0 for 0/1; only ever set to true. */
         volatile boolean sawMinusOne;
         volatile boolean sawZero;
 
-        Call(FloatKernel kernel, LabelKind kind, int columns, FloatBuffer z, FloatBuffer labels, int labelColumns,
-             boolean indices, FloatBuffer rowMask, FloatBuffer elementMask) {
+        Call(FloatKernel kernel, LabelKind kind, INDArray z, INDArray labels, INDArray mask, Batch.Shapes shapes) {
             this.kernel = kernel;
             this.kind = kind;
-            this.columns = columns;
-            this.z = z;
-            this.labels = labels;
-            this.labelColumns = labelColumns;
-            this.indices = indices;
-            this.rowMask = rowMask;
-            this.elementMask = elementMask;
+            this.columns = (int) z.size(1);
+            this.labelColumns = (int) labels.size(1);
+            this.indices = shapes.indexLabels;
+            FloatKernel.Direct form = kernel.direct();
+            this.direct = form != null && kind == LabelKind.REAL && shapes.mask == Batch.MaskShape.NONE
+                    && labelColumns == columns ? form : null;
+            this.zBytes = bytes(z);
+            this.labelBytes = bytes(labels);
+            this.z = zBytes.asFloatBuffer();
+            this.labels = labelBytes.asFloatBuffer();
+            this.rowMask = shapes.mask == Batch.MaskShape.ROW ? floats(mask) : null;
+            this.elementMask = shapes.mask == Batch.MaskShape.ELEMENT ? floats(mask) : null;
+        }
+
+        /** Rows [from, to) as {@link #rows}, through the kernel's direct form. */
+        double directRows(int from, int to, float[] losses, ByteBuffer gradient) {
+            int k = columns;
+            double total = 0;
+            for (int r = from; r < to; r++) {
+                double loss = direct.row(zBytes, labelBytes, gradient, r * k, k);
+                // The labels are checked only when they could be the reason for a non-finite loss.
+                if (!Double.isFinite(loss) && Lanes.notFinite(labelBytes, r * k, k)) {
+                    return fail();
+                }
+                total += loss;
+                if (losses != null) {
+                    losses[r] = (float) loss;
+                }
+            }
+            return total;
         }
 
         /** Rows [from, to): losses into {@code losses}, gradient rows into {@code gradient}; returns their total, NaN on bad labels. */
@@ -191,11 +197,8 @@ final class KernelPath {
                 } else {
                     row.elementMask = null;
                 }
-                // Real labels: where the kernel's loss is finite only if the labels are, they are
-                // checked only when it is not (one pass fewer over the row).
-                boolean deferred = !indices && kind == LabelKind.REAL && kernel.lossRevealsNonFiniteLabels(row);
                 if (!indices) {
-                    row.target = deferred ? -1 : checkRow(labelRow);
+                    row.target = checkRow(labelRow);
                     if (row.target == BAD) {
                         return fail();
                     }
@@ -203,11 +206,7 @@ final class KernelPath {
                 }
                 row.gradient = gradient == null ? null : row.gradientBuffer;
                 row.wantLoss = losses != null;
-                double rowLoss = kernel.loss(row);
-                if (deferred && !Double.isFinite(rowLoss) && Lanes.notFinite(labelRow, 0, labelColumns)) {
-                    return fail();
-                }
-                double loss = rowLoss * m;
+                double loss = kernel.loss(row) * m;
                 total += loss;
                 if (losses != null) {
                     losses[r] = (float) loss;
@@ -271,20 +270,16 @@ final class KernelPath {
 
     /** A float view of x's values in row-major order, index 0 at its first element. */
     static FloatBuffer floats(INDArray x) {
+        return bytes(x).asFloatBuffer();
+    }
+
+    /** x's values as float32 in row-major order, native byte order, byte 0 at its first element. */
+    static ByteBuffer bytes(INDArray x) {
         INDArray dense = x.dataType() != DataType.FLOAT ? x.castTo(DataType.FLOAT) : x;
         if (dense.isView() || dense.ordering() != 'c') {
             dense = dense.dup('c');
         }
-        FloatBuffer all = dense.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-        return all.position((int) dense.offset()).slice();
-    }
-
-    /** The extra threads for large batches: daemons, so they never keep a JVM alive. */
-    private static final class Pool {
-        static final ExecutorService INSTANCE = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), task -> {
-            Thread t = new Thread(task, "dl4j-losses-kernel");
-            t.setDaemon(true);
-            return t;
-        });
+        ByteBuffer all = dense.data().asNio();
+        return all.position((int) dense.offset() * Float.BYTES).slice().order(ByteOrder.nativeOrder());
     }
 }

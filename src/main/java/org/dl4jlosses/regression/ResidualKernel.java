@@ -1,5 +1,7 @@
 package org.dl4jlosses.regression;
 
+import java.nio.ByteBuffer;
+
 import org.dl4jlosses.internal.Lanes;
 
 import org.dl4jlosses.internal.ElementKernel;
@@ -45,16 +47,17 @@ final class ResidualKernel extends ElementKernel {
         return plain;
     }
 
-    private double plainElements(float[] z, float[] y, float[] gradient, float gradientScale, int n) {
-        return Lanes.VECTOR ? ResidualVectors.plain(this, z, y, gradient, gradientScale, n)
-                : plainScalar(z, y, gradient, gradientScale, 0, n);
+    private double plainElements(ByteBuffer z, ByteBuffer y, ByteBuffer gradient, int offset, int n, float gradientScale) {
+        return Lanes.VECTOR ? ResidualVectors.plain(this, z, y, gradient, offset, n, gradientScale)
+                : plainScalar(z, y, gradient, gradientScale, offset, offset + n);
     }
 
-    /** {@link Plain#elements} over [from, to) in scalar Java. */
-    double plainScalar(float[] z, float[] y, float[] gradient, float gradientScale, int from, int to) {
+    /** {@link Plain#elements} over elements [from, to) in scalar Java. */
+    double plainScalar(ByteBuffer z, ByteBuffer y, ByteBuffer gradient, float gradientScale, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
-            float r = z[i] - y[i];
+            int at = i * Float.BYTES;
+            float r = z.getFloat(at) - y.getFloat(at);
             float g;
             switch (form) {
                 case SQUARE:
@@ -71,7 +74,7 @@ final class ResidualKernel extends ElementKernel {
                     g = scale * c;
             }
             if (gradient != null) {
-                gradient[i] = g * gradientScale;
+                gradient.putFloat(at, g * gradientScale);
             }
         }
         return sum;
@@ -79,7 +82,7 @@ final class ResidualKernel extends ElementKernel {
 
     @Override
     public long parallelFrom() {
-        return 1 << 19;
+        return 1 << 14;
     }
 
     @Override

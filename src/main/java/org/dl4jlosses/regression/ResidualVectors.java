@@ -1,5 +1,7 @@
 package org.dl4jlosses.regression;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -7,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** The vector body of {@link ResidualKernel} (loaded only with the Vector API). */
 final class ResidualVectors {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private ResidualVectors() {
     }
@@ -59,48 +62,55 @@ final class ResidualVectors {
     }
 
     /**
-     * {@link ResidualKernel#plainScalar}'s vector form over the whole row (the remainder by the
-     * scalar form): the sum in a register, the gradient scaled as it is written.
+     * {@link ResidualKernel#plainScalar}'s vector form over the n elements from {@code offset}
+     * (the remainder by the scalar form): the sum in a register, the gradient scaled as it is
+     * written.
      */
-    static double plain(ResidualKernel kernel, float[] z, float[] y, float[] gradient, float gradientScale, int n) {
-        int bound = S.loopBound(n);
+    static double plain(ResidualKernel kernel, ByteBuffer z, ByteBuffer y, ByteBuffer gradient, int offset, int n,
+                        float gradientScale) {
+        int end = offset + S.loopBound(n);
+        int step = S.length();
         FloatVector acc = FloatVector.zero(S);
         switch (kernel.form) {
             case SQUARE: {
                 float twice = 2 * gradientScale;
-                for (int i = 0; i < bound; i += S.length()) {
-                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                for (int i = offset; i < end; i += step) {
+                    FloatVector r = residual(z, y, i);
                     acc = r.fma(r, acc);
                     if (gradient != null) {
-                        r.mul(twice).intoArray(gradient, i);
+                        r.mul(twice).intoByteBuffer(gradient, i * Float.BYTES, ORDER);
                     }
                 }
                 break;
             }
             case ABSOLUTE:
-                for (int i = 0; i < bound; i += S.length()) {
-                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                for (int i = offset; i < end; i += step) {
+                    FloatVector r = residual(z, y, i);
                     acc = acc.add(r.abs());
                     if (gradient != null) {
                         FloatVector.zero(S).blend(gradientScale, r.compare(VectorOperators.GT, 0f))
                                 .blend(-gradientScale, r.compare(VectorOperators.LT, 0f))
-                                .blend(r, r.test(VectorOperators.IS_NAN)).intoArray(gradient, i);
+                                .blend(r, r.test(VectorOperators.IS_NAN)).intoByteBuffer(gradient, i * Float.BYTES, ORDER);
                     }
                 }
                 break;
             default: {
                 float slope = kernel.scale * gradientScale;
                 FloatVector scale = FloatVector.broadcast(S, kernel.scale);
-                for (int i = 0; i < bound; i += S.length()) {
-                    FloatVector r = FloatVector.fromArray(S, z, i).sub(FloatVector.fromArray(S, y, i));
+                for (int i = offset; i < end; i += step) {
+                    FloatVector r = residual(z, y, i);
                     FloatVector c = r.max(-kernel.threshold).min(kernel.threshold);
                     acc = c.mul(r.sub(c.mul(0.5f))).fma(scale, acc);
                     if (gradient != null) {
-                        c.mul(slope).intoArray(gradient, i);
+                        c.mul(slope).intoByteBuffer(gradient, i * Float.BYTES, ORDER);
                     }
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) + kernel.plainScalar(z, y, gradient, gradientScale, bound, n);
+        return acc.reduceLanes(VectorOperators.ADD) + kernel.plainScalar(z, y, gradient, gradientScale, end, offset + n);
+    }
+
+    private static FloatVector residual(ByteBuffer z, ByteBuffer y, int i) {
+        return FloatVector.fromByteBuffer(S, z, i * Float.BYTES, ORDER).sub(FloatVector.fromByteBuffer(S, y, i * Float.BYTES, ORDER));
     }
 }

@@ -31,7 +31,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * The Java kernels against the ND4J formulas of the same losses, on float32: every point-wise
  * configuration that has a kernel, at sizes that exercise the vector bodies and their scalar
  * remainders (columns not a multiple of the vector width) and the split over threads (more than
- * 2^16 elements), with row and element masks, labels of another data type and a non-contiguous
+ * 2^14 elements), with row and element masks, labels of another data type and a non-contiguous
  * preOutput.
  */
 class KernelPathTest {
