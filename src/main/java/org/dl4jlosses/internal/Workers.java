@@ -1,26 +1,36 @@
 package org.dl4jlosses.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The helper threads that split one call's rows over the cores: one daemon thread per extra
- * core, each taking one row range at a time.
+ * core.
  *
- * <p>Why not an {@code ExecutorService}: waking a parked thread costs tens of microseconds on a
- * virtual machine, as much as the whole loss of a 256 x 1000 batch, so a pool's hand-off made
- * the split slower than one thread (measured). The helpers here do what OpenMP's threads do in
- * ND4J and PyTorch: after a range, and after {@link #wake()}, they spin for {@link #SPIN_NANOS}
- * before parking, so a call that follows soon (the gradient after the score) finds them awake;
- * and a call wakes them as it starts, so the wake-up overlaps its own set-up (argument checks,
- * the result array).
+ * <p>Why not an {@code ExecutorService} with a fixed half for each thread: waking a parked thread
+ * costs tens of microseconds on a virtual machine, as much as the whole loss of a 256 x 1000
+ * batch, and right after an ND4J op ND4J's own OpenMP threads still spin on the other core, so a
+ * helper can start its half a hundred microseconds or more late (measured: a pool's split was
+ * slower than one thread). Here the rows go out in small pieces that every thread takes from one
+ * counter: the caller takes what a late helper has not, and a helper that
+ * has not started when the rows run out is called off, so a call never waits for a thread that
+ * is not working on it.
  *
- * <p>Callers from many threads at once are safe: a helper busy with another caller's range is
- * skipped, and whatever no helper takes runs in the calling thread.
+ * <p>Idle helpers park at once by default. Spinning for a while first (as OpenMP's threads do;
+ * {@code -Ddl4jlosses.spinNanos=N}) made back-to-back loss calls faster, but in a training step,
+ * where ND4J's threads spin too, a spinning helper took a core from the caller: a 256 x 1000 MSE
+ * after a matrix product took 0.33 ms with a 50 us spin and 0.13-0.15 ms without (one thread: 0.16 ms).
+ *
+ * <p>Callers from many threads at once are safe: a helper busy with another caller's rows is
+ * skipped, and then the calling thread does all the work.
  */
 final class Workers {
-    /** How long an idle helper spins before it parks: longer than a loss call's set-up, short against a training step. */
-    static final long SPIN_NANOS = Long.getLong("dl4jlosses.spinNanos", 50_000L);
+    /** How long an idle helper spins before it parks (default 0: see the class comment). */
+    static final long SPIN_NANOS = Long.getLong("dl4jlosses.spinNanos", 0L);
+    /** Pieces per thread: enough that a late helper costs little, few enough that the counter is no cost. */
+    private static final int PIECES_PER_THREAD = 8;
     private static final Helper[] HELPERS = start(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
 
     private Workers() {
@@ -37,7 +47,7 @@ final class Workers {
         return HELPERS.length + 1;
     }
 
-    /** Tells the helpers that work is coming: they stop parking and spin until it does (or until the spin ends). */
+    /** Tells the helpers that work is coming: parked ones are unparked (and spin for {@link #SPIN_NANOS}). */
     static void wake() {
         for (Helper helper : HELPERS) {
             helper.wake();
@@ -45,42 +55,43 @@ final class Workers {
     }
 
     /**
-     * Runs {@code range} over [0, rows) in {@code chunks} consecutive ranges, the first in the
-     * calling thread, and returns the sum of their results. An exception of any range is rethrown.
+     * Runs {@code range} over [0, rows), shared by the calling thread and up to
+     * {@code threads - 1} free helpers, and returns the sum of the ranges' results. An exception
+     * of any range is rethrown here.
      */
-    static double run(Range range, int rows, int chunks) {
-        Job[] jobs = new Job[chunks];
-        int claimed = 0;
-        for (int c = 1; c < chunks; c++) {
+    static double run(Range range, int rows, int threads) {
+        Pieces pieces = new Pieces(range, rows, Math.min(rows, threads * PIECES_PER_THREAD));
+        Job[] jobs = new Job[Math.max(0, threads - 1)];
+        int handed = 0;
+        while (handed < jobs.length) {
             Helper helper = claim();
             if (helper == null) {
                 break;
             }
-            jobs[c] = new Job(range, (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks), helper);
-            helper.hand(jobs[c]);
-            claimed = c;
+            jobs[handed] = new Job(pieces, helper);
+            helper.hand(jobs[handed]);
+            handed++;
         }
         double total = 0;
         Throwable failure = null;
         try {
-            // Ranges no helper took run here, after the first.
-            total = range.run(0, (int) ((long) rows * (claimed == 0 ? chunks : 1) / chunks));
-            if (claimed > 0 && claimed < chunks - 1) {
-                total += range.run((int) ((long) rows * (claimed + 1) / chunks), rows);
-            }
+            total = pieces.work();
         } catch (RuntimeException | Error e) {
+            pieces.stop();
             failure = e;
         }
-        // Every claimed helper is waited for and released, also after a failure here: it may
-        // still be writing into the caller's arrays.
-        for (int c = 1; c <= claimed; c++) {
-            Job job = jobs[c];
-            job.await();
-            job.helper.release();
-            if (failure == null) {
-                failure = job.failure;
+        for (int j = 0; j < handed; j++) {
+            Job job = jobs[j];
+            // A helper that has not started is called off; one that has may still be writing into
+            // the caller's arrays, so it is waited for (it is working, so not for long).
+            if (!job.callOff()) {
+                job.await();
+                total += job.result;
+                if (failure == null) {
+                    failure = job.failure;
+                }
             }
-            total += job.result;
+            job.helper.release();
         }
         if (failure instanceof RuntimeException) {
             throw (RuntimeException) failure;
@@ -110,30 +121,69 @@ final class Workers {
         return helpers;
     }
 
-    /** One range handed to a helper. */
-    private static final class Job {
+    /** One call's rows in consecutive pieces, handed out by a shared counter. */
+    private static final class Pieces {
         final Range range;
-        final int from;
-        final int to;
+        final int rows;
+        final int count;
+        final AtomicInteger next = new AtomicInteger();
+
+        Pieces(Range range, int rows, int count) {
+            this.range = range;
+            this.rows = rows;
+            this.count = Math.max(1, count);
+        }
+
+        /** Takes pieces until none is left; returns the sum of their results. */
+        double work() {
+            double total = 0;
+            for (int p = next.getAndIncrement(); p < count; p = next.getAndIncrement()) {
+                total += range.run((int) ((long) rows * p / count), (int) ((long) rows * (p + 1) / count));
+            }
+            return total;
+        }
+
+        /** No piece is handed out any more. */
+        void stop() {
+            next.set(count);
+        }
+    }
+
+    /** A helper's share of one call. */
+    private static final class Job {
+        private static final int PENDING = 0;
+        private static final int RUNNING = 1;
+        private static final int CALLED_OFF = 2;
+
+        final Pieces pieces;
         final Helper helper;
+        final AtomicInteger state = new AtomicInteger(PENDING);
         double result;
         Throwable failure;
         volatile boolean done;
 
-        Job(Range range, int from, int to, Helper helper) {
-            this.range = range;
-            this.from = from;
-            this.to = to;
+        Job(Pieces pieces, Helper helper) {
+            this.pieces = pieces;
             this.helper = helper;
         }
 
+        /** In the helper: the pieces it can take, unless the caller called the job off first. */
         void runHere() {
+            if (!state.compareAndSet(PENDING, RUNNING)) {
+                return;
+            }
             try {
-                result = range.run(from, to);
+                result = pieces.work();
             } catch (Throwable t) {
+                pieces.stop();
                 failure = t;
             }
             done = true;
+        }
+
+        /** In the caller: true when the helper had not started (and now never will). */
+        boolean callOff() {
+            return state.compareAndSet(PENDING, CALLED_OFF);
         }
 
         void await() {
@@ -150,9 +200,9 @@ final class Workers {
     }
 
     private static final class Helper extends Thread {
-        /** Held by the caller whose job this helper runs, from claim to release. */
+        /** Held by the caller whose job this helper has, from claim to release. */
         final AtomicBoolean busy = new AtomicBoolean();
-        private volatile Job job;
+        private final AtomicReference<Job> job = new AtomicReference<>();
         private volatile boolean parked;
         private volatile long spinUntil;
 
@@ -169,7 +219,7 @@ final class Workers {
         }
 
         void hand(Job next) {
-            job = next;
+            job.set(next);
             if (parked) {
                 LockSupport.unpark(this);
             }
@@ -182,9 +232,8 @@ final class Workers {
         @Override
         public void run() {
             while (true) {
-                Job next = job;
+                Job next = job.getAndSet(null);
                 if (next != null) {
-                    job = null;
                     next.runHere();
                     spinUntil = System.nanoTime() + SPIN_NANOS;
                 } else if (System.nanoTime() - spinUntil < 0) {
@@ -193,7 +242,7 @@ final class Workers {
                     parked = true;
                     // Re-read after announcing the park: a job or wake set before this is seen here,
                     // one set after it sees parked and unparks (volatile order).
-                    if (job == null && System.nanoTime() - spinUntil >= 0) {
+                    if (job.get() == null && System.nanoTime() - spinUntil >= 0) {
                         LockSupport.park(this);
                     }
                     parked = false;
