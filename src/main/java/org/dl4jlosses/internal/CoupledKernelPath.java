@@ -31,82 +31,84 @@ final class CoupledKernelPath {
         if (shapes.mask == Batch.MaskShape.ELEMENT || (long) rows * Math.max(columns, labels.size(1)) >= Integer.MAX_VALUE) {
             return null;
         }
-        double[] rowMask = shapes.mask == Batch.MaskShape.ROW ? doubles(KernelPath.floats(mask), rows) : null;
-        int[] kept = Rows.keptRows(loss, layout, Checks.shape(z), rows, rowMask);
-        int count = kept == null ? rows : kept.length;
-        float[] allLosses = score ? buffer(ALL_LOSSES, rows) : null;
-        INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
-        if (count == 0) {
+        try (HostArrays host = new HostArrays()) {
+            double[] rowMask = shapes.mask == Batch.MaskShape.ROW ? doubles(host.floats(mask), rows) : null;
+            int[] kept = Rows.keptRows(loss, layout, Checks.shape(z), rows, rowMask);
+            int count = kept == null ? rows : kept.length;
+            float[] allLosses = score ? buffer(ALL_LOSSES, rows) : null;
+            INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
+            if (count == 0) {
+                if (score) {
+                    Arrays.fill(allLosses, 0, rows, 0f);
+                }
+                if (gradient) {
+                    grad.assign(0);
+                }
+                return new KernelPath.Result(allLosses, rows, 0, grad);
+            }
+
+            FloatRows keptRows = read(host, loss, kind, layout, labels, z, kept, count, columns);
+            if (keptRows == null) {
+                return null;
+            }
+            float[] losses = score ? buffer(LOSSES, count) : null;
+            float[] gradientRows = gradient ? buffer(GRADIENT, count * columns) : null;
+            if (!kernel.evaluate(keptRows, losses, gradientRows)) {
+                return null;
+            }
+
+            double total = 0;
             if (score) {
-                Arrays.fill(allLosses, 0, rows, 0f);
+                if (kept == null) {
+                    System.arraycopy(losses, 0, allLosses, 0, rows);
+                } else {
+                    Arrays.fill(allLosses, 0, rows, 0f);
+                    for (int r = 0; r < count; r++) {
+                        allLosses[kept[r]] = losses[r];
+                    }
+                }
+                for (int r = 0; r < count; r++) {
+                    total += losses[r];
+                }
             }
             if (gradient) {
-                grad.assign(0);
-            }
-            return new KernelPath.Result(allLosses, rows, 0, grad);
-        }
-
-        FloatRows keptRows = read(loss, kind, layout, labels, z, kept, count, columns);
-        if (keptRows == null) {
-            return null;
-        }
-        float[] losses = score ? buffer(LOSSES, count) : null;
-        float[] gradientRows = gradient ? buffer(GRADIENT, count * columns) : null;
-        if (!kernel.evaluate(keptRows, losses, gradientRows)) {
-            return null;
-        }
-
-        double total = 0;
-        if (score) {
-            if (kept == null) {
-                System.arraycopy(losses, 0, allLosses, 0, rows);
-            } else {
-                Arrays.fill(allLosses, 0, rows, 0f);
-                for (int r = 0; r < count; r++) {
-                    allLosses[kept[r]] = losses[r];
+                FloatBuffer out = host.floats(grad);
+                if (kept == null) {
+                    out.put(0, gradientRows, 0, count * columns);
+                } else {
+                    grad.assign(0);
+                    for (int r = 0; r < count; r++) {
+                        out.put(kept[r] * columns, gradientRows, r * columns, columns);
+                    }
                 }
             }
-            for (int r = 0; r < count; r++) {
-                total += losses[r];
-            }
+            return new KernelPath.Result(allLosses, rows, total, grad);
         }
-        if (gradient) {
-            FloatBuffer out = KernelPath.floats(grad);
-            if (kept == null) {
-                out.put(0, gradientRows, 0, count * columns);
-            } else {
-                grad.assign(0);
-                for (int r = 0; r < count; r++) {
-                    out.put(kept[r] * columns, gradientRows, r * columns, columns);
-                }
-            }
-        }
-        return new KernelPath.Result(allLosses, rows, total, grad);
     }
 
     /** The kept rows as arrays, or null when a masked row's labels are not finite (the op path rejects those too). */
-    private static FloatRows read(String loss, LabelKind kind, Layout layout, INDArray labels, INDArray z, int[] kept,
-                                  int count, int columns) {
-        FloatBuffer source = KernelPath.floats(z);
+    private static FloatRows read(HostArrays host, String loss, LabelKind kind, Layout layout, INDArray labels,
+                                  INDArray z, int[] kept, int count, int columns) {
+        FloatBuffer source = host.floats(z);
         float[] values = gather(source, kept, count, columns, buffer(VALUES, count * columns));
         int tuples = count / layout.blocks();
         int labelRows = (int) labels.size(0);
         int labelColumns = (int) labels.size(1);
         switch (kind) {
             case GROUPS: {
-                double[] flat = doubles(KernelPath.floats(labels), labelRows * labelColumns);
+                double[] flat = doubles(host.floats(labels), labelRows * labelColumns);
                 int[] groups = Rows.denseGroups(loss, flat, labelRows, labelColumns, kept, count);
                 return new FloatRows(values, count, columns, tuples, groups, null, null, 0, kept, z.rows());
             }
             case ROW_VALUES: {
-                double[] flat = doubles(KernelPath.floats(labels), labelRows);
+                double[] flat = doubles(host.floats(labels), labelRows);
                 double[] unitValues = Rows.unitValues(loss, layout, flat, kept, tuples);
                 return new FloatRows(values, count, columns, tuples, null, unitValues, null, 0, kept, z.rows());
             }
             case UNUSED:
                 return new FloatRows(values, count, columns, tuples, null, null, null, 0, kept, z.rows());
             default: {
-                FloatBuffer given = KernelPath.floats(labels);
+                FloatBuffer given = host.floats(labels);
                 float[] keptLabels = gather(given, kept, count, labelColumns, buffer(LABELS, count * labelColumns));
                 if (kept != null && !maskedLabelsFinite(given, kept, labelRows, labelColumns)) {
                     return null;

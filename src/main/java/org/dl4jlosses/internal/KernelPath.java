@@ -1,7 +1,6 @@
 package org.dl4jlosses.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -50,7 +49,9 @@ final class KernelPath {
 
         INDArray scoreArray() {
             INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, 1);
-            floats(out).put(0, losses, 0, rows);
+            try (HostArrays host = new HostArrays()) {
+                host.floats(out).put(0, losses, 0, rows);
+            }
             return out;
         }
     }
@@ -75,23 +76,25 @@ final class KernelPath {
                       Batch.Shapes shapes, boolean score, boolean gradient) {
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
-        Call call = new Call(kernel, kind, z, labels, mask, shapes);
-        INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
-        ByteBuffer gradBytes = grad == null ? null : bytes(grad);
-        FloatBuffer gradBuffer = grad == null ? null : gradBytes.asFloatBuffer();
-        float[] losses = LOSSES.get();
-        if (score && losses.length < rows) {
-            losses = new float[rows];
-            LOSSES.set(losses);
-        }
-        float[] lossOut = score ? losses : null;
+        try (HostArrays host = new HostArrays()) {
+            Call call = new Call(host, kernel, kind, z, labels, mask, shapes);
+            INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
+            ByteBuffer gradBytes = grad == null ? null : host.bytes(grad);
+            FloatBuffer gradBuffer = grad == null ? null : gradBytes.asFloatBuffer();
+            float[] losses = LOSSES.get();
+            if (score && losses.length < rows) {
+                losses = new float[rows];
+                LOSSES.set(losses);
+            }
+            float[] lossOut = score ? losses : null;
 
-        Workers.Range range = call.direct != null ? (from, to) -> call.directRows(from, to, lossOut, gradBytes)
-                : (from, to) -> call.rows(from, to, lossOut, gradBuffer);
-        int chunks = splits(kernel, rows, columns);
-        double total = chunks == 1 ? range.run(0, rows) : Workers.run(range, rows, chunks);
-        boolean mixedBinary = call.sawMinusOne && call.sawZero;
-        return call.rejected || mixedBinary ? null : new Result(losses, rows, total, grad);
+            Workers.Range range = call.direct != null ? (from, to) -> call.directRows(from, to, lossOut, gradBytes)
+                    : (from, to) -> call.rows(from, to, lossOut, gradBuffer);
+            int chunks = splits(kernel, rows, columns);
+            double total = chunks == 1 ? range.run(0, rows) : Workers.run(range, rows, chunks);
+            boolean mixedBinary = call.sawMinusOne && call.sawZero;
+            return call.rejected || mixedBinary ? null : new Result(losses, rows, total, grad);
+        }
     }
 
     /** Over how many threads a batch of this size runs: more than one from the kernel's {@link FloatKernel#parallelFrom}. */
@@ -119,7 +122,8 @@ final class KernelPath {
         volatile boolean sawMinusOne;
         volatile boolean sawZero;
 
-        Call(FloatKernel kernel, LabelKind kind, INDArray z, INDArray labels, INDArray mask, Batch.Shapes shapes) {
+        Call(HostArrays host, FloatKernel kernel, LabelKind kind, INDArray z, INDArray labels, INDArray mask,
+             Batch.Shapes shapes) {
             this.kernel = kernel;
             this.kind = kind;
             this.columns = (int) z.size(1);
@@ -128,12 +132,12 @@ final class KernelPath {
             FloatKernel.Direct form = kernel.direct();
             this.direct = form != null && kind == LabelKind.REAL && shapes.mask == Batch.MaskShape.NONE
                     && labelColumns == columns ? form : null;
-            this.zBytes = bytes(z);
-            this.labelBytes = bytes(labels);
+            this.zBytes = host.bytes(z);
+            this.labelBytes = host.bytes(labels);
             this.z = zBytes.asFloatBuffer();
             this.labels = labelBytes.asFloatBuffer();
-            this.rowMask = shapes.mask == Batch.MaskShape.ROW ? floats(mask) : null;
-            this.elementMask = shapes.mask == Batch.MaskShape.ELEMENT ? floats(mask) : null;
+            this.rowMask = shapes.mask == Batch.MaskShape.ROW ? host.floats(mask) : null;
+            this.elementMask = shapes.mask == Batch.MaskShape.ELEMENT ? host.floats(mask) : null;
         }
 
         /** Rows [from, to) as {@link #rows}, through the kernel's direct form. */
@@ -266,20 +270,5 @@ final class KernelPath {
             rejected = true;
             return Double.NaN;
         }
-    }
-
-    /** A float view of x's values in row-major order, index 0 at its first element. */
-    static FloatBuffer floats(INDArray x) {
-        return bytes(x).asFloatBuffer();
-    }
-
-    /** x's values as float32 in row-major order, native byte order, byte 0 at its first element. */
-    static ByteBuffer bytes(INDArray x) {
-        INDArray dense = x.dataType() != DataType.FLOAT ? x.castTo(DataType.FLOAT) : x;
-        if (dense.isView() || dense.ordering() != 'c') {
-            dense = dense.dup('c');
-        }
-        ByteBuffer all = dense.data().asNio();
-        return all.position((int) dense.offset() * Float.BYTES).slice().order(ByteOrder.nativeOrder());
     }
 }

@@ -1,0 +1,47 @@
+package org.dl4jlosses.internal;
+
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Float32 buffers over ND4J arrays' native memory for one call, keeping every array they read
+ * reachable until the call closes them.
+ *
+ * <p>A buffer from {@code asNio()} does not keep its array alive: when an input needs a float32,
+ * dense, row-major copy first, nothing else refers to that copy, and the garbage collector may
+ * free its memory while a kernel still reads it (a JVM crash, or numbers that depend on GC
+ * timing). Every buffer handed out here is backed by an array this object holds until
+ * {@link #close}.
+ */
+final class HostArrays implements AutoCloseable {
+    private final List<INDArray> held = new ArrayList<>(6);
+
+    /** x's values as float32 in row-major order, native byte order, byte 0 at its first element. */
+    ByteBuffer bytes(INDArray x) {
+        INDArray dense = x.dataType() != DataType.FLOAT ? x.castTo(DataType.FLOAT) : x;
+        if (dense.isView() || dense.ordering() != 'c') {
+            dense = dense.dup('c');
+        }
+        held.add(x);
+        held.add(dense);
+        ByteBuffer all = dense.data().asNio();
+        return all.position((int) dense.offset() * Float.BYTES).slice().order(ByteOrder.nativeOrder());
+    }
+
+    /** A float view of x's values in row-major order, index 0 at its first element. */
+    FloatBuffer floats(INDArray x) {
+        return bytes(x).asFloatBuffer();
+    }
+
+    @Override
+    public void close() {
+        Reference.reachabilityFence(held);
+        held.clear();
+    }
+}
