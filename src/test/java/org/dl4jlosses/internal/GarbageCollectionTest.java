@@ -28,7 +28,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * smaller ones gave scores that changed from call to call.
  */
 class GarbageCollectionTest {
-    private static final int CALLS = 40;
+    private static final int CALLS = 20;
     private static final IActivation IDENTITY = new ActivationIdentity();
     private static final IActivation SOFTMAX = new ActivationSoftmax();
 
