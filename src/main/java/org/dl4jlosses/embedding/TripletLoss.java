@@ -2,14 +2,14 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
@@ -19,8 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Triplet margin loss on embeddings: {@code max(0, d(a, p) - d(a, n) + margin)} for an anchor a,
@@ -85,6 +84,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * A row mask removes rows (whole triplets in NONE, whose three rows must share the mask value):
  * a masked row is neither an anchor nor a positive nor a negative.
  */
+@JsonDeserialize(builder = TripletLoss.Builder.class)
 public final class TripletLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "TripletLoss";
@@ -111,33 +111,30 @@ public final class TripletLoss extends CoupledLoss {
         SEMI_HARD
     }
 
-    @JsonProperty("margin")
-    private final double margin;
-    @JsonProperty("distance")
-    private final Distance distance;
-    @JsonProperty("mining")
-    private final Mining mining;
-    @JsonProperty("swap")
-    private final boolean swap;
-    @JsonProperty("normalize")
-    private final boolean normalize;
+    /** How much farther the negative must be than the positive (default 1.0; finite and >= 0). */
+    @Option(min = 0)
+    private double margin = 1.0;
+    /** The distance (default EUCLIDEAN). */
+    @Option
+    private Distance distance = Distance.EUCLIDEAN;
+    /** Which triplets, and so which layout (default NONE: BLOCKS anchor; positive; negative). */
+    @Option
+    private Mining mining = Mining.NONE;
+    /** Use {@code min(d(a, n), d(p, n))} as the negative distance (default false; not with SEMI_HARD). */
+    @Option
+    private boolean swap;
+    /** L2-normalise the embeddings before measuring distances (default false). */
+    @Option
+    private boolean normalize;
 
     /** The defaults: margin 1.0, EUCLIDEAN, NONE, no swap, no normalisation. */
     public TripletLoss() {
-        this(null, null, null, null, null);
     }
 
-    @JsonCreator
-    private TripletLoss(@JsonProperty("margin") Double margin, @JsonProperty("distance") Distance distance,
-                        @JsonProperty("mining") Mining mining, @JsonProperty("swap") Boolean swap,
-                        @JsonProperty("normalize") Boolean normalize) {
-        this.margin = Checks.atLeast(NAME, "margin", margin == null ? 1.0 : margin, 0.0);
-        this.distance = distance == null ? Distance.EUCLIDEAN : distance;
-        this.mining = mining == null ? Mining.NONE : mining;
-        this.swap = swap != null && swap;
-        this.normalize = normalize != null && normalize;
-        require(!this.swap || this.mining != Mining.SEMI_HARD, NAME, "swap", "false with mining SEMI_HARD",
-                "swap = true with mining " + this.mining);
+    @Override
+    protected void checkCombination() {
+        require(!swap || mining != Mining.SEMI_HARD, NAME, "swap", "false with mining SEMI_HARD",
+                "swap = true with mining " + mining);
     }
 
     public static Builder builder() {
@@ -268,57 +265,40 @@ public final class TripletLoss extends CoupledLoss {
         return normalize;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("margin", margin);
-        options.put("distance", distance);
-        options.put("mining", mining);
-        options.put("swap", swap);
-        options.put("normalize", normalize);
-        return options;
-    }
+    /** Builder for {@link TripletLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<TripletLoss, Builder> {
+        Builder() {
+            super(new TripletLoss());
+        }
 
-    /** Builder for {@link TripletLoss}. */
-    public static final class Builder {
-        private double margin = 1.0;
-        private Distance distance = Distance.EUCLIDEAN;
-        private Mining mining = Mining.NONE;
-        private boolean swap;
-        private boolean normalize;
-
-        /** How much farther the negative must be than the positive (default 1.0; finite and >= 0). */
+        /** See {@link TripletLoss#margin}. */
         public Builder margin(double margin) {
-            this.margin = margin;
+            draft.margin = margin;
             return this;
         }
 
-        /** The distance (default EUCLIDEAN; non-null). */
+        /** See {@link TripletLoss#distance}. */
         public Builder distance(Distance distance) {
-            this.distance = Checks.notNull(NAME, "distance", distance);
+            draft.distance = distance;
             return this;
         }
 
-        /** Which triplets, and so which layout (default NONE: BLOCKS anchor; positive; negative; non-null). */
+        /** See {@link TripletLoss#mining}. */
         public Builder mining(Mining mining) {
-            this.mining = Checks.notNull(NAME, "mining", mining);
+            draft.mining = mining;
             return this;
         }
 
-        /** Use {@code min(d(a, n), d(p, n))} as the negative distance (default false; not with SEMI_HARD). */
+        /** See {@link TripletLoss#swap}. */
         public Builder swap(boolean swap) {
-            this.swap = swap;
+            draft.swap = swap;
             return this;
         }
 
-        /** L2-normalise the embeddings before measuring distances (default false). */
+        /** See {@link TripletLoss#normalize}. */
         public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
+            draft.normalize = normalize;
             return this;
-        }
-
-        public TripletLoss build() {
-            return new TripletLoss(margin, distance, mining, swap, normalize);
         }
     }
 }

@@ -1,6 +1,11 @@
 package org.dl4jlosses.internal;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.nd4j.common.primitives.Pair;
@@ -14,6 +19,8 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
+import org.nd4j.shade.jackson.annotation.JsonAutoDetect.Visibility;
 
 /**
  * The plumbing every loss of this library shares, written once: argument validation, label
@@ -35,11 +42,29 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * call, and only the result is copied out, because a fresh megabyte-sized native allocation costs
  * more than the loss itself.
  *
- * <p>Subclasses are immutable configurations: they list every option in {@link #options()}, from
- * which equality, hash code and {@code toString} are derived.
+ * <p>Subclasses are immutable configurations: each option is a field marked {@link Option}, set
+ * only by the loss's {@link LossBuilder} (and DL4J's JSON reader through it); equality, hash
+ * code, {@code toString} and the JSON form are derived from those fields.
  */
-public abstract class BaseLoss implements ILossFunction {
+@JsonAutoDetect(fieldVisibility = Visibility.NONE, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+public abstract class BaseLoss implements ILossFunction, Cloneable {
     private static final long serialVersionUID = 1L;
+
+    /** Each loss class's option fields, in declaration order. */
+    private static final ClassValue<List<Field>> OPTIONS = new ClassValue<>() {
+        @Override
+        protected List<Field> computeValue(Class<?> type) {
+            List<Field> fields = new ArrayList<>();
+            for (Field f : type.getDeclaredFields()) {
+                if (f.isAnnotationPresent(Option.class) && !Modifier.isStatic(f.getModifiers())) {
+                    f.setAccessible(true);
+                    fields.add(f);
+                }
+            }
+            return fields;
+        }
+    };
 
     private static final String SCRATCH_ID = "DL4J_LOSSES_SCRATCH";
     private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
@@ -97,8 +122,54 @@ public abstract class BaseLoss implements ILossFunction {
         return rows;
     }
 
-    /** Every option of this loss, in declaration order: the source of equals, hashCode, toString. */
-    protected abstract Map<String, Object> options();
+    /**
+     * Checks that involve several options, after each option passed its own {@link Option} bounds
+     * (default: none); throws {@link Checks#fail} for a bad combination.
+     */
+    protected void checkCombination() {
+    }
+
+    /** Every option of this loss by name, in declaration order. */
+    protected Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (Field f : OPTIONS.get(getClass())) {
+            try {
+                options.put(f.getName(), f.get(this));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return options;
+    }
+
+    /** Checks every option against its {@link Option} bounds, then {@link #checkCombination()}. */
+    final void checkOptions() {
+        for (Field f : OPTIONS.get(getClass())) {
+            try {
+                Options.check(name(), f.getName(), f.getType(), f.getAnnotation(Option.class), f.get(this));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        checkCombination();
+    }
+
+    /** A copy that shares nothing mutable with this loss (its array options are copied). */
+    @SuppressWarnings("unchecked")
+    final <L extends BaseLoss> L copy() {
+        try {
+            BaseLoss copy = (BaseLoss) super.clone();
+            for (Field f : OPTIONS.get(getClass())) {
+                Object value = f.get(copy);
+                if (value instanceof double[]) {
+                    f.set(copy, ((double[]) value).clone());
+                }
+            }
+            return (L) copy;
+        } catch (CloneNotSupportedException | IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     // ---------------------------------------------------------------- ILossFunction
 

@@ -1,19 +1,17 @@
 package org.dl4jlosses.regression;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Huber loss: quadratic near zero, linear beyond {@code delta}. With residual {@code r = a - y},
@@ -27,20 +25,16 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Options: {@code delta} (default 1.0, must be &gt; 0): where the loss turns linear.
  * Labels: real values {@code [R, K]}; row or element masks.
  */
+@JsonDeserialize(builder = HuberLoss.Builder.class)
 public final class HuberLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("delta")
-    private final double delta;
+    /** Where the loss turns from quadratic to linear (default 1.0; finite and &gt; 0). */
+    @Option(min = 0, minExclusive = true)
+    private double delta = 1.0;
 
     /** The defaults: delta 1.0. */
     public HuberLoss() {
-        this(null);
-    }
-
-    @JsonCreator
-    private HuberLoss(@JsonProperty("delta") Double delta) {
-        this.delta = Checks.positive("HuberLoss", "delta", delta == null ? 1.0 : delta);
     }
 
     public static Builder builder() {
@@ -75,25 +69,16 @@ public final class HuberLoss extends BaseLoss {
         return delta;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("delta", delta);
-        return options;
-    }
-
-    /** Builder for {@link HuberLoss}. */
-    public static final class Builder {
-        private double delta = 1.0;
-
-        /** Where the loss turns from quadratic to linear (default 1.0, &gt; 0). */
-        public Builder delta(double delta) {
-            this.delta = delta;
-            return this;
+    /** Builder for {@link HuberLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<HuberLoss, Builder> {
+        Builder() {
+            super(new HuberLoss());
         }
 
-        public HuberLoss build() {
-            return new HuberLoss(delta);
+        /** See {@link HuberLoss#delta}. */
+        public Builder delta(double delta) {
+            draft.delta = delta;
+            return this;
         }
     }
 }

@@ -106,8 +106,8 @@ class TripletLossTest {
         rejects(() -> TripletLoss.builder().margin(-0.1).build(), "TripletLoss", "margin", ">= 0", "-0.1");
         rejects(() -> TripletLoss.builder().margin(Double.NaN).build(), "TripletLoss", "margin", "NaN");
         rejects(() -> TripletLoss.builder().margin(Double.POSITIVE_INFINITY).build(), "TripletLoss", "margin");
-        rejects(() -> TripletLoss.builder().distance(null), "TripletLoss", "distance", "non-null");
-        rejects(() -> TripletLoss.builder().mining(null), "TripletLoss", "mining", "non-null");
+        rejects(() -> TripletLoss.builder().distance(null).build(), "TripletLoss", "distance", "non-null");
+        rejects(() -> TripletLoss.builder().mining(null).build(), "TripletLoss", "mining", "non-null");
         rejects(() -> TripletLoss.builder().mining(TripletLoss.Mining.SEMI_HARD).swap(true).build(), "TripletLoss", "swap",
                 "false with mining SEMI_HARD", "swap = true");
         // a margin of 0 is allowed (as in PyTorch's triplet_margin_loss)
