@@ -21,12 +21,6 @@ public abstract class LossBuilder<L extends BaseLoss, B extends LossBuilder<L, B
         this.draft = draft;
     }
 
-    /** This builder, for setters to return. */
-    @SuppressWarnings("unchecked")
-    protected final B self() {
-        return (B) this;
-    }
-
     /** The configured loss, its options checked; the builder may be used again afterwards. */
     public L build() {
         L loss = draft.copy();

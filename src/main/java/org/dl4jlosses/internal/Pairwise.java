@@ -43,25 +43,12 @@ public final class Pairwise {
         return g.sub(radial.muliColumnVector(normalised)).diviColumnVector(clamped);
     }
 
-    /** Squared Euclidean distances [n, m] between the rows of a and b, from one matrix product, clamped at 0. */
-    public static INDArray squaredDistances(INDArray a, INDArray b) {
-        INDArray aa = Ops.rowSums(a.mul(a));
-        INDArray bb = Ops.rowSums(b.mul(b));
-        INDArray d = gram(a, b).muli(-2).addiColumnVector(aa).addiRowVector(bb.reshape(1, bb.length()));
-        return Transforms.relu(d, false);
-    }
-
     /**
      * The gradient of {@code sum_ij c_ij |a_i - b_j|^2} with respect to a, for coefficients c [n, m]:
      * {@code 2 (rowsum(c) a - c b)}.
      */
     public static INDArray squaredDistancesBackwardA(INDArray c, INDArray a, INDArray b) {
         return a.mulColumnVector(Ops.rowSums(c)).subi(c.mmul(b)).muli(2);
-    }
-
-    /** The same with respect to b: {@code 2 (colsum(c) b - c^T a)}. */
-    public static INDArray squaredDistancesBackwardB(INDArray c, INDArray a, INDArray b) {
-        return squaredDistancesBackwardA(c.transpose(), b, a);
     }
 
     /**

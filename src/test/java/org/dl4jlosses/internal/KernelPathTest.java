@@ -36,6 +36,11 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 class KernelPathTest {
     private static final double TOLERANCE = PathComparison.TOLERANCE;
+    /**
+     * About this many elements make a batch that is split over threads (from 2^13 elements) and
+     * still runs the kernel in this JVM (without the Vector API only up to 2^14 elements do).
+     */
+    private static final int SPLIT_ELEMENTS = Lanes.VECTOR ? 80_000 : (int) Kernels.SCALAR_LIMIT;
 
     @AfterEach
     void kernelsBackOn() {
@@ -48,7 +53,8 @@ class KernelPathTest {
             BaseLoss loss = (BaseLoss) e.loss;
             // Options with one value per column (weights) fix the width at the catalogue's 4.
             boolean perColumn = loss.toString().contains("=[");
-            int[][] sizes = perColumn ? new int[][] {{6, 4}, {20000, 4}} : new int[][] {{6, 4}, {9, 37}, {300, 257}};
+            int[][] sizes = perColumn ? new int[][] {{6, 4}, {SPLIT_ELEMENTS / 4, 4}}
+                    : new int[][] {{6, 4}, {9, 37}, {SPLIT_ELEMENTS / 257, 257}};
             for (int[] size : sizes) {
                 if (loss.floatKernel(e.activation, size[1]) != null) {
                     cases.add(Arguments.of(e, size[0], size[1]));
@@ -138,23 +144,24 @@ class KernelPathTest {
     void binaryLabelsMustBeAllSignedOrAllZeroOne() {
         HingeLoss hinge = new HingeLoss();
         IActivation identity = new ActivationIdentity();
-        // 400 x 200: split over threads, so the two label sets can meet in different row ranges.
-        INDArray z = Nd4j.randn(DataType.FLOAT, 400, 200);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, 400, 200);
-        labels.getRow(390).assign(-1);
+        // Split over threads, so the two label sets can meet in different row ranges.
+        int rows = SPLIT_ELEMENTS / 200;
+        INDArray z = Nd4j.randn(DataType.FLOAT, rows, 200);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 200);
+        labels.getRow(rows - 10).assign(-1);
         org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeGradient(labels, z, identity, null),
                 "HingeLoss", "labels", "all in {-1, +1} or all in {0, 1}");
-        INDArray half = Nd4j.ones(DataType.FLOAT, 400, 200);
+        INDArray half = Nd4j.ones(DataType.FLOAT, rows, 200);
         half.putScalar(3, 7, 0.5);
         org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeScore(half, z, identity, null, false),
                 "HingeLoss", "labels", "not all 0 or 1");
 
         // Rows a row mask excludes may hold the other label set (or anything finite) and change nothing.
-        INDArray mask = Nd4j.ones(DataType.FLOAT, 400, 1);
-        mask.putScalar(390, 0, 0);
+        INDArray mask = Nd4j.ones(DataType.FLOAT, rows, 1);
+        mask.putScalar(rows - 10, 0, 0);
         compare(hinge, identity, "hinge, 0/1 labels with a masked row of -1", labels, z, mask);
         INDArray clean = labels.dup();
-        clean.getRow(390).assign(0);
+        clean.getRow(rows - 10).assign(0);
         Kernels.setEnabled(false);
         INDArray expected = hinge.computeGradient(clean, z, identity, mask);
         Kernels.setEnabled(true);
@@ -164,26 +171,29 @@ class KernelPathTest {
     @Test
     void oneClassLabelsMustBeOneHot() {
         IActivation identity = new ActivationIdentity();
-        INDArray z = Nd4j.randn(DataType.FLOAT, 300, 300);
+        int rows = SPLIT_ELEMENTS / 300;
+        int three = rows - 4;
+        int last = rows - 1;
+        INDArray z = Nd4j.randn(DataType.FLOAT, rows, 300);
         for (HingeLoss.Mode mode : new HingeLoss.Mode[] {HingeLoss.Mode.CRAMMER_SINGER, HingeLoss.Mode.WESTON_WATKINS}) {
             HingeLoss hinge = HingeLoss.builder().mode(mode).build();
-            INDArray labels = Nd4j.zeros(DataType.FLOAT, 300, 300);
-            for (int r = 0; r < 300; r++) {
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 300);
+            for (int r = 0; r < rows; r++) {
                 labels.putScalar(r, (r * 7) % 300, 1);
             }
             compare(hinge, identity, mode + " one-hot", labels, z, null);
             INDArray two = labels.dup();
-            two.putScalar(250, 0, 1);
-            two.putScalar(250, 1, 1);
+            two.putScalar(three, 0, 1);
+            two.putScalar(three, 1, 1);
             org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeGradient(two, z, identity, null),
-                    "HingeLoss", "labels", "a row with 3 ones at row 250");
+                    "HingeLoss", "labels", "a row with 3 ones at row " + three);
             INDArray none = labels.dup();
-            none.getRow(299).assign(0);
+            none.getRow(last).assign(0);
             org.dl4jlosses.testing.Assert.rejects(() -> hinge.computeScore(none, z, identity, null, true),
-                    "HingeLoss", "labels", "a row with 0 ones at row 299");
+                    "HingeLoss", "labels", "a row with 0 ones at row " + last);
             // ... unless a row mask excludes that row.
-            INDArray mask = Nd4j.ones(DataType.FLOAT, 300, 1);
-            mask.putScalar(299, 0, 0);
+            INDArray mask = Nd4j.ones(DataType.FLOAT, rows, 1);
+            mask.putScalar(last, 0, 0);
             compare(hinge, identity, mode + " masked row without a class", none, z, mask);
         }
     }

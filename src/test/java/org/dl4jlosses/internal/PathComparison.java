@@ -2,13 +2,18 @@ package org.dl4jlosses.internal;
 
 import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
-/** One call of every ILossFunction method on the kernel path against the op path (kernels off). */
+/**
+ * One call of every ILossFunction method on the kernel path against the op path (kernels off),
+ * after asserting that the kernel path does take this input: a kernel that silently declined
+ * would otherwise compare the op path with itself.
+ */
 final class PathComparison {
     static final double TOLERANCE = 2e-5;
 
@@ -17,6 +22,9 @@ final class PathComparison {
 
     static void compare(ILossFunction loss, IActivation activation, String what, INDArray labels, INDArray z,
                         INDArray mask) {
+        String name = what + (mask == null ? "" : " masked " + mask.size(1));
+        assertNotNull(((BaseLoss) loss).kernelRun(labels, z, activation, mask, true, true),
+                name + ": the kernel path must take this input");
         INDArray zBefore = z.dup();
         INDArray labelsBefore = labels.dup();
         Kernels.setEnabled(false);
@@ -30,7 +38,6 @@ final class PathComparison {
         INDArray array = loss.computeScoreArray(labels, z, activation, mask);
         INDArray gradient = loss.computeGradient(labels, z, activation, mask);
         var both = loss.computeGradientAndScore(labels, z, activation, mask, false);
-        String name = what + (mask == null ? "" : " masked " + mask.size(1));
         close(opScore, score, TOLERANCE, name + ": score");
         close(opMean, mean, TOLERANCE, name + ": mean score");
         close(opArray, array, TOLERANCE, name + ": score array");
