@@ -1,20 +1,18 @@
 package org.dl4jlosses.classification;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Binary cross-entropy, one independent probability per column:
@@ -34,29 +32,25 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * favour recall. {@code labelSmoothing} (default 0.0, in [0, 1]).
  * Labels: values in [0, 1] {@code [R, K]}; row or element masks.
  */
+@JsonDeserialize(builder = BinaryCrossEntropyLoss.Builder.class)
 public final class BinaryCrossEntropyLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("weights")
-    private final double[] weights;
-    @JsonProperty("posWeight")
-    private final double[] posWeight;
-    @JsonProperty("labelSmoothing")
-    private final double labelSmoothing;
+    /** One weight per column (default none; finite and &gt;= 0 in every entry). */
+    @Option(min = 0)
+    private double[] weights;
+    /**
+     * One weight per column for the positive term (default none; finite and &gt; 0 in every entry);
+     * &gt; 1 favours recall.
+     */
+    @Option(min = 0, minExclusive = true, expected = "> 0 and finite in every entry")
+    private double[] posWeight;
+    /** Label smoothing e (default 0.0; in [0, 1]): {@code y' = y (1 - e) + e / 2}. */
+    @Option(min = 0, max = 1)
+    private double labelSmoothing = 0.0;
 
     /** The defaults: no weights, no positive weights, no label smoothing. */
     public BinaryCrossEntropyLoss() {
-        this(null, null, null);
-    }
-
-    @JsonCreator
-    private BinaryCrossEntropyLoss(@JsonProperty("weights") double[] weights,
-                                   @JsonProperty("posWeight") double[] posWeight,
-                                   @JsonProperty("labelSmoothing") Double labelSmoothing) {
-        this.weights = Checks.weights("BinaryCrossEntropyLoss", "weights", weights);
-        this.posWeight = Checks.positiveWeights("BinaryCrossEntropyLoss", "posWeight", posWeight);
-        this.labelSmoothing = Checks.between("BinaryCrossEntropyLoss", "labelSmoothing",
-                labelSmoothing == null ? 0.0 : labelSmoothing, 0, 1);
     }
 
     public static Builder builder() {
@@ -124,41 +118,28 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         return labelSmoothing;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("weights", weights);
-        options.put("posWeight", posWeight);
-        options.put("labelSmoothing", labelSmoothing);
-        return options;
-    }
+    /** Builder for {@link BinaryCrossEntropyLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<BinaryCrossEntropyLoss, Builder> {
+        Builder() {
+            super(new BinaryCrossEntropyLoss());
+        }
 
-    /** Builder for {@link BinaryCrossEntropyLoss}. */
-    public static final class Builder {
-        private double[] weights;
-        private double[] posWeight;
-        private double labelSmoothing;
-
-        /** One non-negative weight per column (default none). */
+        /** See {@link BinaryCrossEntropyLoss#weights}. */
         public Builder weights(double... weights) {
-            this.weights = weights;
+            draft.weights = weights;
             return this;
         }
 
-        /** One positive weight per column for the positive term (default none). */
+        /** See {@link BinaryCrossEntropyLoss#posWeight}. */
         public Builder posWeight(double... posWeight) {
-            this.posWeight = posWeight;
+            draft.posWeight = posWeight;
             return this;
         }
 
-        /** Label smoothing e in [0, 1] (default 0): y' = y (1 - e) + e / 2. */
+        /** See {@link BinaryCrossEntropyLoss#labelSmoothing}. */
         public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
+            draft.labelSmoothing = labelSmoothing;
             return this;
-        }
-
-        public BinaryCrossEntropyLoss build() {
-            return new BinaryCrossEntropyLoss(weights, posWeight, labelSmoothing);
         }
     }
 }

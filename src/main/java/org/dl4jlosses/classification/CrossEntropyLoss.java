@@ -1,20 +1,18 @@
 package org.dl4jlosses.classification;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Multi-class cross-entropy: {@code loss_row = -sum_c w_c y'_c log p_c} with label smoothing
@@ -32,25 +30,19 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code labelSmoothing} (default 0.0, in [0, 1]): mixes the labels with the uniform distribution.
  * Labels: one-hot or probability rows {@code [R, C]}, or class indices {@code [R, 1]}; row mask only.
  */
+@JsonDeserialize(builder = CrossEntropyLoss.Builder.class)
 public final class CrossEntropyLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("weights")
-    private final double[] weights;
-    @JsonProperty("labelSmoothing")
-    private final double labelSmoothing;
+    /** One weight per class (default none; finite and &gt;= 0 in every entry). */
+    @Option(min = 0)
+    private double[] weights;
+    /** Label smoothing e (default 0.0; in [0, 1]): {@code y' = (1 - e) y + e / C}. */
+    @Option(min = 0, max = 1, expected = "in [0.0, 1.0]")
+    private double labelSmoothing = 0.0;
 
     /** The defaults: no weights, no label smoothing. */
     public CrossEntropyLoss() {
-        this(null, null);
-    }
-
-    @JsonCreator
-    private CrossEntropyLoss(@JsonProperty("weights") double[] weights,
-                             @JsonProperty("labelSmoothing") Double labelSmoothing) {
-        this.weights = Checks.weights("CrossEntropyLoss", "weights", weights);
-        this.labelSmoothing = Checks.between("CrossEntropyLoss", "labelSmoothing",
-                labelSmoothing == null ? 0.0 : labelSmoothing, 0, 1);
     }
 
     public static Builder builder() {
@@ -92,33 +84,22 @@ public final class CrossEntropyLoss extends BaseLoss {
         return labelSmoothing;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("weights", weights);
-        options.put("labelSmoothing", labelSmoothing);
-        return options;
-    }
+    /** Builder for {@link CrossEntropyLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<CrossEntropyLoss, Builder> {
+        Builder() {
+            super(new CrossEntropyLoss());
+        }
 
-    /** Builder for {@link CrossEntropyLoss}. */
-    public static final class Builder {
-        private double[] weights;
-        private double labelSmoothing;
-
-        /** One non-negative weight per class (default none). */
+        /** See {@link CrossEntropyLoss#weights}. */
         public Builder weights(double... weights) {
-            this.weights = weights;
+            draft.weights = weights;
             return this;
         }
 
-        /** Label smoothing e in [0, 1] (default 0): y' = (1 - e) y + e / C. */
+        /** See {@link CrossEntropyLoss#labelSmoothing}. */
         public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
+            draft.labelSmoothing = labelSmoothing;
             return this;
-        }
-
-        public CrossEntropyLoss build() {
-            return new CrossEntropyLoss(weights, labelSmoothing);
         }
     }
 }

@@ -1,18 +1,17 @@
 package org.dl4jlosses.classification;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Focal loss: cross-entropy scaled down on well-classified examples, for heavy class imbalance.
@@ -32,29 +31,33 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * the positive class in the sigmoid form. {@code weights} (default none): per column (sigmoid) or
  * per class (softmax). Masks: row or element masks (sigmoid), row masks (softmax).
  */
+@JsonDeserialize(builder = FocalLoss.Builder.class)
 public final class FocalLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("gamma")
-    private final double gamma;
-    @JsonProperty("alpha")
-    private final double alpha;
-    @JsonProperty("weights")
-    private final double[] weights;
+    /** The focusing parameter (default 2.0; finite and &gt;= 0): 0 gives (alpha-weighted) cross-entropy. */
+    @Option(min = 0, expected = "finite and >= 0.0")
+    private double gamma = 2.0;
+    /**
+     * The positive-class weight of the sigmoid form (default 0.25; in [0, 1], or any negative value
+     * to disable it, kept as -1).
+     */
+    @Option(max = 1, expected = "in [0, 1], or negative to disable")
+    private double alpha = 0.25;
+    /** Per-column (sigmoid) or per-class (softmax) weights (default none; finite and &gt;= 0 in every entry). */
+    @Option(min = 0)
+    private double[] weights;
 
     /** The defaults: gamma 2.0, alpha 0.25, no weights. */
     public FocalLoss() {
-        this(null, null, null);
     }
 
-    @JsonCreator
-    private FocalLoss(@JsonProperty("gamma") Double gamma, @JsonProperty("alpha") Double alpha,
-                      @JsonProperty("weights") double[] weights) {
-        this.gamma = Checks.atLeast("FocalLoss", "gamma", gamma == null ? 2.0 : gamma, 0);
-        double a = alpha == null ? 0.25 : alpha;
-        Checks.require(Double.isFinite(a) && a <= 1, "FocalLoss", "alpha", "in [0, 1], or negative to disable", a);
-        this.alpha = a < 0 ? -1 : a;
-        this.weights = Checks.weights("FocalLoss", "weights", weights);
+    /** Not a check: any negative alpha means off and is kept as -1, so that all such losses are equal. */
+    @Override
+    protected void checkCombination() {
+        if (alpha < 0) {
+            alpha = -1;
+        }
     }
 
     public static Builder builder() {
@@ -113,41 +116,28 @@ public final class FocalLoss extends BaseLoss {
         return weights == null ? null : weights.clone();
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("gamma", gamma);
-        options.put("alpha", alpha);
-        options.put("weights", weights);
-        return options;
-    }
+    /** Builder for {@link FocalLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<FocalLoss, Builder> {
+        Builder() {
+            super(new FocalLoss());
+        }
 
-    /** Builder for {@link FocalLoss}. */
-    public static final class Builder {
-        private double gamma = 2.0;
-        private double alpha = 0.25;
-        private double[] weights;
-
-        /** Focusing parameter (default 2.0, &gt;= 0). */
+        /** See {@link FocalLoss#gamma}. */
         public Builder gamma(double gamma) {
-            this.gamma = gamma;
+            draft.gamma = gamma;
             return this;
         }
 
-        /** Positive-class weight for the sigmoid form (default 0.25; negative disables). */
+        /** See {@link FocalLoss#alpha}. */
         public Builder alpha(double alpha) {
-            this.alpha = alpha;
+            draft.alpha = alpha;
             return this;
         }
 
-        /** Per-column (sigmoid) or per-class (softmax) non-negative weights (default none). */
+        /** See {@link FocalLoss#weights}. */
         public Builder weights(double... weights) {
-            this.weights = weights;
+            draft.weights = weights;
             return this;
-        }
-
-        public FocalLoss build() {
-            return new FocalLoss(gamma, alpha, weights);
         }
     }
 }

@@ -1,13 +1,12 @@
 package org.dl4jlosses.classification;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -15,8 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Hinge (max-margin) losses on the scores {@code f = a}, the activation's output (usually identity).
@@ -36,6 +34,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code squared} (default false). Multi-class modes take one-hot rows or class indices and a row
  * mask; BINARY takes row or element masks.
  */
+@JsonDeserialize(builder = HingeLoss.Builder.class)
 public final class HingeLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
@@ -49,24 +48,18 @@ public final class HingeLoss extends BaseLoss {
         WESTON_WATKINS
     }
 
-    @JsonProperty("mode")
-    private final Mode mode;
-    @JsonProperty("margin")
-    private final double margin;
-    @JsonProperty("squared")
-    private final boolean squared;
+    /** Which hinge: BINARY, CRAMMER_SINGER or WESTON_WATKINS (default BINARY). */
+    @Option
+    private Mode mode = Mode.BINARY;
+    /** The margin m (default 1.0; finite and &gt;= 0). */
+    @Option(min = 0)
+    private double margin = 1.0;
+    /** Square the hinge (default false). */
+    @Option
+    private boolean squared;
 
     /** The defaults: BINARY, margin 1.0, not squared. */
     public HingeLoss() {
-        this(null, null, null);
-    }
-
-    @JsonCreator
-    private HingeLoss(@JsonProperty("mode") Mode mode, @JsonProperty("margin") Double margin,
-                      @JsonProperty("squared") Boolean squared) {
-        this.mode = mode == null ? Mode.BINARY : mode;
-        this.margin = Checks.atLeast("HingeLoss", "margin", margin == null ? 1.0 : margin, 0);
-        this.squared = squared != null && squared;
     }
 
     public static Builder builder() {
@@ -156,41 +149,28 @@ public final class HingeLoss extends BaseLoss {
         return squared;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("mode", mode);
-        options.put("margin", margin);
-        options.put("squared", squared);
-        return options;
-    }
+    /** Builder for {@link HingeLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<HingeLoss, Builder> {
+        Builder() {
+            super(new HingeLoss());
+        }
 
-    /** Builder for {@link HingeLoss}. */
-    public static final class Builder {
-        private Mode mode = Mode.BINARY;
-        private double margin = 1.0;
-        private boolean squared;
-
-        /** BINARY, CRAMMER_SINGER or WESTON_WATKINS (default BINARY). */
+        /** See {@link HingeLoss#mode}. */
         public Builder mode(Mode mode) {
-            this.mode = Checks.notNull("HingeLoss", "mode", mode);
+            draft.mode = mode;
             return this;
         }
 
-        /** The margin m (default 1.0, &gt;= 0). */
+        /** See {@link HingeLoss#margin}. */
         public Builder margin(double margin) {
-            this.margin = margin;
+            draft.margin = margin;
             return this;
         }
 
-        /** Square the hinge (default false). */
+        /** See {@link HingeLoss#squared}. */
         public Builder squared(boolean squared) {
-            this.squared = squared;
+            draft.squared = squared;
             return this;
-        }
-
-        public HingeLoss build() {
-            return new HingeLoss(mode, margin, squared);
         }
     }
 }

@@ -1,18 +1,17 @@
 package org.dl4jlosses.classification;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Poly-1 loss: cross-entropy (or focal loss) plus the first polynomial term of its Taylor
@@ -34,37 +33,39 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * form only, a softmax layer with alpha set is rejected). {@code labelSmoothing} (default 0.0, in [0, 1]).
  * {@code weights} (default none): per class (softmax) or per column (sigmoid).
  */
+@JsonDeserialize(builder = PolyLoss.Builder.class)
 public final class PolyLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("epsilon")
-    private final double epsilon;
-    @JsonProperty("gamma")
-    private final double gamma;
-    @JsonProperty("alpha")
-    private final double alpha;
-    @JsonProperty("labelSmoothing")
-    private final double labelSmoothing;
-    @JsonProperty("weights")
-    private final double[] weights;
+    /** The weight of the polynomial term (default 1.0; finite and &gt;= -1). */
+    @Option(min = -1, expected = "finite and >= -1.0")
+    private double epsilon = 1.0;
+    /** The focal exponent (default 0.0 = Poly-1 cross-entropy; finite and &gt;= 0). */
+    @Option(min = 0)
+    private double gamma = 0.0;
+    /**
+     * The positive-class weight, sigmoid form only (default -1 = off; in [0, 1] to enable, any
+     * negative value disables it and is kept as -1).
+     */
+    @Option(max = 1, expected = "in [0, 1], or negative to disable")
+    private double alpha = -1;
+    /** Label smoothing e (default 0.0; in [0, 1]). */
+    @Option(min = 0, max = 1)
+    private double labelSmoothing = 0.0;
+    /** Per-class (softmax) or per-column (sigmoid) weights (default none; finite and &gt;= 0 in every entry). */
+    @Option(min = 0)
+    private double[] weights;
 
     /** The defaults: epsilon 1.0, gamma 0 (Poly-1 cross-entropy), no alpha, no smoothing, no weights. */
     public PolyLoss() {
-        this(null, null, null, null, null);
     }
 
-    @JsonCreator
-    private PolyLoss(@JsonProperty("epsilon") Double epsilon, @JsonProperty("gamma") Double gamma,
-                     @JsonProperty("alpha") Double alpha, @JsonProperty("labelSmoothing") Double labelSmoothing,
-                     @JsonProperty("weights") double[] weights) {
-        this.epsilon = Checks.atLeast("PolyLoss", "epsilon", epsilon == null ? 1.0 : epsilon, -1);
-        this.gamma = Checks.atLeast("PolyLoss", "gamma", gamma == null ? 0.0 : gamma, 0);
-        double a = alpha == null ? -1 : alpha;
-        Checks.require(Double.isFinite(a) && a <= 1, "PolyLoss", "alpha", "in [0, 1], or negative to disable", a);
-        this.alpha = a < 0 ? -1 : a;
-        this.labelSmoothing = Checks.between("PolyLoss", "labelSmoothing",
-                labelSmoothing == null ? 0.0 : labelSmoothing, 0, 1);
-        this.weights = Checks.weights("PolyLoss", "weights", weights);
+    /** Not a check: any negative alpha means off and is kept as -1, so that all such losses are equal. */
+    @Override
+    protected void checkCombination() {
+        if (alpha < 0) {
+            alpha = -1;
+        }
     }
 
     public static Builder builder() {
@@ -125,57 +126,40 @@ public final class PolyLoss extends BaseLoss {
         return weights == null ? null : weights.clone();
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("epsilon", epsilon);
-        options.put("gamma", gamma);
-        options.put("alpha", alpha);
-        options.put("labelSmoothing", labelSmoothing);
-        options.put("weights", weights);
-        return options;
-    }
+    /** Builder for {@link PolyLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<PolyLoss, Builder> {
+        Builder() {
+            super(new PolyLoss());
+        }
 
-    /** Builder for {@link PolyLoss}. */
-    public static final class Builder {
-        private double epsilon = 1.0;
-        private double gamma;
-        private double alpha = -1;
-        private double labelSmoothing;
-        private double[] weights;
-
-        /** Weight of the polynomial term (default 1.0, &gt;= -1). */
+        /** See {@link PolyLoss#epsilon}. */
         public Builder epsilon(double epsilon) {
-            this.epsilon = epsilon;
+            draft.epsilon = epsilon;
             return this;
         }
 
-        /** Focal exponent (default 0 = Poly-1 cross-entropy). */
+        /** See {@link PolyLoss#gamma}. */
         public Builder gamma(double gamma) {
-            this.gamma = gamma;
+            draft.gamma = gamma;
             return this;
         }
 
-        /** Positive-class weight, sigmoid form only (default -1 = off). */
+        /** See {@link PolyLoss#alpha}. */
         public Builder alpha(double alpha) {
-            this.alpha = alpha;
+            draft.alpha = alpha;
             return this;
         }
 
-        /** Label smoothing in [0, 1] (default 0). */
+        /** See {@link PolyLoss#labelSmoothing}. */
         public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
+            draft.labelSmoothing = labelSmoothing;
             return this;
         }
 
-        /** Per-class (softmax) or per-column (sigmoid) non-negative weights (default none). */
+        /** See {@link PolyLoss#weights}. */
         public Builder weights(double... weights) {
-            this.weights = weights;
+            draft.weights = weights;
             return this;
-        }
-
-        public PolyLoss build() {
-            return new PolyLoss(epsilon, gamma, alpha, labelSmoothing, weights);
         }
     }
 }

@@ -2,14 +2,13 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.fail;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
@@ -17,8 +16,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * ArcFace, the additive angular margin loss (Deng et al., arXiv 1801.07698): cross-entropy over
@@ -66,32 +64,28 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * Labels: one-hot rows {@code [N, C]} or class indices {@code [N, 1]}, exactly one class per row;
  * row masks only.
  */
+@JsonDeserialize(builder = AdditiveAngularMarginLoss.Builder.class)
 public final class AdditiveAngularMarginLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "AdditiveAngularMarginLoss";
     /** sin theta is floored at this in the derivative dphi/dc, which is unbounded at c = +-1. */
     static final double SIN_FLOOR = 1e-6;
 
-    @JsonProperty("scale")
-    private final double scale;
-    @JsonProperty("margin")
-    private final double margin;
-    @JsonProperty("easyMargin")
-    private final boolean easyMargin;
+    /** The logits' scale s (default 64.0; finite and &gt; 0). */
+    @Option(min = 0, minExclusive = true)
+    private double scale = 64.0;
+    /** The additive angular margin m in radians (default 0.5; in [0, pi)); 0 disables the margin. */
+    @Option(min = 0, max = Math.PI, maxExclusive = true, expected = "in [0, pi) radians")
+    private double margin = 0.5;
+    /**
+     * Apply the margin only where the target cosine is positive ({@code phi = cos theta} elsewhere)
+     * instead of the fallback {@code cos theta - m sin(pi - m)} (default false).
+     */
+    @Option
+    private boolean easyMargin;
 
     /** The defaults: scale 64, margin 0.5, no easy margin. */
     public AdditiveAngularMarginLoss() {
-        this(null, null, null);
-    }
-
-    @JsonCreator
-    private AdditiveAngularMarginLoss(@JsonProperty("scale") Double scale, @JsonProperty("margin") Double margin,
-                                      @JsonProperty("easyMargin") Boolean easyMargin) {
-        this.scale = Checks.positive(NAME, "scale", scale == null ? 64.0 : scale);
-        double m = margin == null ? 0.5 : margin;
-        Checks.require(m >= 0 && m < Math.PI, NAME, "margin", "in [0, pi) radians", m);
-        this.margin = m;
-        this.easyMargin = easyMargin != null && easyMargin;
     }
 
     public static Builder builder() {
@@ -184,44 +178,28 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
         return easyMargin;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("scale", scale);
-        options.put("margin", margin);
-        options.put("easyMargin", easyMargin);
-        return options;
-    }
+    /** Builder for {@link AdditiveAngularMarginLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<AdditiveAngularMarginLoss, Builder> {
+        Builder() {
+            super(new AdditiveAngularMarginLoss());
+        }
 
-    /** Builder for {@link AdditiveAngularMarginLoss}. */
-    public static final class Builder {
-        private double scale = 64.0;
-        private double margin = 0.5;
-        private boolean easyMargin;
-
-        /** The logits' scale s (default 64.0, finite and &gt; 0). */
+        /** See {@link AdditiveAngularMarginLoss#scale}. */
         public Builder scale(double scale) {
-            this.scale = scale;
+            draft.scale = scale;
             return this;
         }
 
-        /** The additive angular margin m in radians (default 0.5, in [0, pi)); 0 disables the margin. */
+        /** See {@link AdditiveAngularMarginLoss#margin}. */
         public Builder margin(double margin) {
-            this.margin = margin;
+            draft.margin = margin;
             return this;
         }
 
-        /**
-         * Apply the margin only where the target cosine is positive (phi = cos theta elsewhere)
-         * instead of the fallback {@code cos theta - m sin(pi - m)} (default false).
-         */
+        /** See {@link AdditiveAngularMarginLoss#easyMargin}. */
         public Builder easyMargin(boolean easyMargin) {
-            this.easyMargin = easyMargin;
+            draft.easyMargin = easyMargin;
             return this;
-        }
-
-        public AdditiveAngularMarginLoss build() {
-            return new AdditiveAngularMarginLoss(scale, margin, easyMargin);
         }
     }
 }

@@ -3,16 +3,15 @@ package org.dl4jlosses.embedding;
 import static org.dl4jlosses.internal.Checks.require;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
@@ -20,8 +19,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Contrastive loss of Hadsell, Chopra and LeCun (2006) on pairs of embeddings:
@@ -52,6 +50,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * </ul>
  * A row mask removes rows; in BLOCKS both rows of a pair must share the mask value.
  */
+@JsonDeserialize(builder = ContrastiveLoss.Builder.class)
 public final class ContrastiveLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "ContrastiveLoss";
@@ -72,24 +71,18 @@ public final class ContrastiveLoss extends CoupledLoss {
         GROUPS
     }
 
-    @JsonProperty("margin")
-    private final double margin;
-    @JsonProperty("distance")
-    private final Distance distance;
-    @JsonProperty("layout")
-    private final Layout layout;
+    /** The distance dissimilar pairs are pushed to (default 1.0; finite and &gt; 0). */
+    @Option(min = 0, minExclusive = true)
+    private double margin = 1.0;
+    /** The distance (default EUCLIDEAN). */
+    @Option
+    private Distance distance = Distance.EUCLIDEAN;
+    /** Where the pairs come from (default BLOCKS). */
+    @Option
+    private Layout layout = Layout.BLOCKS;
 
     /** The defaults: margin 1.0, EUCLIDEAN, BLOCKS. */
     public ContrastiveLoss() {
-        this(null, null, null);
-    }
-
-    @JsonCreator
-    private ContrastiveLoss(@JsonProperty("margin") Double margin, @JsonProperty("distance") Distance distance,
-                            @JsonProperty("layout") Layout layout) {
-        this.margin = Checks.positive(NAME, "margin", margin == null ? 1.0 : margin);
-        this.distance = distance == null ? Distance.EUCLIDEAN : distance;
-        this.layout = layout == null ? Layout.BLOCKS : layout;
     }
 
     public static Builder builder() {
@@ -270,41 +263,28 @@ public final class ContrastiveLoss extends CoupledLoss {
         return layout;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("margin", margin);
-        options.put("distance", distance);
-        options.put("layout", layout);
-        return options;
-    }
+    /** Builder for {@link ContrastiveLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<ContrastiveLoss, Builder> {
+        Builder() {
+            super(new ContrastiveLoss());
+        }
 
-    /** Builder for {@link ContrastiveLoss}. */
-    public static final class Builder {
-        private double margin = 1.0;
-        private Distance distance = Distance.EUCLIDEAN;
-        private Layout layout = Layout.BLOCKS;
-
-        /** The distance dissimilar pairs are pushed to (default 1.0; finite and > 0). */
+        /** See {@link ContrastiveLoss#margin}. */
         public Builder margin(double margin) {
-            this.margin = margin;
+            draft.margin = margin;
             return this;
         }
 
-        /** The distance (default EUCLIDEAN; non-null). */
+        /** See {@link ContrastiveLoss#distance}. */
         public Builder distance(Distance distance) {
-            this.distance = Checks.notNull(NAME, "distance", distance);
+            draft.distance = distance;
             return this;
         }
 
-        /** Where the pairs come from (default BLOCKS; non-null). */
+        /** See {@link ContrastiveLoss#layout}. */
         public Builder layout(Layout layout) {
-            this.layout = Checks.notNull(NAME, "layout", layout);
+            draft.layout = layout;
             return this;
-        }
-
-        public ContrastiveLoss build() {
-            return new ContrastiveLoss(margin, distance, layout);
         }
     }
 }

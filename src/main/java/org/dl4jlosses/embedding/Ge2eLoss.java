@@ -2,15 +2,14 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.fail;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
@@ -21,9 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The generalized end-to-end (GE2E) loss of speaker verification (Wan, Wang, Papir, Lopez Moreno,
@@ -64,6 +62,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * values. Labels: speaker ids {@code [N, 1]} (integers) or one-hot rows {@code [N, C]}; row masks
  * only. The activation's output is the embedding; any activation is allowed.
  */
+@JsonDeserialize(builder = Ge2eLoss.Builder.class)
 public final class Ge2eLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "Ge2eLoss";
@@ -100,32 +99,21 @@ public final class Ge2eLoss extends CoupledLoss {
         }
     }
 
-    @JsonProperty("variant")
-    private final Variant variant;
-    @JsonProperty("w")
-    private final double w;
-    @JsonProperty("b")
-    private final double b;
+    /** SOFTMAX or CONTRAST (default SOFTMAX). */
+    @Option
+    private Variant variant = Variant.SOFTMAX;
+    /** The similarity's scale w (default 10.0; finite and &gt; 0). */
+    @Option(min = 0, minExclusive = true)
+    private double w = 10.0;
+    /** The similarity's offset b (default -5.0; finite). */
+    @Option
+    private double b = -5.0;
     /** Where a layer's per-call copy reports the parameter gradients; never part of a configuration. */
     @JsonIgnore
-    private final transient ParameterGradients sink;
+    private transient ParameterGradients sink;
 
     /** The defaults: SOFTMAX, w = 10, b = -5. */
     public Ge2eLoss() {
-        this(null, null, null);
-    }
-
-    @JsonCreator
-    private Ge2eLoss(@JsonProperty("variant") Variant variant, @JsonProperty("w") Double w,
-                     @JsonProperty("b") Double b) {
-        this(variant == null ? Variant.SOFTMAX : variant, w == null ? 10.0 : w, b == null ? -5.0 : b, null);
-    }
-
-    private Ge2eLoss(Variant variant, double w, double b, ParameterGradients sink) {
-        this.variant = Checks.notNull(NAME, "variant", variant);
-        this.w = Checks.positive(NAME, "w", w);
-        this.b = Checks.finite(NAME, "b", b);
-        this.sink = sink;
     }
 
     public static Builder builder() {
@@ -138,7 +126,9 @@ public final class Ge2eLoss extends CoupledLoss {
      * {@link org.dl4jlosses.layers.Ge2eOutputLayer} evaluates GE2E with its trainable parameters.
      */
     public Ge2eLoss withParameters(double w, double b, ParameterGradients gradients) {
-        return new Ge2eLoss(variant, w, b, gradients);
+        Ge2eLoss loss = builder().variant(variant).w(w).b(b).build();
+        loss.sink = gradients;
+        return loss;
     }
 
     @Override
@@ -288,41 +278,28 @@ public final class Ge2eLoss extends CoupledLoss {
         return b;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("variant", variant);
-        options.put("w", w);
-        options.put("b", b);
-        return options;
-    }
+    /** Builder for {@link Ge2eLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<Ge2eLoss, Builder> {
+        Builder() {
+            super(new Ge2eLoss());
+        }
 
-    /** Builder for {@link Ge2eLoss}. */
-    public static final class Builder {
-        private Variant variant = Variant.SOFTMAX;
-        private double w = 10.0;
-        private double b = -5.0;
-
-        /** SOFTMAX or CONTRAST (default SOFTMAX). */
+        /** See {@link Ge2eLoss#variant}. */
         public Builder variant(Variant variant) {
-            this.variant = variant;
+            draft.variant = variant;
             return this;
         }
 
-        /** The similarity's scale w (default 10.0, finite and &gt; 0). */
+        /** See {@link Ge2eLoss#w}. */
         public Builder w(double w) {
-            this.w = w;
+            draft.w = w;
             return this;
         }
 
-        /** The similarity's offset b (default -5.0, finite). */
+        /** See {@link Ge2eLoss#b}. */
         public Builder b(double b) {
-            this.b = b;
+            draft.b = b;
             return this;
-        }
-
-        public Ge2eLoss build() {
-            return new Ge2eLoss(variant, w, b, null);
         }
     }
 }

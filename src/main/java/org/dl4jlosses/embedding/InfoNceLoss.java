@@ -2,17 +2,16 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Blas;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.Lanes;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
@@ -22,8 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * InfoNCE (the contrastive loss of CPC, arXiv 1807.03748; SimCLR's NT-Xent): a softmax
@@ -66,6 +64,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * rows (GROUPS): a masked row is no candidate of another row either. Any activation is allowed;
  * the loss reads its output.
  */
+@JsonDeserialize(builder = InfoNceLoss.Builder.class)
 public final class InfoNceLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "InfoNceLoss";
@@ -86,37 +85,34 @@ public final class InfoNceLoss extends CoupledLoss {
         GROUPS
     }
 
-    @JsonProperty("temperature")
-    private final double temperature;
-    @JsonProperty("normalize")
-    private final boolean normalize;
-    @JsonProperty("negatives")
-    private final int negatives;
-    @JsonProperty("negativeMode")
-    private final NegativeMode negativeMode;
-    @JsonProperty("layout")
-    private final Layout layout;
+    /** Logits are similarities divided by this (default 0.1; finite and &gt; 0); smaller is sharper. */
+    @Option(min = 0, minExclusive = true)
+    private double temperature = 0.1;
+    /** Whether rows are L2-normalised so similarities are cosines (default true); false uses dot products. */
+    @Option
+    private boolean normalize = true;
+    /**
+     * BLOCKS: the number K of negative-key blocks after the queries and positive keys (default 0:
+     * the other queries' positive keys are the negatives); &gt;= 0, and 0 with GROUPS.
+     */
+    @Option(min = 0, expected = ">= 0 (the number K of negative blocks)")
+    private int negatives = 0;
+    /** How the K negative blocks are shared (default UNPAIRED: every query sees every negative); read when K &gt; 0. */
+    @Option
+    private NegativeMode negativeMode = NegativeMode.UNPAIRED;
+    /** BLOCKS (default: stacked queries; keys; negatives) or GROUPS (group ids as labels). */
+    @Option
+    private Layout layout = Layout.BLOCKS;
 
     /** The defaults: temperature 0.1, normalize, no negative blocks, UNPAIRED, BLOCKS. */
     public InfoNceLoss() {
-        this(null, null, null, null, null);
     }
 
-    @JsonCreator
-    private InfoNceLoss(@JsonProperty("temperature") Double temperature,
-                        @JsonProperty("normalize") Boolean normalize,
-                        @JsonProperty("negatives") Integer negatives,
-                        @JsonProperty("negativeMode") NegativeMode negativeMode,
-                        @JsonProperty("layout") Layout layout) {
-        this.temperature = Checks.positive(NAME, "temperature", temperature == null ? 0.1 : temperature);
-        this.normalize = normalize == null || normalize;
-        this.negatives = negatives == null ? 0 : negatives;
-        require(this.negatives >= 0, NAME, "negatives", ">= 0 (the number K of negative blocks)", this.negatives);
-        this.negativeMode = negativeMode == null ? NegativeMode.UNPAIRED : negativeMode;
-        this.layout = layout == null ? Layout.BLOCKS : layout;
-        require(this.layout == Layout.BLOCKS || this.negatives == 0, NAME, "negatives",
+    @Override
+    protected void checkCombination() {
+        require(layout == Layout.BLOCKS || negatives == 0, NAME, "negatives",
                 "0 with layout GROUPS (negative blocks belong to the BLOCKS layout; GROUPS takes every row "
-                        + "of another id as a negative)", this.negatives);
+                        + "of another id as a negative)", negatives);
     }
 
     public static Builder builder() {
@@ -313,61 +309,40 @@ public final class InfoNceLoss extends CoupledLoss {
         return layout;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("temperature", temperature);
-        options.put("normalize", normalize);
-        options.put("negatives", negatives);
-        options.put("negativeMode", negativeMode);
-        options.put("layout", layout);
-        return options;
-    }
+    /** Builder for {@link InfoNceLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<InfoNceLoss, Builder> {
+        Builder() {
+            super(new InfoNceLoss());
+        }
 
-    /** Builder for {@link InfoNceLoss}; options are checked at {@link #build()}. */
-    public static final class Builder {
-        private double temperature = 0.1;
-        private boolean normalize = true;
-        private int negatives = 0;
-        private NegativeMode negativeMode = NegativeMode.UNPAIRED;
-        private Layout layout = Layout.BLOCKS;
-
-        /** Logits are similarities divided by this (default 0.1, finite and > 0); smaller is sharper. */
+        /** See {@link InfoNceLoss#temperature}. */
         public Builder temperature(double temperature) {
-            this.temperature = temperature;
+            draft.temperature = temperature;
             return this;
         }
 
-        /** Whether rows are L2-normalised so similarities are cosines (default true); false uses dot products. */
+        /** See {@link InfoNceLoss#normalize}. */
         public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
+            draft.normalize = normalize;
             return this;
         }
 
-        /**
-         * BLOCKS: the number K of negative-key blocks after the queries and positive keys
-         * (default 0: the other queries' positive keys are the negatives); >= 0, 0 with GROUPS.
-         */
+        /** See {@link InfoNceLoss#negatives}. */
         public Builder negatives(int negatives) {
-            this.negatives = negatives;
+            draft.negatives = negatives;
             return this;
         }
 
-        /** How the K negative blocks are shared (default UNPAIRED: every query sees every negative); read when K > 0. */
+        /** See {@link InfoNceLoss#negativeMode}. */
         public Builder negativeMode(NegativeMode negativeMode) {
-            this.negativeMode = negativeMode;
+            draft.negativeMode = negativeMode;
             return this;
         }
 
-        /** BLOCKS (default: stacked queries; keys; negatives) or GROUPS (group ids as labels). */
+        /** See {@link InfoNceLoss#layout}. */
         public Builder layout(Layout layout) {
-            this.layout = layout;
+            draft.layout = layout;
             return this;
-        }
-
-        public InfoNceLoss build() {
-            return new InfoNceLoss(temperature, normalize, negatives, Checks.notNull(NAME, "negativeMode", negativeMode),
-                    Checks.notNull(NAME, "layout", layout));
         }
     }
 }

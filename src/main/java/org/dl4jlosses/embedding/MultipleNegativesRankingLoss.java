@@ -1,15 +1,12 @@
 package org.dl4jlosses.embedding;
 
-import static org.dl4jlosses.internal.Checks.require;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
@@ -17,8 +14,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Multiple negatives ranking loss (Henderson et al. 2017, arXiv 1705.00652, section 4.4): each
@@ -44,9 +40,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * (false). A row mask removes whole tuples (all G rows share a mask value); a masked tuple's rows
  * are no candidates either. Any activation is allowed; the loss reads its output.
  */
+@JsonDeserialize(builder = MultipleNegativesRankingLoss.Builder.class)
 public final class MultipleNegativesRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
-    private static final String NAME = "MultipleNegativesRankingLoss";
 
     /** The similarity the scores are computed from. */
     public enum Similarity {
@@ -56,31 +52,27 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         DOT
     }
 
-    @JsonProperty("scale")
-    private final double scale;
-    @JsonProperty("similarity")
-    private final Similarity similarity;
-    @JsonProperty("hardNegatives")
-    private final int hardNegatives;
-    @JsonProperty("symmetric")
-    private final boolean symmetric;
+    /**
+     * Similarities are multiplied by this before the softmax (default 20.0; finite and &gt; 0; with
+     * DOT, sentence-transformers suggests 1).
+     */
+    @Option(min = 0, minExclusive = true)
+    private double scale = 20.0;
+    /** COSINE (default: rows L2-normalised) or DOT (raw dot products). */
+    @Option
+    private Similarity similarity = Similarity.COSINE;
+    /** The number K of hard-negative blocks after the anchors and positives (default 0; &gt;= 0). */
+    @Option(min = 0, expected = ">= 0 (the number K of hard-negative blocks)")
+    private int hardNegatives = 0;
+    /**
+     * Whether to average in the backward term, each positive picking its anchor among all
+     * anchors (default false; sentence-transformers' MultipleNegativesSymmetricRankingLoss).
+     */
+    @Option
+    private boolean symmetric;
 
     /** The defaults: scale 20, cosine similarity, no hard negatives, not symmetric. */
     public MultipleNegativesRankingLoss() {
-        this(null, null, null, null);
-    }
-
-    @JsonCreator
-    private MultipleNegativesRankingLoss(@JsonProperty("scale") Double scale,
-                                         @JsonProperty("similarity") Similarity similarity,
-                                         @JsonProperty("hardNegatives") Integer hardNegatives,
-                                         @JsonProperty("symmetric") Boolean symmetric) {
-        this.scale = Checks.positive(NAME, "scale", scale == null ? 20.0 : scale);
-        this.similarity = similarity == null ? Similarity.COSINE : similarity;
-        this.hardNegatives = hardNegatives == null ? 0 : hardNegatives;
-        require(this.hardNegatives >= 0, NAME, "hardNegatives", ">= 0 (the number K of hard-negative blocks)",
-                this.hardNegatives);
-        this.symmetric = symmetric != null && symmetric;
     }
 
     public static Builder builder() {
@@ -141,53 +133,34 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         return symmetric;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("scale", scale);
-        options.put("similarity", similarity);
-        options.put("hardNegatives", hardNegatives);
-        options.put("symmetric", symmetric);
-        return options;
-    }
+    /** Builder for {@link MultipleNegativesRankingLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<MultipleNegativesRankingLoss, Builder> {
+        Builder() {
+            super(new MultipleNegativesRankingLoss());
+        }
 
-    /** Builder for {@link MultipleNegativesRankingLoss}; options are checked at {@link #build()}. */
-    public static final class Builder {
-        private double scale = 20.0;
-        private Similarity similarity = Similarity.COSINE;
-        private int hardNegatives = 0;
-        private boolean symmetric = false;
-
-        /** Similarities are multiplied by this before the softmax (default 20.0, finite and > 0). */
+        /** See {@link MultipleNegativesRankingLoss#scale}. */
         public Builder scale(double scale) {
-            this.scale = scale;
+            draft.scale = scale;
             return this;
         }
 
-        /** COSINE (default: rows L2-normalised) or DOT (raw dot products). */
+        /** See {@link MultipleNegativesRankingLoss#similarity}. */
         public Builder similarity(Similarity similarity) {
-            this.similarity = similarity;
+            draft.similarity = similarity;
             return this;
         }
 
-        /** The number K of hard-negative blocks after the anchors and positives (default 0, >= 0). */
+        /** See {@link MultipleNegativesRankingLoss#hardNegatives}. */
         public Builder hardNegatives(int hardNegatives) {
-            this.hardNegatives = hardNegatives;
+            draft.hardNegatives = hardNegatives;
             return this;
         }
 
-        /**
-         * Whether to average in the backward term, each positive picking its anchor among all
-         * anchors (default false; sentence-transformers' MultipleNegativesSymmetricRankingLoss).
-         */
+        /** See {@link MultipleNegativesRankingLoss#symmetric}. */
         public Builder symmetric(boolean symmetric) {
-            this.symmetric = symmetric;
+            draft.symmetric = symmetric;
             return this;
-        }
-
-        public MultipleNegativesRankingLoss build() {
-            return new MultipleNegativesRankingLoss(scale, Checks.notNull(NAME, "similarity", similarity),
-                    hardNegatives, symmetric);
         }
     }
 }

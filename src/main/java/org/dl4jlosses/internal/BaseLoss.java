@@ -124,7 +124,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /**
      * Checks that involve several options, after each option passed its own {@link Option} bounds
-     * (default: none); throws {@link Checks#fail} for a bad combination.
+     * (default: none); throws {@link Checks#fail} for a bad combination. It runs on the built loss,
+     * so it may also bring an option to its canonical form (e.g. any negative value meaning "off"
+     * stored as -1).
      */
     protected void checkCombination() {
     }

@@ -2,8 +2,6 @@ package org.dl4jlosses.ranking;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
@@ -11,6 +9,8 @@ import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
@@ -18,8 +18,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Margin ranking loss on pairs of scores: {@code loss = max(0, -y (x1 - x2) + margin)}, where
@@ -40,21 +39,20 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * A row mask removes whole pairs; in the BLOCKS layout both rows of a pair must share a mask value.
  * At the kink the subgradient 0 is used, as PyTorch does.
  */
+@JsonDeserialize(builder = MarginRankingLoss.Builder.class)
 public final class MarginRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "MarginRankingLoss";
 
-    @JsonProperty("margin")
-    private final double margin;
+    /**
+     * The margin by which x1 must beat x2 when y = +1 (default 0.0; finite; negative margins are
+     * allowed, as in PyTorch).
+     */
+    @Option
+    private double margin = 0.0;
 
     /** The defaults: margin 0.0. */
     public MarginRankingLoss() {
-        this(null);
-    }
-
-    @JsonCreator
-    private MarginRankingLoss(@JsonProperty("margin") Double margin) {
-        this.margin = Checks.finite(NAME, "margin", margin == null ? 0.0 : margin);
     }
 
     public static Builder builder() {
@@ -138,25 +136,16 @@ public final class MarginRankingLoss extends CoupledLoss {
         return margin;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("margin", margin);
-        return options;
-    }
-
-    /** Builder for {@link MarginRankingLoss}. */
-    public static final class Builder {
-        private double margin = 0.0;
-
-        /** The margin by which x1 must beat x2 when y = +1 (default 0.0, finite). */
-        public Builder margin(double margin) {
-            this.margin = margin;
-            return this;
+    /** Builder for {@link MarginRankingLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<MarginRankingLoss, Builder> {
+        Builder() {
+            super(new MarginRankingLoss());
         }
 
-        public MarginRankingLoss build() {
-            return new MarginRankingLoss(margin);
+        /** See {@link MarginRankingLoss#margin}. */
+        public Builder margin(double margin) {
+            draft.margin = margin;
+            return this;
         }
     }
 }

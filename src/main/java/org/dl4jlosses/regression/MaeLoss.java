@@ -1,19 +1,17 @@
 package org.dl4jlosses.regression;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Mean absolute error (L1): {@code loss_row = 1/K sum_k w_k |y_k - a_k|}.
@@ -25,20 +23,16 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Options: {@code weights} (default none): one non-negative weight per column.
  * Labels: real values {@code [R, K]}; row or element masks.
  */
+@JsonDeserialize(builder = MaeLoss.Builder.class)
 public final class MaeLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("weights")
-    private final double[] weights;
+    /** One weight per column (default none; finite and &gt;= 0 in every entry). */
+    @Option(min = 0)
+    private double[] weights;
 
     /** The defaults: no weights. */
     public MaeLoss() {
-        this(null);
-    }
-
-    @JsonCreator
-    private MaeLoss(@JsonProperty("weights") double[] weights) {
-        this.weights = Checks.weights("MaeLoss", "weights", weights);
     }
 
     public static Builder builder() {
@@ -78,25 +72,16 @@ public final class MaeLoss extends BaseLoss {
         return weights == null ? null : weights.clone();
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("weights", weights);
-        return options;
-    }
-
-    /** Builder for {@link MaeLoss}. */
-    public static final class Builder {
-        private double[] weights;
-
-        /** One non-negative weight per column (default none). */
-        public Builder weights(double... weights) {
-            this.weights = weights;
-            return this;
+    /** Builder for {@link MaeLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<MaeLoss, Builder> {
+        Builder() {
+            super(new MaeLoss());
         }
 
-        public MaeLoss build() {
-            return new MaeLoss(weights);
+        /** See {@link MaeLoss#weights}. */
+        public Builder weights(double... weights) {
+            draft.weights = weights;
+            return this;
         }
     }
 }

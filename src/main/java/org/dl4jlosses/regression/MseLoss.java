@@ -1,18 +1,16 @@
 package org.dl4jlosses.regression;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Mean squared error (L2): {@code loss_row = 1/K sum_k w_k (y_k - a_k)^2}.
@@ -23,20 +21,16 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Options: {@code weights} (default none): one non-negative weight per column.
  * Labels: real values {@code [R, K]}; row or element masks.
  */
+@JsonDeserialize(builder = MseLoss.Builder.class)
 public final class MseLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("weights")
-    private final double[] weights;
+    /** One weight per column (default none; finite and &gt;= 0 in every entry). */
+    @Option(min = 0)
+    private double[] weights;
 
     /** The defaults: no weights. */
     public MseLoss() {
-        this(null);
-    }
-
-    @JsonCreator
-    private MseLoss(@JsonProperty("weights") double[] weights) {
-        this.weights = Checks.weights("MseLoss", "weights", weights);
     }
 
     public static Builder builder() {
@@ -71,25 +65,16 @@ public final class MseLoss extends BaseLoss {
         return weights == null ? null : weights.clone();
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("weights", weights);
-        return options;
-    }
-
-    /** Builder for {@link MseLoss}. */
-    public static final class Builder {
-        private double[] weights;
-
-        /** One non-negative weight per column (default none). */
-        public Builder weights(double... weights) {
-            this.weights = weights;
-            return this;
+    /** Builder for {@link MseLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<MseLoss, Builder> {
+        Builder() {
+            super(new MseLoss());
         }
 
-        public MseLoss build() {
-            return new MseLoss(weights);
+        /** See {@link MseLoss#weights}. */
+        public Builder weights(double... weights) {
+            draft.weights = weights;
+            return this;
         }
     }
 }

@@ -1,17 +1,15 @@
 package org.dl4jlosses.regression;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Smooth L1 loss: {@code l(r) = r^2 / (2 beta)} if {@code |r| < beta}, else {@code |r| - beta / 2},
@@ -23,20 +21,16 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Options: {@code beta} (default 1.0, must be &gt;= 0; 0 gives L1). Labels: real values
  * {@code [R, K]}; row or element masks.
  */
+@JsonDeserialize(builder = SmoothL1Loss.Builder.class)
 public final class SmoothL1Loss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    @JsonProperty("beta")
-    private final double beta;
+    /** The width of the quadratic zone (default 1.0; finite and &gt;= 0; 0 gives L1). */
+    @Option(min = 0)
+    private double beta = 1.0;
 
     /** The defaults: beta 1.0. */
     public SmoothL1Loss() {
-        this(null);
-    }
-
-    @JsonCreator
-    private SmoothL1Loss(@JsonProperty("beta") Double beta) {
-        this.beta = Checks.atLeast("SmoothL1Loss", "beta", beta == null ? 1.0 : beta, 0.0);
     }
 
     public static Builder builder() {
@@ -62,25 +56,16 @@ public final class SmoothL1Loss extends BaseLoss {
         return beta;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("beta", beta);
-        return options;
-    }
-
-    /** Builder for {@link SmoothL1Loss}. */
-    public static final class Builder {
-        private double beta = 1.0;
-
-        /** Width of the quadratic zone (default 1.0, &gt;= 0; 0 gives L1). */
-        public Builder beta(double beta) {
-            this.beta = beta;
-            return this;
+    /** Builder for {@link SmoothL1Loss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<SmoothL1Loss, Builder> {
+        Builder() {
+            super(new SmoothL1Loss());
         }
 
-        public SmoothL1Loss build() {
-            return new SmoothL1Loss(beta);
+        /** See {@link SmoothL1Loss#beta}. */
+        public Builder beta(double beta) {
+            draft.beta = beta;
+            return this;
         }
     }
 }

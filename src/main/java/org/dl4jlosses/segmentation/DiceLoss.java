@@ -2,14 +2,13 @@ package org.dl4jlosses.segmentation;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
@@ -19,8 +18,7 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Dice loss for segmentation. Rows are pixels (as {@code CnnLossLayer} and {@code RnnLossLayer}
@@ -72,38 +70,39 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <li>{@code rowsPerSample} (default 0 = one group, batch Dice): rows per image.</li>
  * </ul>
  */
+@JsonDeserialize(builder = DiceLoss.Builder.class)
 public final class DiceLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "DiceLoss";
 
-    @JsonProperty("smooth")
-    private final double smooth;
-    @JsonProperty("squaredDenominator")
-    private final boolean squaredDenominator;
-    @JsonProperty("includeBackground")
-    private final boolean includeBackground;
-    @JsonProperty("weights")
-    private final double[] weights;
-    @JsonProperty("rowsPerSample")
-    private final int rowsPerSample;
+    /**
+     * Added to numerator and denominator (default 1.0; finite and &gt;= 0): keeps a class absent from
+     * both prediction and labels at Dice 1 (no loss) instead of 0/0; with 0, such a class is
+     * rejected as undefined, as is any empty denominator.
+     */
+    @Option(min = 0)
+    private double smooth = 1.0;
+    /** {@code sum p^2 + sum y^2} in the denominator, V-Net's form (default false). */
+    @Option
+    private boolean squaredDenominator;
+    /**
+     * Whether column 0 (the background) counts (default true); false leaves it out (ignored, as in
+     * MONAI, when there is a single column).
+     */
+    @Option
+    private boolean includeBackground = true;
+    /**
+     * One weight per column (default none: all 1; finite and &gt;= 0 in every entry); with
+     * {@code includeBackground = false} column 0's entry is unused.
+     */
+    @Option(min = 0)
+    private double[] weights;
+    /** Rows per image (default 0: all rows form one group, batch Dice; &gt;= 0). */
+    @Option(min = 0, expected = ">= 0 (0 = all rows form one group)")
+    private int rowsPerSample = 0;
 
     /** The defaults: smooth 1.0, plain denominator, background included, no weights, batch Dice. */
     public DiceLoss() {
-        this(null, null, null, null, null);
-    }
-
-    @JsonCreator
-    private DiceLoss(@JsonProperty("smooth") Double smooth,
-                     @JsonProperty("squaredDenominator") Boolean squaredDenominator,
-                     @JsonProperty("includeBackground") Boolean includeBackground,
-                     @JsonProperty("weights") double[] weights,
-                     @JsonProperty("rowsPerSample") Integer rowsPerSample) {
-        this.smooth = Checks.atLeast(NAME, "smooth", smooth == null ? 1.0 : smooth, 0.0);
-        this.squaredDenominator = squaredDenominator != null && squaredDenominator;
-        this.includeBackground = includeBackground == null || includeBackground;
-        this.weights = Checks.weights(NAME, "weights", weights);
-        this.rowsPerSample = rowsPerSample == null ? 0 : rowsPerSample;
-        require(this.rowsPerSample >= 0, NAME, "rowsPerSample", ">= 0 (0 = all rows form one group)", this.rowsPerSample);
     }
 
     public static Builder builder() {
@@ -252,57 +251,40 @@ public final class DiceLoss extends CoupledLoss {
         return rowsPerSample;
     }
 
-    @Override
-    protected Map<String, Object> options() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("smooth", smooth);
-        options.put("squaredDenominator", squaredDenominator);
-        options.put("includeBackground", includeBackground);
-        options.put("weights", weights);
-        options.put("rowsPerSample", rowsPerSample);
-        return options;
-    }
+    /** Builder for {@link DiceLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<DiceLoss, Builder> {
+        Builder() {
+            super(new DiceLoss());
+        }
 
-    /** Builder for {@link DiceLoss}. */
-    public static final class Builder {
-        private double smooth = 1.0;
-        private boolean squaredDenominator;
-        private boolean includeBackground = true;
-        private double[] weights;
-        private int rowsPerSample;
-
-        /** Added to numerator and denominator (default 1.0, &gt;= 0). */
+        /** See {@link DiceLoss#smooth}. */
         public Builder smooth(double smooth) {
-            this.smooth = smooth;
+            draft.smooth = smooth;
             return this;
         }
 
-        /** Squares p and y in the denominator (default false). */
+        /** See {@link DiceLoss#squaredDenominator}. */
         public Builder squaredDenominator(boolean squaredDenominator) {
-            this.squaredDenominator = squaredDenominator;
+            draft.squaredDenominator = squaredDenominator;
             return this;
         }
 
-        /** Whether column 0 (the background) counts (default true). */
+        /** See {@link DiceLoss#includeBackground}. */
         public Builder includeBackground(boolean includeBackground) {
-            this.includeBackground = includeBackground;
+            draft.includeBackground = includeBackground;
             return this;
         }
 
-        /** One weight per column (default none: all 1). */
+        /** See {@link DiceLoss#weights}. */
         public Builder weights(double... weights) {
-            this.weights = weights;
+            draft.weights = weights;
             return this;
         }
 
-        /** Rows per image (default 0: all rows form one group, batch Dice). */
+        /** See {@link DiceLoss#rowsPerSample}. */
         public Builder rowsPerSample(int rowsPerSample) {
-            this.rowsPerSample = rowsPerSample;
+            draft.rowsPerSample = rowsPerSample;
             return this;
-        }
-
-        public DiceLoss build() {
-            return new DiceLoss(smooth, squaredDenominator, includeBackground, weights, rowsPerSample);
         }
     }
 }

@@ -33,8 +33,8 @@ class ContrastiveLossTest {
         rejects(() -> ContrastiveLoss.builder().margin(0).build(), "ContrastiveLoss", "margin", "> 0", "0.0");
         rejects(() -> ContrastiveLoss.builder().margin(-1).build(), "ContrastiveLoss", "margin", "> 0");
         rejects(() -> ContrastiveLoss.builder().margin(Double.NaN).build(), "ContrastiveLoss", "margin");
-        rejects(() -> ContrastiveLoss.builder().distance(null), "ContrastiveLoss", "distance", "non-null");
-        rejects(() -> ContrastiveLoss.builder().layout(null), "ContrastiveLoss", "layout", "non-null");
+        rejects(() -> ContrastiveLoss.builder().distance(null).build(), "ContrastiveLoss", "distance", "non-null");
+        rejects(() -> ContrastiveLoss.builder().layout(null).build(), "ContrastiveLoss", "layout", "non-null");
     }
 
     @Test
