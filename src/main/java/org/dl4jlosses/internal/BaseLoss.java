@@ -257,9 +257,6 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         if (!KernelPath.checksRows(kind)) {
             return null;
         }
-        if (KernelPath.splits(kernel, (int) preOutput.size(0), (int) preOutput.size(1)) > 1) {
-            Workers.wake();
-        }
         Batch.Shapes shapes = Batch.checkShapes(name(), kind, labels, preOutput, activation, mask);
         return KernelPath.run(kernel, kind, labels, preOutput, mask, shapes, score, gradient);
     }

@@ -6,23 +6,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * When the losses use their Java {@link FloatKernel}s: float32 batches, with the Vector API at
  * any size, and without it only for small batches (where a native op's fixed cost dominates;
- * for large ones ND4J's vectorised native loops beat scalar Java). On by default; off with
- * {@code -Ddl4jlosses.kernels=false}, or from tests that compare the two paths.
+ * for large ones ND4J's vectorised native loops beat scalar Java). Tests that compare the two
+ * paths switch them off for a moment.
  */
 public final class Kernels {
     /** Without the Vector API, batches up to this many elements run in scalar Java. */
     static final long SCALAR_LIMIT = 1 << 14;
 
-    private static volatile boolean enabled = !"false".equals(System.getProperty("dl4jlosses.kernels"));
+    private static volatile boolean enabled = true;
 
     private Kernels() {
     }
 
-    public static boolean enabled() {
-        return enabled;
-    }
-
-    /** Switches the Java kernels on or off for the whole JVM (for tests and benchmarks of the op path). */
+    /** Switches the Java kernels on or off for the whole JVM (for tests that compare them with the op path). */
     public static void setEnabled(boolean on) {
         enabled = on;
     }

@@ -18,17 +18,15 @@ import java.util.concurrent.locks.LockSupport;
  * has not started when the rows run out is called off, so a call never waits for a thread that
  * is not working on it.
  *
- * <p>Idle helpers park at once by default. Spinning for a while first (as OpenMP's threads do;
- * {@code -Ddl4jlosses.spinNanos=N}) made back-to-back loss calls faster, but in a training step,
- * where ND4J's threads spin too, a spinning helper took a core from the caller: a 256 x 1000 MSE
- * after a matrix product took 0.33 ms with a 50 us spin and 0.13-0.15 ms without (one thread: 0.16 ms).
+ * <p>Idle helpers park at once. Spinning for a while first (as OpenMP's threads do) made
+ * back-to-back loss calls faster, but in a training step, where ND4J's threads spin too, a
+ * spinning helper took a core from the caller: a 256 x 1000 MSE after a matrix product took
+ * 0.33 ms with a 50 us spin and 0.13-0.15 ms without (one thread: 0.16 ms).
  *
  * <p>Callers from many threads at once are safe: a helper busy with another caller's rows is
  * skipped, and then the calling thread does all the work.
  */
 final class Workers {
-    /** How long an idle helper spins before it parks (default 0: see the class comment). */
-    static final long SPIN_NANOS = Long.getLong("dl4jlosses.spinNanos", 0L);
     /** Pieces per thread: enough that a late helper costs little, few enough that the counter is no cost. */
     private static final int PIECES_PER_THREAD = 8;
     private static final Helper[] HELPERS = start(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
@@ -45,13 +43,6 @@ final class Workers {
     /** How many threads a split may use: the caller and the helpers. */
     static int threads() {
         return HELPERS.length + 1;
-    }
-
-    /** Tells the helpers that work is coming: parked ones are unparked (and spin for {@link #SPIN_NANOS}). */
-    static void wake() {
-        for (Helper helper : HELPERS) {
-            helper.wake();
-        }
     }
 
     /**
@@ -204,18 +195,10 @@ final class Workers {
         final AtomicBoolean busy = new AtomicBoolean();
         private final AtomicReference<Job> job = new AtomicReference<>();
         private volatile boolean parked;
-        private volatile long spinUntil;
 
         Helper(int index) {
             super("dl4j-losses-worker-" + index);
             setDaemon(true);
-        }
-
-        void wake() {
-            spinUntil = System.nanoTime() + SPIN_NANOS;
-            if (parked) {
-                LockSupport.unpark(this);
-            }
         }
 
         void hand(Job next) {
@@ -235,14 +218,11 @@ final class Workers {
                 Job next = job.getAndSet(null);
                 if (next != null) {
                     next.runHere();
-                    spinUntil = System.nanoTime() + SPIN_NANOS;
-                } else if (System.nanoTime() - spinUntil < 0) {
-                    Thread.onSpinWait();
                 } else {
                     parked = true;
-                    // Re-read after announcing the park: a job or wake set before this is seen here,
-                    // one set after it sees parked and unparks (volatile order).
-                    if (job.get() == null && System.nanoTime() - spinUntil >= 0) {
+                    // Re-read after announcing the park: a job set before this is seen here, one set
+                    // after it sees parked and unparks (volatile order).
+                    if (job.get() == null) {
                         LockSupport.park(this);
                     }
                     parked = false;

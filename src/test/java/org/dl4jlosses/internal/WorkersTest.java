@@ -88,9 +88,8 @@ class WorkersTest {
     }
 
     @Test
-    void idleHelpersParkAfterTheirSpin() throws InterruptedException {
+    void idleHelpersPark() throws InterruptedException {
         sumOfRows(1000, 2, new AtomicIntegerArray(1000));
-        Workers.wake();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         boolean allParked = false;
         while (!allParked && System.nanoTime() < deadline) {
