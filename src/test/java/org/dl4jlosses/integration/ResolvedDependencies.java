@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * execution) to {@code target/dependencies.txt}; surefire passes its path in the system property
  * {@code dependencies.list}. Reading Maven's own list instead of the jar paths on the classpath
  * keeps the checks independent of where the local repository lives ({@code -Dmaven.repo.local}).
+ * The same artifacts as a tree ({@code tree} goal, {@code target/dependency-tree.txt}, system property
+ * {@code dependencies.tree}) give what a project depending on the library gets: {@link #reachingUsers()}.
  */
 final class ResolvedDependencies {
     /** {@code   group:artifact:type[:classifier]:version:scope[ (optional)][ -- module name]}. */
@@ -34,8 +36,8 @@ final class ResolvedDependencies {
             return artifact + "-" + version + (classifier.isEmpty() ? "" : "-" + classifier) + "." + type;
         }
 
-        /** On the runtime classpath of a project that depends on this library. */
-        boolean reachesUsers() {
+        /** Passed on to a project that depends on the library (the edge to it, in the tree). */
+        boolean transitive() {
             return !optional && (scope.equals("compile") || scope.equals("runtime"));
         }
     }
@@ -45,27 +47,74 @@ final class ResolvedDependencies {
 
     /** Every artifact of target/dependencies.txt; fails if the file is missing or lists nothing. */
     static List<Artifact> all() {
-        Path file = Path.of(System.getProperty("dependencies.list", "target/dependencies.txt"));
+        List<Artifact> artifacts = new ArrayList<>();
+        for (String line : read("dependencies.list", "target/dependencies.txt", "list-dependencies")) {
+            Artifact a = parse(line);
+            if (a != null) {
+                artifacts.add(a);
+            }
+        }
+        return artifacts;
+    }
+
+    /**
+     * The artifacts a project depending on the library gets at run time: those of the dependency tree
+     * (target/dependency-tree.txt) reached from the library through compile or runtime scope only and
+     * no optional dependency on the way. Maven leaves the rest out of a user's resolution: test
+     * dependencies, optional ones and everything below them.
+     */
+    static List<Artifact> reachingUsers() {
+        List<Artifact> reached = new ArrayList<>();
+        int cutBelow = Integer.MAX_VALUE; // depth of the last left-out node while inside its subtree
+        for (String line : read("dependencies.tree", "target/dependency-tree.txt", "tree-dependencies")) {
+            int start = 0;
+            while (start < line.length() && " |+-\\".indexOf(line.charAt(start)) >= 0) {
+                start++;
+            }
+            if (start == 0) {
+                continue; // the library itself
+            }
+            Artifact a = parse(line.substring(start));
+            if (a == null) {
+                continue;
+            }
+            int depth = start / 3; // "+- ", "|  ", "\- " and "   ": three characters a level
+            if (depth > cutBelow) {
+                continue;
+            }
+            cutBelow = Integer.MAX_VALUE;
+            if (a.transitive()) {
+                reached.add(a);
+            } else {
+                cutBelow = depth;
+            }
+        }
+        return reached;
+    }
+
+    private static Artifact parse(String line) {
+        Matcher m = LINE.matcher(line);
+        return m.matches()
+                ? new Artifact(m.group(1), m.group(2), m.group(3), m.group(4) == null ? "" : m.group(4), m.group(5),
+                        m.group(6), m.group(7) != null)
+                : null;
+    }
+
+    private static List<String> read(String property, String fallback, String execution) {
+        Path file = Path.of(System.getProperty(property, fallback));
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file.toAbsolutePath() + " missing: it is written by `mvn generate-test-resources`"
-                    + " (maven-dependency-plugin's list-dependencies execution), which `mvn test` runs");
+                    + " (maven-dependency-plugin's " + execution + " execution), which `mvn test` runs");
         }
-        List<Artifact> artifacts = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(file)) {
-                Matcher m = LINE.matcher(line);
-                if (m.matches()) {
-                    artifacts.add(new Artifact(m.group(1), m.group(2), m.group(3), m.group(4) == null ? "" : m.group(4),
-                            m.group(5), m.group(6), m.group(7) != null));
-                }
+            List<String> lines = Files.readAllLines(file);
+            if (lines.stream().noneMatch(l -> parse(l.replaceFirst("^[ |+\\\\-]+", "")) != null)) {
+                throw new IllegalStateException("no artifacts in " + file.toAbsolutePath());
             }
+            return lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (artifacts.isEmpty()) {
-            throw new IllegalStateException("no artifacts in " + file.toAbsolutePath());
-        }
-        return artifacts;
     }
 
     /** The file name of the jar (or class directory) a class was loaded from. */
