@@ -1,17 +1,17 @@
 package org.dl4jlosses.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
@@ -24,27 +24,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * dl4j-spark's newest release is 1.0.0-M2 and depends on 1.0.0-M2 of everything; the pom excludes
  * those, and only the Spark modules that have no 1.0.0-M2.1 release stay at 1.0.0-M2. Scala is
  * at least 2.12.15, the first 2.12 whose lambda deserialisation works on Java 17 (scala/bug#12419).
+ * The artifacts and versions are those Maven resolved, from its own list ({@link ResolvedDependencies}),
+ * so the test passes wherever the local repository lives.
  */
 class DependencyConvergenceTest {
     private static final String VERSION = "1.0.0-M2.1";
     /** The Spark modules of DL4J whose newest release is 1.0.0-M2. */
     private static final Set<String> SPARK_MODULES_AT_M2 = Set.of(
             "dl4j-spark_2.12", "dl4j-spark-parameterserver_2.12", "nd4j-kryo_2.12", "nd4j-parameter-server-node_2.12");
-    /** .../repository/org/nd4j/nd4j-api/1.0.0-M2.1/nd4j-api-1.0.0-M2.1.jar: group path, artifact, version. */
-    private static final Pattern JAR = Pattern.compile(".*/repository/(.+)/([^/]+)/([^/]+)/\\2-\\3(?:-[^/]+)?\\.jar");
 
-    /** group:artifact -> versions on the test classpath (surefire's, or this JVM's when run elsewhere). */
+    /** group:artifact -> versions on the test classpath, as Maven resolved it (target/dependencies.txt). */
     private static Map<String, List<String>> artifacts() {
-        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Map<String, List<String>> found = new TreeMap<>();
-        for (String entry : path.split(File.pathSeparator)) {
-            Matcher m = JAR.matcher(entry.replace(File.separatorChar, '/'));
-            if (m.matches()) {
-                List<String> versions = found.computeIfAbsent(m.group(1).replace('/', '.') + ":" + m.group(2),
-                        k -> new ArrayList<>());
-                if (!versions.contains(m.group(3))) {
-                    versions.add(m.group(3));
-                }
+        for (ResolvedDependencies.Artifact a : ResolvedDependencies.all()) {
+            List<String> versions = found.computeIfAbsent(a.key(), k -> new ArrayList<>());
+            if (!versions.contains(a.version())) {
+                versions.add(a.version());
             }
         }
         return found;
@@ -71,15 +66,37 @@ class DependencyConvergenceTest {
         }
     }
 
+    /** The list describes this classpath: every jar it names is on it (file names, any repository). */
+    @Test
+    void theListIsThisClasspath() {
+        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Set<String> onClasspath = Arrays.stream(path.split(File.pathSeparator))
+                .map(entry -> Path.of(entry).getFileName().toString()).collect(Collectors.toSet());
+        List<String> missing = ResolvedDependencies.all().stream().filter(a -> a.type().equals("jar"))
+                .map(ResolvedDependencies.Artifact::fileName).filter(jar -> !onClasspath.contains(jar)).toList();
+        assertEquals(List.of(), missing, "listed but not on the classpath (stale target/dependencies.txt?)");
+    }
+
+    /**
+     * The classes come from the jars of that list, by file name (artifact-version.jar, the same in
+     * any local repository), not from some other copy on the classpath.
+     */
     @Test
     void theClassesInUseComeFromThoseJars() {
-        for (Class<?> c : new Class<?>[] {Nd4j.class, MultiLayerNetwork.class, ParallelWrapper.class}) {
-            String jar = c.getProtectionDomain().getCodeSource().getLocation().getPath();
-            assertTrue(jar.endsWith("-" + VERSION + ".jar"), c.getSimpleName() + " from " + jar);
+        Set<String> listed = ResolvedDependencies.all().stream()
+                .map(ResolvedDependencies.Artifact::fileName).collect(Collectors.toSet());
+        Map<Class<?>, String> expected = Map.of(
+                Nd4j.class, "nd4j-api-" + VERSION + ".jar",
+                MultiLayerNetwork.class, "deeplearning4j-nn-" + VERSION + ".jar",
+                ParallelWrapper.class, "deeplearning4j-parallel-wrapper-" + VERSION + ".jar",
+                SparkDl4jMultiLayer.class, "dl4j-spark_2.12-1.0.0-M2.jar");
+        for (Map.Entry<Class<?>, String> e : expected.entrySet()) {
+            String jar = ResolvedDependencies.jarOf(e.getKey());
+            assertEquals(e.getValue(), jar, e.getKey().getSimpleName() + " from " + jar);
+            assertTrue(listed.contains(jar), jar + " not among the resolved dependencies");
         }
-        String sparkDl4j = SparkDl4jMultiLayer.class.getProtectionDomain().getCodeSource().getLocation().getPath();
-        assertTrue(sparkDl4j.endsWith("dl4j-spark_2.12-1.0.0-M2.jar"), "SparkDl4jMultiLayer from " + sparkDl4j);
-        assertFalse(SparkContext.class.getProtectionDomain().getCodeSource().getLocation().getPath().isEmpty());
+        String spark = ResolvedDependencies.jarOf(SparkContext.class);
+        assertTrue(listed.contains(spark), "SparkContext from " + spark + ", not among the resolved dependencies");
     }
 
     @Test
