@@ -83,7 +83,7 @@ LOSSES = {
 }
 
 
-# ---- coupled losses (spec section 3): one fixed batch each, size "batch" -------------------------
+# ---- coupled losses: one fixed batch each, size "batch" -------------------------
 # Each: make(gen) -> (z0, batch) and fn(z, batch) -> scalar, the same formula as the Java loss with
 # its defaults (the references of the fixture generators, written here for speed, not clarity).
 

@@ -124,7 +124,7 @@ def ids_of(labels):
 
 
 def exact_ntxent(embeddings, ids, temperature, normalize=True):
-    """The spec's formula without pytorch-metric-learning's 1e-20 inside the log: what the Java loss computes."""
+    """The loss's formula without pytorch-metric-learning's 1e-20 inside the log: what the Java loss computes."""
     x = F.normalize(embeddings, p=2, dim=1) if normalize else embeddings
     s = x @ x.T / temperature
     same = ids.view(-1, 1) == ids.view(1, -1)

@@ -14,7 +14,7 @@ to float32 before the float64 reference computation.
 Per case the JSON holds: inputs (z, labels, mask), the mean value (sum / R, R counting
 masked rows), the sum value, the per-row score array [R,1] and d(sum)/dz [R,K].
 
-Wherever a torch / torchvision function is named in the spec the per-element or per-row
+Wherever a loss's reference is a torch / torchvision function the per-element or per-row
 values are computed with that function (reduction='none') and the script asserts that the
 function's own 'mean'/'sum' reduction agrees for unmasked cases.  Additional independent
 cross-checks (hand-written formulas, central finite differences of the gradient) are run

@@ -4,7 +4,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The base of losses that couple rows (section 3 of the spec): embedding, ranking and
+ * The base of losses that couple rows: embedding, ranking and
  * segmentation losses, which see the whole minibatch. On top of {@link BaseLoss}'s plumbing it
  * arranges the rows by the loss's {@link Layout}, removes masked rows (whole tuples for BLOCKS)
  * before the formula runs, and puts the formula's per-row results back in place. A batch with

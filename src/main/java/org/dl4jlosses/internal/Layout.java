@@ -1,7 +1,7 @@
 package org.dl4jlosses.internal;
 
 /**
- * How the rows of a {@link CoupledLoss}'s batch form its units (section 3 of the spec).
+ * How the rows of a {@link CoupledLoss}'s batch form its units.
  *
  * <ul>
  *   <li>{@link #rows()}: every row is a unit on its own, or rows are grouped by the loss itself

@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * per-row losses and gradients for those rows only; {@link CoupledLoss} puts them back in place
  * with zeros for the masked rows. Without a mask nothing is copied.
  *
- * <p>Returned losses follow the spec's numbers: their sum is {@code n x} the reference value over
+ * <p>Returned losses follow the library's convention: their sum is {@code n x} the reference value over
  * the {@code n} kept rows, the gradient is the derivative of that sum with respect to the
  * activation's output.
  */

@@ -37,7 +37,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <p>Reference: Milletari, Navab, Ahmadi (2016), "V-Net"; MONAI's {@code DiceLoss(smooth_nr = smooth,
  * smooth_dr = smooth, squared_pred, include_background, weight, batch = (rowsPerSample == 0))},
  * mean reduction. MONAI multiplies each class's loss {@code 1 - D_gc} by its weight, which is
- * what we do; it equals the spec's {@code 1 - mean_c w_c D_gc} when the weights average to 1.
+ * what we do; it equals {@code 1 - mean_c w_c D_gc} when the weights average to 1.
  *
  * <p>Groups and the numbers DL4J sees: with {@code rowsPerSample = P > 0}, each P consecutive rows
  * are one image (the order {@code CnnLossLayer} uses for {@code [mb, C, H, W]} activations, with

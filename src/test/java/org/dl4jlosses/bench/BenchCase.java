@@ -72,7 +72,7 @@ public enum BenchCase {
     FOCAL_SOFTMAX_INDICES("FocalLoss-softmax-indices", Act.SOFTMAX, Labels.INDICES,
             FocalLoss::new, null, "-"),
 
-    // Coupled losses (spec section 3): one fixed batch each (size "batch"), timed against PyTorch only.
+    // Coupled losses: one fixed batch each (size "batch"), timed against PyTorch only.
     MARGIN_RANKING("MarginRankingLoss", Act.IDENTITY, "4096 pairs [4096, 2]", MarginRankingLoss::new,
             seed -> CoupledInputs.pairs(4096, seed)),
     DICE("DiceLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",

@@ -218,8 +218,8 @@ class LayerTypesTest {
     }
 
     /**
-     * Padding labels with NaN (a common "no value" filler) must not give a silent NaN: the spec
-     * lists NaN in labels among the checked inputs, and no bad input may yield a silent NaN. Either
+     * Padding labels with NaN (a common "no value" filler) must not give a silent NaN: NaN
+     * labels are among the checked inputs, and no bad input may yield a silent NaN. Either
      * answer is acceptable: an IllegalArgumentException naming the NaN, or the padded steps
      * ignored like any other padding (the same score as finite padding).
      */
