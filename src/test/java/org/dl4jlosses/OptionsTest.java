@@ -69,6 +69,19 @@ class OptionsTest {
     }
 
     @Test
+    void savedConfigurationsAreCheckedLikeBuiltOnes() {
+        // DL4J's JSON reader goes through the builder, so a bad saved value fails as build() does.
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> JSON.readValue(
+                "{\"@class\":\"org.dl4jlosses.regression.HuberLoss\",\"delta\":-1.0}", ILossFunction.class));
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause != null && cause.getMessage().contains("HuberLoss: delta must be finite and > 0, got -1.0"),
+                "the IllegalArgumentException of build() is the cause: " + e);
+    }
+
+    @Test
     void toStringNamesTheLossAndItsOptions() {
         assertEquals("FocalLoss(gamma=1.5, alpha=-1.0, weights=[0.5, 1.0])", configured().get(2).toString());
         assertEquals("HingeLoss(mode=WESTON_WATKINS, margin=0.5, squared=true)", configured().get(4).toString());

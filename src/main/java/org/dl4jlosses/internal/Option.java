@@ -12,7 +12,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * part of {@code equals}, {@code hashCode} and {@code toString}, and checked by
  * {@link LossBuilder#build()} (and so also when a saved configuration is read) against the bounds
  * given here. A {@code double} must be finite, a {@code double[]} null or non-empty with finite
- * entries, an enum non-null; {@link #min()} and {@link #max()} bound a number or every entry.
+ * entries, an enum non-null; {@link #min()} and {@link #max()} bound a number or every entry. Every
+ * {@code double} (and entry) must also be 0 or between the smallest normal float32 (1.2e-38) and
+ * 1e6 in magnitude, so that the loss's float32 arithmetic cannot overflow or underflow to a
+ * silent infinity, NaN or division by zero.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)

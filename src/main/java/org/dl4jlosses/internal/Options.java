@@ -4,6 +4,17 @@ import java.util.Arrays;
 
 /** The check of one {@link Option} value against its bounds, with the library's message form. */
 final class Options {
+    /**
+     * The largest magnitude of any number an option takes. The losses multiply options with each
+     * other and with inputs of up to 1e4 in float32, whose largest value is 3.4e38: from here on
+     * products stay finite.
+     */
+    static final double LARGEST = 1e6;
+    /** The smallest non-zero magnitude of a number an option takes: the smallest normal float32. */
+    static final double SMALLEST = Float.MIN_NORMAL;
+    private static final String IN_FLOAT32 = ", and 0 or between " + SMALLEST + " and " + (long) LARGEST
+            + " in magnitude (float32 arithmetic overflows or underflows beyond)";
+
     private Options() {
     }
 
@@ -16,6 +27,7 @@ final class Options {
         if (value instanceof Double) {
             double v = (Double) value;
             Checks.require(Double.isFinite(v) && within(v, bounds), loss, option, expected(bounds, ""), v);
+            Checks.require(inFloat32(v), loss, option, expected(bounds, IN_FLOAT32), v);
         } else if (value instanceof Integer) {
             int v = (Integer) value;
             Checks.require(within(v, bounds), loss, option, expected(bounds, ""), v);
@@ -25,8 +37,15 @@ final class Options {
             for (double v : values) {
                 Checks.require(Double.isFinite(v) && within(v, bounds), loss, option, expected(bounds, " in every entry"),
                         Arrays.toString(values));
+                Checks.require(inFloat32(v), loss, option, expected(bounds, " in every entry" + IN_FLOAT32),
+                        Arrays.toString(values));
             }
         }
+    }
+
+    private static boolean inFloat32(double v) {
+        double magnitude = Math.abs(v);
+        return magnitude == 0 || magnitude >= SMALLEST && magnitude <= LARGEST;
     }
 
     private static boolean within(double v, Option b) {

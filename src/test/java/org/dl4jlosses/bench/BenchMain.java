@@ -51,6 +51,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <li>{@code --forks N} (1), {@code --warmup N} (3), {@code --iterations N} (5),
  * {@code --time MS} per iteration (1000)</li>
  * <li>{@code --quick}: 1 warm-up and 2 measurement iterations of 300 ms (a smoke test)</li>
+ * <li>{@code --vector true|false} (true): whether the benchmark JVM gets
+ * {@code --add-modules jdk.incubator.vector}, the two ways a user runs</li>
  * <li>{@code --torch FILE} (target/bench/torch.json), {@code --out DIR} (target/bench)</li>
  * <li>{@code --verbose}: JMH's full progress output</li>
  * <li>{@code --report}: no timing; prints the table again from {@code DIR/java.json} of the last run
@@ -84,6 +86,7 @@ public final class BenchMain {
         int iterations = 5;
         long timeMs = 1000;
         boolean verbose = false;
+        boolean vector = true;
         boolean check = false;
         boolean report = false;
         Path torch = Paths.get("target", "bench", "torch.json");
@@ -130,6 +133,9 @@ public final class BenchMain {
                 case "--verbose":
                     verbose = true;
                     break;
+                case "--vector":
+                    vector = Boolean.parseBoolean(args[++i]);
+                    break;
                 case "--check":
                     check = true;
                     break;
@@ -175,16 +181,16 @@ public final class BenchMain {
         }
         List<ChainedOptionsBuilder> runs = new ArrayList<>();
         if (!pointwise.isEmpty()) {
-            runs.add(jmhOptions(pointwise, sizes, impls, workspaces, forks, warmup, iterations, timeMs, verbose));
+            runs.add(jmhOptions(pointwise, sizes, impls, workspaces, forks, warmup, iterations, timeMs, verbose, vector));
         }
         List<String> coupledImpls = impls.contains("ours") ? List.of("ours") : List.of();
         if (!pointwiseOursOnly.isEmpty() && !coupledImpls.isEmpty()) {
             runs.add(jmhOptions(pointwiseOursOnly, sizes, coupledImpls, workspaces, forks, warmup, iterations, timeMs,
-                    verbose));
+                    verbose, vector));
         }
         if (!coupled.isEmpty() && !coupledImpls.isEmpty()) {
             runs.add(jmhOptions(coupled, List.of(BenchCase.BATCH), coupledImpls, workspaces, forks, warmup, iterations,
-                    timeMs, verbose));
+                    timeMs, verbose, vector));
         }
 
         ObjectMapper json = new ObjectMapper();
@@ -297,7 +303,7 @@ public final class BenchMain {
 
     private static ChainedOptionsBuilder jmhOptions(List<String> losses, Collection<String> sizes, List<String> impls,
                                                     List<String> workspaces, int forks, int warmup, int iterations,
-                                                    long timeMs, boolean verbose) {
+                                                    long timeMs, boolean verbose, boolean vector) {
         return new OptionsBuilder()
                 .include(LossBenchmark.class.getName() + ".scoreAndGradient")
                 .mode(Mode.SampleTime)
@@ -309,7 +315,7 @@ public final class BenchMain {
                 .measurementTime(TimeValue.milliseconds(timeMs))
                 .threads(1)
                 .shouldFailOnError(true)
-                .jvmArgsAppend("-Xmx2g", "--add-modules", "jdk.incubator.vector")
+                .jvmArgsAppend(vector ? new String[] {"-Xmx2g", "--add-modules", "jdk.incubator.vector"} : new String[] {"-Xmx2g"})
                 .param("loss", losses.toArray(new String[0]))
                 .param("size", sizes.toArray(new String[0]))
                 .param("impl", impls.toArray(new String[0]))
