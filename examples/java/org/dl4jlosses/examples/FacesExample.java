@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
+import org.dl4jlosses.embedding.Distance;
 import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.layers.CosineOutputLayer;
 import org.knowm.xchart.XYChart;
@@ -134,7 +135,7 @@ public final class FacesExample implements Example {
                 new Method(TRIPLET, network(new OutputLayer.Builder(TripletLoss.builder().mining(TripletLoss.Mining.HARD).build())
                         .nIn(last).nOut(EMBEDDING).activation(Activation.IDENTITY).build()), HIDDEN.length),
                 new Method(CONTRASTIVE, network(new OutputLayer.Builder(ContrastiveLoss.builder()
-                        .layout(ContrastiveLoss.Layout.GROUPS).distance(ContrastiveLoss.Distance.COSINE).build())
+                        .layout(ContrastiveLoss.Layout.GROUPS).distance(Distance.COSINE).build())
                         .nIn(last).nOut(EMBEDDING).activation(Activation.IDENTITY).build()), HIDDEN.length),
                 new Method(ARCFACE, network(
                         new DenseLayer.Builder().nIn(last).nOut(EMBEDDING).activation(Activation.IDENTITY).build(),

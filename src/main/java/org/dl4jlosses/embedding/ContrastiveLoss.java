@@ -45,8 +45,9 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <li>{@code margin} (default 1.0): finite and > 0 (with 0 dissimilar pairs could never
  * contribute).</li>
  * <li>{@code distance} (default {@link Distance#EUCLIDEAN}): {@code |x - y|}, or {@code 1 - cos(x,
- * y)} for {@link Distance#COSINE}. A Euclidean distance of 0 has gradient 0 (an identical
- * dissimilar pair gets no push in an arbitrary direction; any other pair separates it).</li>
+ * y)} for {@link Distance#COSINE}; SQUARED_EUCLIDEAN and DOT are rejected at {@code build()}.
+ * A Euclidean distance of 0 has gradient 0 (an identical dissimilar pair gets no push in an
+ * arbitrary direction; any other pair separates it).</li>
  * </ul>
  * A row mask removes rows; in BLOCKS both rows of a pair must share the mask value.
  */
@@ -54,14 +55,6 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class ContrastiveLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "ContrastiveLoss";
-
-    /** How the distance between two embeddings is measured. */
-    public enum Distance {
-        /** {@code |x - y|}. */
-        EUCLIDEAN,
-        /** {@code 1 - cos(x, y)}. */
-        COSINE
-    }
 
     /** Where the pairs come from. */
     public enum Layout {
@@ -74,7 +67,7 @@ public final class ContrastiveLoss extends CoupledLoss {
     /** The distance dissimilar pairs are pushed to (default 1.0; finite and &gt; 0). */
     @Option(min = 0, minExclusive = true)
     private double margin = 1.0;
-    /** The distance (default EUCLIDEAN). */
+    /** The distance: EUCLIDEAN (default) or COSINE. */
     @Option
     private Distance distance = Distance.EUCLIDEAN;
     /** Where the pairs come from (default BLOCKS). */
@@ -83,6 +76,12 @@ public final class ContrastiveLoss extends CoupledLoss {
 
     /** The defaults: margin 1.0, EUCLIDEAN, BLOCKS. */
     public ContrastiveLoss() {
+    }
+
+    @Override
+    protected void checkCombination() {
+        require(distance == Distance.EUCLIDEAN || distance == Distance.COSINE, NAME, "distance", "EUCLIDEAN or COSINE",
+                distance);
     }
 
     public static Builder builder() {
@@ -113,8 +112,7 @@ public final class ContrastiveLoss extends CoupledLoss {
                     values[i] + " at pair " + i);
         }
         INDArray similar = Nd4j.createFromArray(values).castTo(rows.dataType()).reshape(values.length, 1);
-        PairDistance pairs = PairDistance.of(distance == Distance.EUCLIDEAN ? PairDistance.Kind.EUCLIDEAN
-                : PairDistance.Kind.COSINE, rows.block(0), rows.block(1));
+        PairDistance pairs = PairDistance.of(distance, false, rows.block(0), rows.block(1));
         INDArray d = pairs.values();
         INDArray hinge = Transforms.relu(d.rsub(margin), true);
         INDArray dissimilar = similar.rsub(1);
@@ -138,8 +136,7 @@ public final class ContrastiveLoss extends CoupledLoss {
         if (pairs == 0) {
             return rows.spread(0, need.gradient() ? Nd4j.zeros(rows.dataType(), n, rows.columns()) : null);
         }
-        DistanceMatrix distances = DistanceMatrix.of(distance == Distance.EUCLIDEAN ? DistanceMatrix.Kind.EUCLIDEAN
-                : DistanceMatrix.Kind.COSINE, rows.output());
+        DistanceMatrix distances = DistanceMatrix.of(distance, rows.output());
         INDArray d = distances.values();
         INDArray same = rows.sameGroup();
         INDArray similar = same.sub(Nd4j.eye(n).castTo(rows.dataType()));
@@ -163,8 +160,7 @@ public final class ContrastiveLoss extends CoupledLoss {
     }
 
     private boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
-        FloatDistances distances = FloatDistances.of(distance == Distance.EUCLIDEAN ? FloatDistances.Kind.EUCLIDEAN
-                : FloatDistances.Kind.COSINE, rows, false);
+        FloatDistances distances = FloatDistances.of(distance, false, rows, false);
         if (gradient != null) {
             Arrays.fill(gradient, 0, rows.count() * rows.columns(), 0f);
         }

@@ -20,14 +20,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code pairwise_distance} convention.</li>
  * <li>COSINE: {@code 1 - u_i . u_j} with {@code u = x / max(|x|, 1e-12)} (F.normalize).</li>
  * </ul>
- * The diagonal is not forced to 0; the triplet and contrastive losses never read it.
+ * DOT is no distance and is rejected. The diagonal is not forced to 0; the triplet and
+ * contrastive losses never read it.
  */
 final class DistanceMatrix {
-    enum Kind {
-        EUCLIDEAN, SQUARED_EUCLIDEAN, COSINE
-    }
-
-    private final Kind kind;
+    private final Distance distance;
     private final INDArray x;
     private final INDArray values;
     /** EUCLIDEAN: 1 / (2 D) where D > 0, else 0 (dD/dS with the safe root). */
@@ -36,10 +33,10 @@ final class DistanceMatrix {
     private INDArray norms;
     private INDArray unit;
 
-    private DistanceMatrix(Kind kind, INDArray x) {
-        this.kind = kind;
+    private DistanceMatrix(Distance distance, INDArray x) {
+        this.distance = distance;
         this.x = x;
-        switch (kind) {
+        switch (distance) {
             case SQUARED_EUCLIDEAN:
                 values = squaredDistances(x);
                 break;
@@ -57,7 +54,7 @@ final class DistanceMatrix {
                 values = Pairwise.gram(unit, unit).rsubi(1);
                 break;
             default:
-                throw new IllegalStateException(kind.toString());
+                throw new IllegalArgumentException("not a distance: " + distance);
         }
     }
 
@@ -74,8 +71,9 @@ final class DistanceMatrix {
         return Transforms.relu(left.mmul(right.transpose()), false);
     }
 
-    static DistanceMatrix of(Kind kind, INDArray x) {
-        return new DistanceMatrix(kind, x);
+    /** The {@code distance} (EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE) between all rows of x. */
+    static DistanceMatrix of(Distance distance, INDArray x) {
+        return new DistanceMatrix(distance, x);
     }
 
     /** D [n, n]; callers must not modify it. */
@@ -90,7 +88,7 @@ final class DistanceMatrix {
 
     /** The gradient with respect to x of {@code sum_ij c_ij D_ij}, for coefficients c [n, n] (modified). */
     INDArray backward(INDArray c) {
-        switch (kind) {
+        switch (distance) {
             case SQUARED_EUCLIDEAN:
                 return Pairwise.squaredDistancesBackwardA(symmetric(c), x, x);
             case EUCLIDEAN: {
@@ -102,7 +100,7 @@ final class DistanceMatrix {
                 return Pairwise.unitRowsBackward(unit, norms, dUnit);
             }
             default:
-                throw new IllegalStateException(kind.toString());
+                throw new IllegalStateException(distance.toString());
         }
     }
 }

@@ -16,13 +16,11 @@ import org.dl4jlosses.internal.Lanes;
  * the distances are measured on (the unit rows for COSINE); {@link #finish} takes it back through
  * the normalisations to the activation's output. Every array lives in {@link FloatRows#scratch}
  * slots 0..6 (slot 7 is left to the loss's own kernel).
+ *
+ * <p>The distance is EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE (DOT is rejected); {@code torchEps}
+ * makes EUCLIDEAN PyTorch's {@code |x - y + 1e-6|}, for pairs only.
  */
 final class FloatDistances {
-    enum Kind {
-        /** PyTorch's {@code |x - y + 1e-6|} (pairs only). */
-        TORCH_EUCLIDEAN, EUCLIDEAN, SQUARED_EUCLIDEAN, COSINE
-    }
-
     private static final float NORM_EPS = 1e-12f;
     private static final float TORCH_EPS = (float) PairDistance.TORCH_EPS;
     private static final int NORMALISED = 0;
@@ -35,7 +33,9 @@ final class FloatDistances {
     /** Side of the square tiles in which [n, n] matrices are made symmetric. */
     private static final int TILE = 32;
 
-    private final Kind kind;
+    private final Distance distance;
+    /** EUCLIDEAN pairs: add PyTorch's eps to the difference. */
+    private final boolean torchEps;
     private final int n;
     private final int columns;
     /** The activation's output and, with normalize, its norms. */
@@ -47,8 +47,12 @@ final class FloatDistances {
     private final float[] unit;
     private final float[] unitNorms;
 
-    private FloatDistances(Kind kind, FloatRows rows, boolean normalize) {
-        this.kind = kind;
+    private FloatDistances(Distance distance, boolean torchEps, FloatRows rows, boolean normalize) {
+        if (distance != Distance.EUCLIDEAN && distance != Distance.SQUARED_EUCLIDEAN && distance != Distance.COSINE) {
+            throw new IllegalArgumentException("not a distance: " + distance);
+        }
+        this.distance = distance;
+        this.torchEps = torchEps && distance == Distance.EUCLIDEAN;
         this.n = rows.count();
         this.columns = rows.columns();
         this.input = rows.values();
@@ -59,7 +63,7 @@ final class FloatDistances {
             inputNorms = null;
             x = input;
         }
-        if (kind == Kind.COSINE) {
+        if (distance == Distance.COSINE) {
             unitNorms = FloatRows.scratch(UNIT_NORMS, n);
             unit = unitRows(x, FloatRows.scratch(UNIT, n * columns), unitNorms);
         } else {
@@ -68,9 +72,13 @@ final class FloatDistances {
         }
     }
 
-    /** The distances of {@code kind} between the kept rows, L2-normalised first with {@code normalize}. */
-    static FloatDistances of(Kind kind, FloatRows rows, boolean normalize) {
-        return new FloatDistances(kind, rows, normalize);
+    /**
+     * The {@code distance} between the kept rows, L2-normalised first with {@code normalize};
+     * {@code torchEps} makes EUCLIDEAN pairs PyTorch's {@code |x - y + 1e-6|} (the other distances
+     * have no eps and ignore it).
+     */
+    static FloatDistances of(Distance distance, boolean torchEps, FloatRows rows, boolean normalize) {
+        return new FloatDistances(distance, torchEps, rows, normalize);
     }
 
     /** {@code a / max(|a|, 1e-12)} row by row into {@code out}, the norms |a| into {@code norms}. */
@@ -93,28 +101,27 @@ final class FloatDistances {
     float pair(int i, int j) {
         int oi = i * columns;
         int oj = j * columns;
-        switch (kind) {
-            case TORCH_EUCLIDEAN: {
-                double s = 0;
-                for (int k = 0; k < columns; k++) {
-                    float diff = (x[oi + k] - x[oj + k]) + TORCH_EPS;
-                    s += (double) diff * diff;
-                }
-                return (float) Math.sqrt(s);
-            }
+        switch (distance) {
             case EUCLIDEAN:
             case SQUARED_EUCLIDEAN: {
                 double s = 0;
-                for (int k = 0; k < columns; k++) {
-                    float diff = x[oi + k] - x[oj + k];
-                    s += (double) diff * diff;
+                if (torchEps) {
+                    for (int k = 0; k < columns; k++) {
+                        float diff = (x[oi + k] - x[oj + k]) + TORCH_EPS;
+                        s += (double) diff * diff;
+                    }
+                } else {
+                    for (int k = 0; k < columns; k++) {
+                        float diff = x[oi + k] - x[oj + k];
+                        s += (double) diff * diff;
+                    }
                 }
-                return kind == Kind.EUCLIDEAN ? (float) Math.sqrt(s) : (float) s;
+                return distance == Distance.EUCLIDEAN ? (float) Math.sqrt(s) : (float) s;
             }
             case COSINE:
                 return (float) (1 - Lanes.dot(unit, oi, unit, oj, columns));
             default:
-                throw new IllegalStateException(kind.toString());
+                throw new IllegalStateException(distance.toString());
         }
     }
 
@@ -128,13 +135,12 @@ final class FloatDistances {
         }
         int oi = i * columns;
         int oj = j * columns;
-        switch (kind) {
-            case TORCH_EUCLIDEAN:
+        switch (distance) {
             case EUCLIDEAN: {
                 if (d <= 0) {
                     return;
                 }
-                float eps = kind == Kind.TORCH_EUCLIDEAN ? TORCH_EPS : 0f;
+                float eps = torchEps ? TORCH_EPS : 0f;
                 float scale = g / d;
                 for (int k = 0; k < columns; k++) {
                     float step = ((x[oi + k] - x[oj + k]) + eps) * scale;
@@ -159,7 +165,7 @@ final class FloatDistances {
                 }
                 return;
             default:
-                throw new IllegalStateException(kind.toString());
+                throw new IllegalStateException(distance.toString());
         }
     }
 
@@ -173,15 +179,15 @@ final class FloatDistances {
      */
     float[] matrix() {
         float[] d = FloatRows.scratch(MATRIX, n * n);
-        if (kind == Kind.COSINE) {
+        if (distance == Distance.COSINE) {
             Blas.multiply(unit, n, columns, false, unit, n, columns, true, d);
             for (int i = 0; i < n * n; i++) {
                 d[i] = 1 - d[i];
             }
             return d;
         }
-        if (kind == Kind.TORCH_EUCLIDEAN) {
-            throw new IllegalStateException("TORCH_EUCLIDEAN is for pairs only");
+        if (torchEps) {
+            throw new IllegalStateException("PyTorch's eps is for pairs only");
         }
         Blas.multiply(x, n, columns, false, x, n, columns, true, d);
         // The squared norms are the Gram matrix's own diagonal, not separate dot products: then two
@@ -190,7 +196,7 @@ final class FloatDistances {
         for (int i = 0; i < n; i++) {
             squares[i] = d[i * n + i];
         }
-        boolean root = kind == Kind.EUCLIDEAN;
+        boolean root = distance == Distance.EUCLIDEAN;
         // Tile by tile: a row of n floats can be a multiple of 4 KB, and walking a column then
         // thrashes a few cache sets.
         for (int ib = 0; ib < n; ib += TILE) {
@@ -226,16 +232,16 @@ final class FloatDistances {
      * {@code -(C u)_i} for COSINE.
      */
     void addMatrixGradient(float[] c, float[] d, float[] acc) {
-        if (kind == Kind.EUCLIDEAN) {
+        if (distance == Distance.EUCLIDEAN) {
             for (int i = 0; i < n * n; i++) {
                 c[i] = d[i] > 0 ? c[i] / (2 * d[i]) : 0f;
             }
         }
         CandidateSoftmaxKernel.symmetrize(c, n);
-        float[] rows = kind == Kind.COSINE ? unit : x;
+        float[] rows = distance == Distance.COSINE ? unit : x;
         float[] product = FloatRows.scratch(PRODUCT, n * columns);
         Blas.multiply(c, n, n, false, rows, n, columns, false, product);
-        if (kind == Kind.COSINE) {
+        if (distance == Distance.COSINE) {
             for (int i = 0; i < n * columns; i++) {
                 acc[i] -= product[i];
             }
@@ -265,7 +271,7 @@ final class FloatDistances {
      * gradient with respect to the activation's output.
      */
     void finish(float[] acc) {
-        if (kind == Kind.COSINE) {
+        if (distance == Distance.COSINE) {
             unitRowsBackward(unit, unitNorms, acc);
         }
         if (inputNorms != null) {

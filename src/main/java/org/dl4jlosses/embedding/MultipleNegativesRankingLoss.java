@@ -1,5 +1,7 @@
 package org.dl4jlosses.embedding;
 
+import static org.dl4jlosses.internal.Checks.require;
+
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
@@ -36,21 +38,15 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * finite in float32.
  *
  * <p>Options: {@code scale} (default 20.0, finite and > 0; with DOT, sentence-transformers
- * suggests 1), {@code similarity} (COSINE), {@code hardNegatives} K (0, >= 0), {@code symmetric}
- * (false). A row mask removes whole tuples (all G rows share a mask value); a masked tuple's rows
+ * suggests 1), {@code similarity} ({@link Distance#COSINE}, the default, or {@link Distance#DOT};
+ * the distances EUCLIDEAN and SQUARED_EUCLIDEAN are rejected at {@code build()}),
+ * {@code hardNegatives} K (0, >= 0), {@code symmetric} (false). A row mask removes whole tuples (all G rows share a mask value); a masked tuple's rows
  * are no candidates either. Any activation is allowed; the loss reads its output.
  */
 @JsonDeserialize(builder = MultipleNegativesRankingLoss.Builder.class)
 public final class MultipleNegativesRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
-
-    /** The similarity the scores are computed from. */
-    public enum Similarity {
-        /** Cosine similarity (rows L2-normalised first). */
-        COSINE,
-        /** Plain dot product. */
-        DOT
-    }
+    private static final String NAME = "MultipleNegativesRankingLoss";
 
     /**
      * Similarities are multiplied by this before the softmax (default 20.0; finite and &gt; 0; with
@@ -58,9 +54,9 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
      */
     @Option(min = 0, minExclusive = true)
     private double scale = 20.0;
-    /** COSINE (default: rows L2-normalised) or DOT (raw dot products). */
+    /** The similarity: COSINE (default: rows L2-normalised) or DOT (raw dot products). */
     @Option
-    private Similarity similarity = Similarity.COSINE;
+    private Distance similarity = Distance.COSINE;
     /** The number K of hard-negative blocks after the anchors and positives (default 0; &gt;= 0). */
     @Option(min = 0, expected = ">= 0 (the number K of hard-negative blocks)")
     private int hardNegatives = 0;
@@ -73,6 +69,12 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
 
     /** The defaults: scale 20, cosine similarity, no hard negatives, not symmetric. */
     public MultipleNegativesRankingLoss() {
+    }
+
+    @Override
+    protected void checkCombination() {
+        require(similarity == Distance.COSINE || similarity == Distance.DOT, NAME, "similarity", "COSINE or DOT",
+                similarity);
     }
 
     public static Builder builder() {
@@ -96,7 +98,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
     protected Terms evaluate(Rows rows, Need need) {
         int n = rows.tuples();
         int g = 2 + hardNegatives;
-        CandidateSoftmax.Embedding e = new CandidateSoftmax.Embedding(rows.output(), similarity == Similarity.COSINE);
+        CandidateSoftmax.Embedding e = new CandidateSoftmax.Embedding(rows.output(), similarity == Distance.COSINE);
         INDArray anchors = e.u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
         INDArray candidates = e.u.get(NDArrayIndex.interval(n, (long) g * n), NDArrayIndex.all());
         // Each anchor's loss sits on all G rows of its tuple, so the total is G x the sum.
@@ -112,7 +114,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
             return null;
         }
         return (rows, losses, gradient) -> {
-            CandidateSoftmaxKernel.all(rows, similarity == Similarity.COSINE, scale, false, symmetric, losses, gradient);
+            CandidateSoftmaxKernel.all(rows, similarity == Distance.COSINE, scale, false, symmetric, losses, gradient);
             return true;
         };
     }
@@ -121,7 +123,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         return scale;
     }
 
-    public Similarity getSimilarity() {
+    public Distance getSimilarity() {
         return similarity;
     }
 
@@ -146,7 +148,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         }
 
         /** See {@link MultipleNegativesRankingLoss#similarity}. */
-        public Builder similarity(Similarity similarity) {
+        public Builder similarity(Distance similarity) {
             draft.similarity = similarity;
             return this;
         }

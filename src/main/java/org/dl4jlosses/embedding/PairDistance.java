@@ -10,23 +10,20 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the distances of tuples stacked in blocks.
  *
  * <ul>
- * <li>TORCH_EUCLIDEAN: {@code |x - y + 1e-6|}, exactly {@code torch.nn.functional.pairwise_distance}
- * (eps = 1e-6 added to the difference), as {@code triplet_margin_loss} uses it.</li>
- * <li>EUCLIDEAN: {@code |x - y|}.</li>
+ * <li>EUCLIDEAN: {@code |x - y|}; with {@code torchEps}, {@code |x - y + 1e-6|}, exactly
+ * {@code torch.nn.functional.pairwise_distance} (eps = 1e-6 added to the difference), as
+ * {@code triplet_margin_loss} uses it.</li>
  * <li>SQUARED_EUCLIDEAN: {@code |x - y|^2}.</li>
  * <li>COSINE: {@code 1 - u_x . u_y} with unit rows {@code u = x / max(|x|, 1e-12)}.</li>
  * </ul>
- * Where a Euclidean distance is 0 its gradient is taken as 0 (the subgradient), never 1/0.
+ * DOT is no distance and is rejected. Where a Euclidean distance is 0 its gradient is taken as 0
+ * (the subgradient), never 1/0.
  */
 final class PairDistance {
     /** What torch's pairwise_distance adds to the difference before taking the norm. */
     static final double TORCH_EPS = 1e-6;
 
-    enum Kind {
-        TORCH_EUCLIDEAN, EUCLIDEAN, SQUARED_EUCLIDEAN, COSINE
-    }
-
-    private final Kind kind;
+    private final Distance distance;
     private final INDArray values;
     private INDArray difference;
     private INDArray ux;
@@ -34,13 +31,12 @@ final class PairDistance {
     private INDArray nx;
     private INDArray ny;
 
-    private PairDistance(Kind kind, INDArray x, INDArray y) {
-        this.kind = kind;
-        switch (kind) {
-            case TORCH_EUCLIDEAN:
+    private PairDistance(Distance distance, boolean torchEps, INDArray x, INDArray y) {
+        this.distance = distance;
+        switch (distance) {
             case EUCLIDEAN:
                 difference = x.sub(y);
-                if (kind == Kind.TORCH_EUCLIDEAN) {
+                if (torchEps) {
                     difference.addi(TORCH_EPS);
                 }
                 values = Transforms.sqrt(Ops.rowSums(difference.mul(difference)), false);
@@ -57,12 +53,17 @@ final class PairDistance {
                 values = Ops.rowSums(ux.mul(uy)).rsubi(1);
                 break;
             default:
-                throw new IllegalStateException(kind.toString());
+                throw new IllegalArgumentException("not a distance: " + distance);
         }
     }
 
-    static PairDistance of(Kind kind, INDArray x, INDArray y) {
-        return new PairDistance(kind, x, y);
+    /**
+     * The {@code distance} (EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE) between the rows of x and y;
+     * {@code torchEps} makes EUCLIDEAN PyTorch's {@code |x - y + 1e-6|} (the other distances have
+     * no eps and ignore it).
+     */
+    static PairDistance of(Distance distance, boolean torchEps, INDArray x, INDArray y) {
+        return new PairDistance(distance, torchEps, x, y);
     }
 
     /** d [m, 1]; callers must not modify it. */
@@ -72,8 +73,7 @@ final class PairDistance {
 
     /** {d/dx, d/dy} of {@code sum_i g_i d_i}, for coefficients g [m, 1]. */
     INDArray[] backward(INDArray g) {
-        switch (kind) {
-            case TORCH_EUCLIDEAN:
+        switch (distance) {
             case EUCLIDEAN: {
                 INDArray positive = values.gt(0).castTo(g.dataType());
                 // g / d where d > 0, else 0, without ever dividing by 0.
@@ -91,7 +91,7 @@ final class PairDistance {
                 return new INDArray[] {Pairwise.unitRowsBackward(ux, nx, dux), Pairwise.unitRowsBackward(uy, ny, duy)};
             }
             default:
-                throw new IllegalStateException(kind.toString());
+                throw new IllegalStateException(distance.toString());
         }
     }
 }

@@ -12,18 +12,15 @@ import org.dl4jlosses.internal.FloatRows;
  * coefficients in an [n, n] matrix and take one matrix product.
  */
 final class TripletKernel implements CoupledKernel {
-    private final FloatDistances.Kind kind;
+    private final Distance distance;
     private final TripletLoss.Mining mining;
     private final float margin;
     private final boolean swap;
     private final boolean normalize;
 
-    TripletKernel(TripletLoss.Distance distance, TripletLoss.Mining mining, double margin, boolean swap,
-                  boolean normalize) {
+    TripletKernel(Distance distance, TripletLoss.Mining mining, double margin, boolean swap, boolean normalize) {
         this.mining = mining;
-        this.kind = distance == TripletLoss.Distance.COSINE ? FloatDistances.Kind.COSINE
-                : distance == TripletLoss.Distance.SQUARED_EUCLIDEAN ? FloatDistances.Kind.SQUARED_EUCLIDEAN
-                : mining == TripletLoss.Mining.NONE ? FloatDistances.Kind.TORCH_EUCLIDEAN : FloatDistances.Kind.EUCLIDEAN;
+        this.distance = distance;
         this.margin = (float) margin;
         this.swap = swap;
         this.normalize = normalize;
@@ -31,7 +28,8 @@ final class TripletKernel implements CoupledKernel {
 
     @Override
     public boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
-        FloatDistances distances = FloatDistances.of(kind, rows, normalize);
+        // NONE pairs are PyTorch's (EUCLIDEAN: |x - y + 1e-6|); the mined ones come from a matrix
+        FloatDistances distances = FloatDistances.of(distance, mining == TripletLoss.Mining.NONE, rows, normalize);
         if (gradient != null) {
             Arrays.fill(gradient, 0, rows.count() * rows.columns(), 0f);
         }

@@ -68,7 +68,8 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <li>{@code margin} (default 1.0): finite and >= 0. A negative margin would let a triplet whose
  * negative is nearer than its positive count as solved, so it is rejected at {@code build()}
  * (PyTorch 1.13 does not check); 0 is allowed.</li>
- * <li>{@code distance} (default {@link Distance#EUCLIDEAN}).</li>
+ * <li>{@code distance} (default {@link Distance#EUCLIDEAN}): EUCLIDEAN, SQUARED_EUCLIDEAN or
+ * COSINE; DOT, a similarity, is rejected at {@code build()}.</li>
  * <li>{@code mining} (default {@link Mining#NONE}): also selects the layout, as above.</li>
  * <li>{@code swap} (default false): the distance swap of Balntas et al. 2016, as PyTorch: the
  * negative distance is {@code min(d(a, n), d(p, n))}. NONE: per given triplet, as
@@ -88,16 +89,6 @@ public final class TripletLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "TripletLoss";
 
-    /** How the distance between two embeddings is measured. */
-    public enum Distance {
-        /** {@code |x - y|} (NONE: PyTorch's {@code |x - y + 1e-6|}). */
-        EUCLIDEAN,
-        /** {@code |x - y|^2}. */
-        SQUARED_EUCLIDEAN,
-        /** {@code 1 - cos(x, y)}. */
-        COSINE
-    }
-
     /** Which triplets the loss is taken over. */
     public enum Mining {
         /** The given (anchor; positive; negative) blocks. */
@@ -113,7 +104,7 @@ public final class TripletLoss extends CoupledLoss {
     /** How much farther the negative must be than the positive (default 1.0; finite and >= 0). */
     @Option(min = 0)
     private double margin = 1.0;
-    /** The distance (default EUCLIDEAN). */
+    /** The distance: EUCLIDEAN (default), SQUARED_EUCLIDEAN or COSINE. */
     @Option
     private Distance distance = Distance.EUCLIDEAN;
     /** Which triplets, and so which layout (default NONE: BLOCKS anchor; positive; negative). */
@@ -132,6 +123,7 @@ public final class TripletLoss extends CoupledLoss {
 
     @Override
     protected void checkCombination() {
+        require(distance != Distance.DOT, NAME, "distance", "EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE", distance);
         require(!swap || mining != Mining.SEMI_HARD, NAME, "swap", "false with mining SEMI_HARD",
                 "swap = true with mining " + mining);
     }
@@ -185,12 +177,10 @@ public final class TripletLoss extends CoupledLoss {
         INDArray anchor = block(x, 0, n);
         INDArray positive = block(x, 1, n);
         INDArray negative = block(x, 2, n);
-        PairDistance.Kind kind = distance == Distance.EUCLIDEAN ? PairDistance.Kind.TORCH_EUCLIDEAN
-                : distance == Distance.SQUARED_EUCLIDEAN ? PairDistance.Kind.SQUARED_EUCLIDEAN
-                : PairDistance.Kind.COSINE;
-        PairDistance ap = PairDistance.of(kind, anchor, positive);
-        PairDistance an = PairDistance.of(kind, anchor, negative);
-        PairDistance pn = swap ? PairDistance.of(kind, positive, negative) : null;
+        // PyTorch's triplet_margin_loss: EUCLIDEAN is pairwise_distance's |x - y + 1e-6|
+        PairDistance ap = PairDistance.of(distance, true, anchor, positive);
+        PairDistance an = PairDistance.of(distance, true, anchor, negative);
+        PairDistance pn = swap ? PairDistance.of(distance, true, positive, negative) : null;
         INDArray negativeDistance = an.values();
         INDArray swapped = null;
         if (swap) {
@@ -225,10 +215,7 @@ public final class TripletLoss extends CoupledLoss {
      */
     private TripletMining.Result mined(Rows rows, INDArray x, Need need) {
         int n = rows.count();
-        DistanceMatrix.Kind kind = distance == Distance.EUCLIDEAN ? DistanceMatrix.Kind.EUCLIDEAN
-                : distance == Distance.SQUARED_EUCLIDEAN ? DistanceMatrix.Kind.SQUARED_EUCLIDEAN
-                : DistanceMatrix.Kind.COSINE;
-        DistanceMatrix distances = DistanceMatrix.of(kind, x);
+        DistanceMatrix distances = DistanceMatrix.of(distance, x);
         INDArray same = rows.sameGroup();
         INDArray positives = same.sub(Nd4j.eye(n).castTo(x.dataType()));
         INDArray negatives = same.rsub(1);

@@ -5,6 +5,7 @@ import static org.dl4jlosses.embedding.TripletLossTest.ids;
 import static org.dl4jlosses.embedding.TripletLossTest.rejects;
 import static org.dl4jlosses.embedding.TripletLossTest.rejectsEverywhere;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -17,12 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
 /** ContrastiveLoss: bad input and options with clear messages, and the numerically delicate batches. */
 class ContrastiveLossTest {
     private static final ContrastiveLoss GROUPS = ContrastiveLoss.builder().layout(ContrastiveLoss.Layout.GROUPS).build();
+    /** The distances ContrastiveLoss takes. */
+    private static final Distance[] DISTANCES = {Distance.EUCLIDEAN, Distance.COSINE};
 
     @Test
     void defaultsFollowTheSpec() {
         ContrastiveLoss loss = new ContrastiveLoss();
         assertEquals(1.0, loss.getMargin());
-        assertEquals(ContrastiveLoss.Distance.EUCLIDEAN, loss.getDistance());
+        assertEquals(Distance.EUCLIDEAN, loss.getDistance());
         assertEquals(ContrastiveLoss.Layout.BLOCKS, loss.getLayout());
         assertEquals(loss, ContrastiveLoss.builder().build());
         assertTrue(loss.toString().contains("ContrastiveLoss") && loss.toString().contains("layout"), loss.toString());
@@ -35,6 +38,20 @@ class ContrastiveLossTest {
         rejects(() -> ContrastiveLoss.builder().margin(Double.NaN).build(), "ContrastiveLoss", "margin");
         rejects(() -> ContrastiveLoss.builder().distance(null).build(), "ContrastiveLoss", "distance", "non-null");
         rejects(() -> ContrastiveLoss.builder().layout(null).build(), "ContrastiveLoss", "layout", "non-null");
+    }
+
+    @Test
+    void onlyEuclideanAndCosineAreAccepted() {
+        for (Distance distance : DISTANCES) {
+            assertEquals(distance, ContrastiveLoss.builder().distance(distance).build().getDistance());
+        }
+        for (Distance distance : new Distance[] {Distance.SQUARED_EUCLIDEAN, Distance.DOT}) {
+            for (ContrastiveLoss.Layout layout : ContrastiveLoss.Layout.values()) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> ContrastiveLoss.builder().distance(distance).layout(layout).build());
+                assertEquals("ContrastiveLoss: distance must be EUCLIDEAN or COSINE, got " + distance, e.getMessage());
+            }
+        }
     }
 
     @Test
@@ -60,7 +77,7 @@ class ContrastiveLossTest {
 
     @Test
     void zeroDistancesAndEmptyBatchesAreSafe() {
-        for (ContrastiveLoss.Distance distance : ContrastiveLoss.Distance.values()) {
+        for (Distance distance : DISTANCES) {
             for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
                 ContrastiveLoss blocks = ContrastiveLoss.builder().distance(distance).margin(0.5).build();
                 ContrastiveLoss groups = ContrastiveLoss.builder().distance(distance).margin(0.5)
@@ -105,10 +122,10 @@ class ContrastiveLossTest {
     void theKernelHandlesTiesAndZeroDistancesAsTheOpPath() {
         // duplicate and zero rows: zero distances in both layouts, through the float32 kernel and the ND4J formula
         Random random = new Random(3);
-        for (ContrastiveLoss.Distance distance : ContrastiveLoss.Distance.values()) {
+        for (Distance distance : DISTANCES) {
             for (ContrastiveLoss.Layout layout : ContrastiveLoss.Layout.values()) {
                 ContrastiveLoss loss = ContrastiveLoss.builder().distance(distance).layout(layout)
-                        .margin(distance == ContrastiveLoss.Distance.COSINE ? 0.8 : 4).build();
+                        .margin(distance == Distance.COSINE ? 0.8 : 4).build();
                 for (int trial = 0; trial < 3; trial++) {
                     INDArray[] batch = TripletLossTest.tiedBatch(random, false, true);
                     // BLOCKS pairs (i, 6 + i): a similar and a dissimilar pair of identical rows

@@ -11,9 +11,9 @@ import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.dl4jlosses.embedding.MultipleNegativesRankingLoss.Similarity;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,15 +35,15 @@ class MultipleNegativesRankingLossTest {
     void defaultsAndBuilder() {
         MultipleNegativesRankingLoss d = new MultipleNegativesRankingLoss();
         assertEquals(20.0, d.getScale());
-        assertEquals(Similarity.COSINE, d.getSimilarity());
+        assertEquals(Distance.COSINE, d.getSimilarity());
         assertEquals(0, d.getHardNegatives());
         assertFalse(d.isSymmetric());
         assertEquals(d, MultipleNegativesRankingLoss.builder().build());
 
-        MultipleNegativesRankingLoss b = MultipleNegativesRankingLoss.builder().scale(1).similarity(Similarity.DOT)
+        MultipleNegativesRankingLoss b = MultipleNegativesRankingLoss.builder().scale(1).similarity(Distance.DOT)
                 .hardNegatives(2).symmetric(true).build();
         assertEquals(1.0, b.getScale());
-        assertEquals(Similarity.DOT, b.getSimilarity());
+        assertEquals(Distance.DOT, b.getSimilarity());
         assertEquals(2, b.getHardNegatives());
         assertTrue(b.isSymmetric());
         assertNotEquals(d, b);
@@ -64,6 +64,18 @@ class MultipleNegativesRankingLossTest {
                 "hardNegatives", ">= 0", "-2");
         rejects(() -> MultipleNegativesRankingLoss.builder().similarity(null).build(), "MultipleNegativesRankingLoss",
                 "similarity", "null");
+    }
+
+    @Test
+    void onlyCosineAndDotAreAccepted() {
+        for (Distance similarity : new Distance[] {Distance.COSINE, Distance.DOT}) {
+            assertEquals(similarity, MultipleNegativesRankingLoss.builder().similarity(similarity).build().getSimilarity());
+        }
+        for (Distance distance : new Distance[] {Distance.EUCLIDEAN, Distance.SQUARED_EUCLIDEAN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> MultipleNegativesRankingLoss.builder().similarity(distance).build());
+            assertEquals("MultipleNegativesRankingLoss: similarity must be COSINE or DOT, got " + distance, e.getMessage());
+        }
     }
 
     @Test
@@ -127,7 +139,7 @@ class MultipleNegativesRankingLossTest {
         MultipleNegativesRankingLoss cosine = new MultipleNegativesRankingLoss();
         close(cosine.computeScore(labels, z, IDENTITY, null, false),
                 cosine.computeScore(labels, scaled, IDENTITY, null, false), 1e-12, "cosine");
-        MultipleNegativesRankingLoss dot = MultipleNegativesRankingLoss.builder().similarity(Similarity.DOT).scale(1)
+        MultipleNegativesRankingLoss dot = MultipleNegativesRankingLoss.builder().similarity(Distance.DOT).scale(1)
                 .build();
         assertTrue(Math.abs(dot.computeScore(labels, z, IDENTITY, null, false)
                 - dot.computeScore(labels, scaled, IDENTITY, null, false)) > 1e-3, "dot");
@@ -138,17 +150,17 @@ class MultipleNegativesRankingLossTest {
         MultipleNegativesRankingLoss[] losses = {
             MultipleNegativesRankingLoss.builder().scale(100).build(),
             MultipleNegativesRankingLoss.builder().scale(100).hardNegatives(2).symmetric(true).build(),
-            MultipleNegativesRankingLoss.builder().scale(100).similarity(Similarity.DOT).hardNegatives(1).build(),
+            MultipleNegativesRankingLoss.builder().scale(100).similarity(Distance.DOT).hardNegatives(1).build(),
         };
         for (MultipleNegativesRankingLoss loss : losses) {
             int g = 2 + loss.getHardNegatives();
             // Dot products of rows of length ~30 times 100: logits of 1e5.
-            INDArray z64 = gaussian(5, 4 * g, 8, DataType.DOUBLE).muli(loss.getSimilarity() == Similarity.DOT ? 10 : 1);
+            INDArray z64 = gaussian(5, 4 * g, 8, DataType.DOUBLE).muli(loss.getSimilarity() == Distance.DOT ? 10 : 1);
             INDArray labels = Nd4j.zeros(DataType.FLOAT, 4 * g, 1);
             Pair<Double, INDArray> f32 = finiteScoreAndGradient(loss, labels, z64.castTo(DataType.FLOAT), null);
             double f64 = loss.computeScore(labels.castTo(DataType.DOUBLE), z64, IDENTITY, null, false);
             assertTrue(f64 > 1, loss + ": a loss worth checking, " + f64);
-            close(f64, f32.getFirst(), loss.getSimilarity() == Similarity.DOT ? 1e-3 : 1e-4, loss + " float32 score");
+            close(f64, f32.getFirst(), loss.getSimilarity() == Distance.DOT ? 1e-3 : 1e-4, loss + " float32 score");
         }
     }
 

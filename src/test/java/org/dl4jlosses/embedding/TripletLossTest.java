@@ -25,6 +25,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 /** TripletLoss: bad input and options with clear messages, and the numerically delicate batches. */
 class TripletLossTest {
     private static final IActivation IDENTITY = new ActivationIdentity();
+    /** The distances TripletLoss takes. */
+    static final Distance[] DISTANCES = {Distance.EUCLIDEAN, Distance.SQUARED_EUCLIDEAN, Distance.COSINE};
 
     static void rejects(Executable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
@@ -43,7 +45,7 @@ class TripletLossTest {
     static List<TripletLoss> every() {
         List<TripletLoss> losses = new ArrayList<>();
         for (TripletLoss.Mining mining : TripletLoss.Mining.values()) {
-            for (TripletLoss.Distance distance : TripletLoss.Distance.values()) {
+            for (Distance distance : DISTANCES) {
                 for (boolean normalize : new boolean[] {false, true}) {
                     losses.add(TripletLoss.builder().mining(mining).distance(distance).normalize(normalize).build());
                 }
@@ -93,7 +95,7 @@ class TripletLossTest {
     void defaultsFollowTheSpec() {
         TripletLoss loss = new TripletLoss();
         assertEquals(1.0, loss.getMargin());
-        assertEquals(TripletLoss.Distance.EUCLIDEAN, loss.getDistance());
+        assertEquals(Distance.EUCLIDEAN, loss.getDistance());
         assertEquals(TripletLoss.Mining.NONE, loss.getMining());
         assertEquals(false, loss.isSwap());
         assertEquals(false, loss.isNormalize());
@@ -112,6 +114,20 @@ class TripletLossTest {
                 "false with mining SEMI_HARD", "swap = true");
         // a margin of 0 is allowed (as in PyTorch's triplet_margin_loss)
         assertEquals(0.0, TripletLoss.builder().margin(0).build().getMargin());
+    }
+
+    @Test
+    void onlyDistancesAreAccepted() {
+        for (Distance distance : DISTANCES) {
+            assertEquals(distance, TripletLoss.builder().distance(distance).build().getDistance());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TripletLoss.builder().distance(Distance.DOT).build());
+        assertEquals("TripletLoss: distance must be EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE, got DOT", e.getMessage());
+        for (TripletLoss.Mining mining : TripletLoss.Mining.values()) {
+            rejects(() -> TripletLoss.builder().mining(mining).distance(Distance.DOT).build(), "TripletLoss", "distance",
+                    "got DOT");
+        }
     }
 
     // ------------------------------------------------------------------ bad input
@@ -168,7 +184,7 @@ class TripletLossTest {
             Pair<Double, INDArray> r = finite(loss, labels, z, null);
             // every distance is 0 (1e-6 sqrt(D) for PyTorch's Euclidean), so every hinge is at the margin
             assertEquals(6 * loss.getMargin(), r.getFirst(), 1e-5, loss + ": every triplet loses the margin");
-            if (loss.getMining() != TripletLoss.Mining.NONE || loss.getDistance() != TripletLoss.Distance.EUCLIDEAN) {
+            if (loss.getMining() != TripletLoss.Mining.NONE || loss.getDistance() != Distance.EUCLIDEAN) {
                 // 0 x the subgradient of a zero distance: nothing points anywhere
                 assertEquals(0.0, r.getSecond().amaxNumber().doubleValue(), 1e-3, loss + ": gradient");
             }
@@ -200,7 +216,7 @@ class TripletLossTest {
     @Test
     void anAnchorWithoutPositivesIsOnlyANegative() {
         // HARD: the mean runs over the anchors that have a positive and a negative; row 4 is alone in its group.
-        TripletLoss hard = TripletLoss.builder().mining(TripletLoss.Mining.HARD).distance(TripletLoss.Distance.SQUARED_EUCLIDEAN)
+        TripletLoss hard = TripletLoss.builder().mining(TripletLoss.Mining.HARD).distance(Distance.SQUARED_EUCLIDEAN)
                 .build();
         INDArray z = Nd4j.createFromArray(new double[][] {{0}, {1}, {3}, {3.5}, {0.25}});
         double mean = hard.computeScore(ids(DataType.DOUBLE, 1, 1, 2, 2, 3), z, IDENTITY, null, false) / 5;
@@ -346,7 +362,7 @@ class TripletLossTest {
         Random random = new Random(11);
         for (int trial = 0; trial < 3; trial++) {
             INDArray[] batch = tiedBatch(random, loss.getMining() == TripletLoss.Mining.NONE,
-                    !loss.isNormalize() || loss.getDistance() == TripletLoss.Distance.COSINE);
+                    !loss.isNormalize() || loss.getDistance() == Distance.COSINE);
             kernelMatchesOpPath(loss, batch[1], batch[0], null, loss + " trial " + trial);
             INDArray mask = Nd4j.ones(DataType.FLOAT, 12, 1);
             if (loss.getMining() == TripletLoss.Mining.NONE) {
