@@ -95,7 +95,7 @@ public final class InfoNceLoss extends CoupledLoss {
      * BLOCKS: the number K of negative-key blocks after the queries and positive keys (default 0:
      * the other queries' positive keys are the negatives); &gt;= 0, and 0 with GROUPS.
      */
-    @Option(min = 0, expected = ">= 0 (the number K of negative blocks)")
+    @Option(min = 0, max = 1_000_000, expected = "in [0, 1000000] (the number K of negative blocks)")
     private int negatives = 0;
     /** How the K negative blocks are shared (default UNPAIRED: every query sees every negative); read when K &gt; 0. */
     @Option

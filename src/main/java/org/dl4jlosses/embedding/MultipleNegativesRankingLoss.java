@@ -58,7 +58,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
     @Option
     private Distance similarity = Distance.COSINE;
     /** The number K of hard-negative blocks after the anchors and positives (default 0; &gt;= 0). */
-    @Option(min = 0, expected = ">= 0 (the number K of hard-negative blocks)")
+    @Option(min = 0, max = 1_000_000, expected = "in [0, 1000000] (the number K of hard-negative blocks)")
     private int hardNegatives = 0;
     /**
      * Whether to average in the backward term, each positive picking its anchor among all

@@ -60,7 +60,10 @@ class InfoNceLossTest {
         for (double t : new double[] {0, -0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
             rejects(() -> InfoNceLoss.builder().temperature(t).build(), "InfoNceLoss", "temperature", "> 0");
         }
-        rejects(() -> InfoNceLoss.builder().negatives(-1).build(), "InfoNceLoss", "negatives", ">= 0", "-1");
+        rejects(() -> InfoNceLoss.builder().negatives(-1).build(), "InfoNceLoss", "negatives", "in [0, 1000000]", "-1");
+        // A count whose row arithmetic would overflow int is rejected at build(), not at the first call.
+        rejects(() -> InfoNceLoss.builder().negatives(Integer.MAX_VALUE).build(), "InfoNceLoss", "negatives",
+                "in [0, 1000000]", String.valueOf(Integer.MAX_VALUE));
         rejects(() -> InfoNceLoss.builder().negatives(2).layout(Layout.GROUPS).build(), "InfoNceLoss", "negatives",
                 "GROUPS");
         rejects(() -> InfoNceLoss.builder().negativeMode(null).build(), "InfoNceLoss", "negativeMode", "null");

@@ -61,7 +61,9 @@ class MultipleNegativesRankingLossTest {
                     "scale", "> 0");
         }
         rejects(() -> MultipleNegativesRankingLoss.builder().hardNegatives(-2).build(), "MultipleNegativesRankingLoss",
-                "hardNegatives", ">= 0", "-2");
+                "hardNegatives", "in [0, 1000000]", "-2");
+        rejects(() -> MultipleNegativesRankingLoss.builder().hardNegatives(Integer.MAX_VALUE).build(),
+                "MultipleNegativesRankingLoss", "hardNegatives", "in [0, 1000000]");
         rejects(() -> MultipleNegativesRankingLoss.builder().similarity(null).build(), "MultipleNegativesRankingLoss",
                 "similarity", "null");
     }
