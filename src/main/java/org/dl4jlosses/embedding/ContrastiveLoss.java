@@ -8,12 +8,12 @@ import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Layout;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -89,9 +89,9 @@ public final class ContrastiveLoss extends CoupledLoss {
     }
 
     @Override
-    protected org.dl4jlosses.internal.Layout layout(INDArray preOutput) {
-        return layout == Layout.BLOCKS ? org.dl4jlosses.internal.Layout.blocks(2, "left; right")
-                : org.dl4jlosses.internal.Layout.groups();
+    protected Units units(INDArray preOutput) {
+        return layout == Layout.BLOCKS ? Units.blocks(2, "left; right")
+                : Units.groups();
     }
 
     @Override

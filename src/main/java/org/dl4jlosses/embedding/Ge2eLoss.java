@@ -6,7 +6,7 @@ import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Units;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
@@ -132,8 +132,8 @@ public final class Ge2eLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(INDArray preOutput) {
-        return Layout.groups();
+    protected Units units(INDArray preOutput) {
+        return Units.groups();
     }
 
     @Override

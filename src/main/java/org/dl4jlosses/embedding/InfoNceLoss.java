@@ -15,6 +15,7 @@ import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Pairwise;
 import org.dl4jlosses.internal.Rows;
 import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -120,14 +121,14 @@ public final class InfoNceLoss extends CoupledLoss {
     }
 
     @Override
-    protected org.dl4jlosses.internal.Layout layout(INDArray preOutput) {
+    protected Units units(INDArray preOutput) {
         if (layout == Layout.GROUPS) {
-            return org.dl4jlosses.internal.Layout.groups();
+            return Units.groups();
         }
         String names = negatives == 0 ? "query; positive key"
                 : negatives == 1 ? "query; positive key; negative key"
                 : "query; positive key; " + negatives + " negative-key blocks";
-        return org.dl4jlosses.internal.Layout.blocks(2 + negatives, names);
+        return Units.blocks(2 + negatives, names);
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Units;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
@@ -82,11 +82,11 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(INDArray preOutput) {
+    protected Units units(INDArray preOutput) {
         String names = hardNegatives == 0 ? "anchor; positive"
                 : hardNegatives == 1 ? "anchor; positive; hard negative"
                 : "anchor; positive; " + hardNegatives + " hard-negative blocks";
-        return Layout.blocks(2 + hardNegatives, names);
+        return Units.blocks(2 + hardNegatives, names);
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Units;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Pairwise;
@@ -133,8 +133,8 @@ public final class TripletLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(INDArray preOutput) {
-        return mining == Mining.NONE ? Layout.blocks(3, "anchor; positive; negative") : Layout.groups();
+    protected Units units(INDArray preOutput) {
+        return mining == Mining.NONE ? Units.blocks(3, "anchor; positive; negative") : Units.groups();
     }
 
     @Override

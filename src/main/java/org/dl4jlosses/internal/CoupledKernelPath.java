@@ -24,7 +24,7 @@ final class CoupledKernelPath {
     }
 
     /** Runs the kernel, or returns null when the op path must run (an element mask, or labels outside the domain). */
-    static KernelPath.Result run(String loss, CoupledKernel kernel, LabelKind kind, Layout layout, INDArray labels,
+    static KernelPath.Result run(String loss, CoupledKernel kernel, LabelKind kind, Units units, INDArray labels,
                                  INDArray z, INDArray mask, Batch.Shapes shapes, boolean score, boolean gradient) {
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
@@ -33,7 +33,7 @@ final class CoupledKernelPath {
         }
         try (HostArrays host = new HostArrays()) {
             double[] rowMask = shapes.mask == Batch.MaskShape.ROW ? doubles(host.floats(mask), rows) : null;
-            int[] kept = Rows.keptRows(loss, layout, Checks.shape(z), rows, rowMask);
+            int[] kept = Rows.keptRows(loss, units, Checks.shape(z), rows, rowMask);
             int count = kept == null ? rows : kept.length;
             float[] allLosses = score ? buffer(ALL_LOSSES, rows) : null;
             INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
@@ -47,7 +47,7 @@ final class CoupledKernelPath {
                 return new KernelPath.Result(allLosses, rows, 0, grad);
             }
 
-            FloatRows keptRows = read(host, loss, kind, layout, labels, z, kept, count, columns);
+            FloatRows keptRows = read(host, loss, kind, units, labels, z, kept, count, columns);
             if (keptRows == null) {
                 return null;
             }
@@ -87,11 +87,11 @@ final class CoupledKernelPath {
     }
 
     /** The kept rows as arrays, or null when a masked row's labels are not finite (the op path rejects those too). */
-    private static FloatRows read(HostArrays host, String loss, LabelKind kind, Layout layout, INDArray labels,
+    private static FloatRows read(HostArrays host, String loss, LabelKind kind, Units units, INDArray labels,
                                   INDArray z, int[] kept, int count, int columns) {
         FloatBuffer source = host.floats(z);
         float[] values = gather(source, kept, count, columns, buffer(VALUES, count * columns));
-        int tuples = count / layout.blocks();
+        int tuples = count / units.blocks();
         int labelRows = (int) labels.size(0);
         int labelColumns = (int) labels.size(1);
         switch (kind) {
@@ -102,7 +102,7 @@ final class CoupledKernelPath {
             }
             case ROW_VALUES: {
                 double[] flat = doubles(host.floats(labels), labelRows);
-                double[] unitValues = Rows.unitValues(loss, layout, flat, kept, tuples);
+                double[] unitValues = Rows.unitValues(loss, units, flat, kept, tuples);
                 return new FloatRows(values, count, columns, tuples, null, unitValues, null, 0, kept, z.rows());
             }
             case UNUSED:

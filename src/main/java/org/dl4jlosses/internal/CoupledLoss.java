@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The base of losses that couple rows: embedding, ranking and
  * segmentation losses, which see the whole minibatch. On top of {@link BaseLoss}'s plumbing it
- * arranges the rows by the loss's {@link Layout}, removes masked rows (whole tuples for BLOCKS)
+ * arranges the rows by the loss's {@link Units}, removes masked rows (whole tuples for BLOCKS)
  * before the formula runs, and puts the formula's per-row results back in place. A batch with
  * every row masked gives zero loss and zero gradient without calling the formula.
  *
@@ -19,7 +19,7 @@ public abstract class CoupledLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
     /** How this call's rows form units; may depend on preOutput's shape (e.g. [N, 2] pairs vs [2N, 1] blocks). */
-    protected abstract Layout layout(INDArray preOutput);
+    protected abstract Units units(INDArray preOutput);
 
     /**
      * This loss's Java formula for float32 batches with this activation and column count, or null
@@ -35,7 +35,7 @@ public abstract class CoupledLoss extends BaseLoss {
 
     @Override
     protected final Terms evaluate(Batch batch, Need need) {
-        Rows rows = Rows.of(batch, layout(batch.z()));
+        Rows rows = Rows.of(batch, units(batch.z()));
         if (rows.count() == 0) {
             return Rows.nothing(batch);
         }
@@ -54,7 +54,7 @@ public abstract class CoupledLoss extends BaseLoss {
         }
         LabelKind kind = labelKind(activation);
         Batch.Shapes shapes = Batch.checkShapes(name(), kind, labels, preOutput, activation, mask);
-        return CoupledKernelPath.run(name(), kernel, kind, layout(preOutput), labels, preOutput, mask, shapes,
+        return CoupledKernelPath.run(name(), kernel, kind, units(preOutput), labels, preOutput, mask, shapes,
                 score, gradient);
     }
 }

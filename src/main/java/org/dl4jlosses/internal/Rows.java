@@ -14,7 +14,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The unmasked rows of one {@link CoupledLoss} call, arranged by its {@link Layout}: what a
+ * The unmasked rows of one {@link CoupledLoss} call, arranged by its {@link Units}: what a
  * coupled loss's formula reads, and the builders of what it returns.
  *
  * <p>Masked rows are removed before the formula sees the batch (for BLOCKS, whole tuples), so a
@@ -29,7 +29,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class Rows {
     private final Batch batch;
-    private final Layout layout;
+    private final Units units;
     /** Original indices of the kept rows, in order (block by block for BLOCKS); null when all are kept. */
     private final int[] kept;
     private final int count;
@@ -39,23 +39,23 @@ public final class Rows {
     private int groupCount;
     private INDArray sameGroup;
 
-    private Rows(Batch batch, Layout layout, int[] kept, int count, int tuples) {
+    private Rows(Batch batch, Units units, int[] kept, int count, int tuples) {
         this.batch = batch;
-        this.layout = layout;
+        this.units = units;
         this.kept = kept;
         this.count = count;
         this.tuples = tuples;
         this.output = kept == null ? batch.output() : count == 0 ? null : Nd4j.pullRows(batch.output(), 1, kept);
     }
 
-    static Rows of(Batch batch, Layout layout) {
+    static Rows of(Batch batch, Units units) {
         int rows = Math.toIntExact(batch.rows());
-        int[] kept = keptRows(batch.loss(), layout, shape(batch.z()), rows, batch.rowMask() == null ? null : batch.rowMask().toDoubleVector());
-        int n = rows / layout.blocks();
+        int[] kept = keptRows(batch.loss(), units, shape(batch.z()), rows, batch.rowMask() == null ? null : batch.rowMask().toDoubleVector());
+        int n = rows / units.blocks();
         if (kept == null) {
-            return new Rows(batch, layout, null, rows, n);
+            return new Rows(batch, units, null, rows, n);
         }
-        return new Rows(batch, layout, kept, kept.length, kept.length / layout.blocks());
+        return new Rows(batch, units, kept, kept.length, kept.length / units.blocks());
     }
 
     /**
@@ -63,10 +63,10 @@ public final class Rows {
      * or null when every row is kept; checks that BLOCKS rows divide into the blocks and that the
      * mask is 0/1 and equal across a tuple.
      */
-    static int[] keptRows(String loss, Layout layout, String zShape, int rows, double[] mask) {
-        int g = layout.blocks();
-        if (layout.kind() == Layout.Kind.BLOCKS) {
-            require(rows % g == 0, loss, "preOutput", "[" + g + "N, D]: " + g + " blocks (" + layout.blockNames()
+    static int[] keptRows(String loss, Units units, String zShape, int rows, double[] mask) {
+        int g = units.blocks();
+        if (units.kind() == Units.Kind.BLOCKS) {
+            require(rows % g == 0, loss, "preOutput", "[" + g + "N, D]: " + g + " blocks (" + units.blockNames()
                     + ") of N rows each", zShape + " (" + rows + " rows do not divide into " + g + " blocks)");
         }
         if (mask == null) {
@@ -160,12 +160,12 @@ public final class Rows {
      * tuples for BLOCKS, the kept rows' labels otherwise. The loss checks their domain.
      */
     public double[] values() {
-        return unitValues(loss(), layout, batch.labels().toDoubleVector(), kept, tuples);
+        return unitValues(loss(), units, batch.labels().toDoubleVector(), kept, tuples);
     }
 
     /** {@link #values()} from the labels' values (one column) and the kept rows (null: all). */
-    static double[] unitValues(String loss, Layout layout, double[] all, int[] kept, int tuples) {
-        int read = layout.kind() == Layout.Kind.BLOCKS ? all.length / layout.blocks() : all.length;
+    static double[] unitValues(String loss, Units units, double[] all, int[] kept, int tuples) {
+        int read = units.kind() == Units.Kind.BLOCKS ? all.length / units.blocks() : all.length;
         for (int i = 0; i < read; i++) {
             if (!Double.isFinite(all[i])) {
                 throw fail(loss, "labels", "finite", all[i] + " at row " + i);
@@ -276,7 +276,7 @@ public final class Rows {
     public Terms perTuple(INDArray tupleLoss, INDArray dLda) {
         INDArray loss = null;
         if (tupleLoss != null) {
-            INDArray[] copies = new INDArray[layout.blocks()];
+            INDArray[] copies = new INDArray[units.blocks()];
             java.util.Arrays.fill(copies, tupleLoss.reshape(tuples, 1));
             loss = copies.length == 1 ? tupleLoss.reshape(tuples, 1).dup() : Nd4j.concat(0, copies);
         }

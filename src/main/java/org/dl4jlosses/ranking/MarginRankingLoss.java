@@ -8,7 +8,7 @@ import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FloatRows;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Units;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Rows;
@@ -60,10 +60,10 @@ public final class MarginRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(INDArray preOutput) {
+    protected Units units(INDArray preOutput) {
         require(preOutput.size(1) <= 2, NAME, "preOutput", "[N, 2] (x1, x2 per row) or [2N, 1] (x1 block; x2 block)",
                 Checks.shape(preOutput));
-        return preOutput.size(1) == 2 ? Layout.rows() : Layout.blocks(2, "x1; x2");
+        return preOutput.size(1) == 2 ? Units.rows() : Units.blocks(2, "x1; x2");
     }
 
     @Override

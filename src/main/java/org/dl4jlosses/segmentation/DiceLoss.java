@@ -5,7 +5,7 @@ import static org.dl4jlosses.internal.Checks.require;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Layout;
+import org.dl4jlosses.internal.Units;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
@@ -110,11 +110,11 @@ public final class DiceLoss extends CoupledLoss {
     }
 
     @Override
-    protected Layout layout(INDArray preOutput) {
+    protected Units units(INDArray preOutput) {
         require(rowsPerSample == 0 || preOutput.size(0) % rowsPerSample == 0, NAME, "preOutput",
                 "a multiple of rowsPerSample = " + rowsPerSample + " rows (whole images)",
                 preOutput.size(0) + " rows");
-        return Layout.rows();
+        return Units.rows();
     }
 
     @Override

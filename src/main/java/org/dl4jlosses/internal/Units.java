@@ -1,7 +1,8 @@
 package org.dl4jlosses.internal;
 
 /**
- * How the rows of a {@link CoupledLoss}'s batch form its units.
+ * How the rows of a {@link CoupledLoss}'s batch form its units: single rows, groups, or tuples
+ * stacked in blocks.
  *
  * <ul>
  *   <li>{@link #rows()}: every row is a unit on its own, or rows are grouped by the loss itself
@@ -13,29 +14,29 @@ package org.dl4jlosses.internal;
  *       {@code i, N + i, ..., (G-1) N + i}; block 0's labels are the tuple labels.</li>
  * </ul>
  */
-public final class Layout {
+public final class Units {
     enum Kind {
         ROWS, GROUPS, BLOCKS
     }
 
-    private static final Layout ROWS = new Layout(Kind.ROWS, 1, null);
-    private static final Layout GROUPS = new Layout(Kind.GROUPS, 1, null);
+    private static final Units ROWS = new Units(Kind.ROWS, 1, null);
+    private static final Units GROUPS = new Units(Kind.GROUPS, 1, null);
 
     private final Kind kind;
     private final int blocks;
     private final String blockNames;
 
-    private Layout(Kind kind, int blocks, String blockNames) {
+    private Units(Kind kind, int blocks, String blockNames) {
         this.kind = kind;
         this.blocks = blocks;
         this.blockNames = blockNames;
     }
 
-    public static Layout rows() {
+    public static Units rows() {
         return ROWS;
     }
 
-    public static Layout groups() {
+    public static Units groups() {
         return GROUPS;
     }
 
@@ -43,11 +44,11 @@ public final class Layout {
      * G stacked blocks; {@code blockNames} reads like "anchor; positive; negative" and appears in
      * the message when the row count does not divide.
      */
-    public static Layout blocks(int g, String blockNames) {
+    public static Units blocks(int g, String blockNames) {
         if (g < 1) {
             throw new IllegalArgumentException("blocks must be >= 1, got " + g);
         }
-        return new Layout(Kind.BLOCKS, g, blockNames);
+        return new Units(Kind.BLOCKS, g, blockNames);
     }
 
     Kind kind() {
