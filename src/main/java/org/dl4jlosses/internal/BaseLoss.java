@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -178,6 +179,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     @Override
     public final double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                      INDArray mask, boolean average) {
+        if (halfPrecision(preOutput)) {
+            return computeScore(labels, inFloat(preOutput), activationFn, mask, average);
+        }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
             return average ? run.total / examples(preOutput.size(0)) : run.total;
@@ -192,6 +196,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     @Override
     public final INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn,
                                             INDArray mask) {
+        if (halfPrecision(preOutput)) {
+            return computeScoreArray(labels, inFloat(preOutput), activationFn, mask).castTo(preOutput.dataType());
+        }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
             return run.scoreArray();
@@ -205,6 +212,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     @Override
     public final INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn,
                                           INDArray mask) {
+        if (halfPrecision(preOutput)) {
+            return computeGradient(labels, inFloat(preOutput), activationFn, mask).castTo(preOutput.dataType());
+        }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
         if (run != null) {
             return run.gradient;
@@ -219,6 +229,11 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     public final Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
                                                                 IActivation activationFn, INDArray mask,
                                                                 boolean average) {
+        if (halfPrecision(preOutput)) {
+            Pair<Double, INDArray> inFloat = computeGradientAndScore(labels, inFloat(preOutput), activationFn, mask,
+                    average);
+            return new Pair<>(inFloat.getFirst(), inFloat.getSecond().castTo(preOutput.dataType()));
+        }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
         if (run != null) {
             return new Pair<>(average ? run.total / examples(preOutput.size(0)) : run.total, run.gradient);
@@ -235,6 +250,22 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     @Override
     public String name() {
         return getClass().getSimpleName();
+    }
+
+    // ---------------------------------------------------------------- half precision
+
+    /**
+     * Half-precision batches (FLOAT16, BFLOAT16) are computed in float32 and their results handed
+     * back in the batch's type: their 3 or 4 significant digits and a largest value of 65,504
+     * (FLOAT16) are too coarse for log-sum-exp sums and gradients, and ND4J's BLAS has no half
+     * routines.
+     */
+    private static boolean halfPrecision(INDArray preOutput) {
+        return preOutput != null && (preOutput.dataType() == DataType.HALF || preOutput.dataType() == DataType.BFLOAT16);
+    }
+
+    private static INDArray inFloat(INDArray preOutput) {
+        return preOutput.castTo(DataType.FLOAT);
     }
 
     // ---------------------------------------------------------------- the kernel path
