@@ -2,9 +2,10 @@ package org.dl4jlosses.internal;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * When the losses use their Java {@link FloatKernel}s: float32 batches, with the Vector API at
+ * When the losses use their Java {@link FloatKernel}s: float32 batches on the CPU backend, with the Vector API at
  * any size, and without it only for small batches (where a native op's fixed cost dominates;
  * for large ones ND4J's vectorised native loops beat scalar Java). Tests that compare the two
  * paths switch them off for a moment.
@@ -28,11 +29,28 @@ public final class Kernels {
      * products run in BLAS, the rest is light per-element work).
      */
     static boolean appliesCoupled(INDArray preOutput) {
-        return enabled && preOutput != null && preOutput.dataType() == DataType.FLOAT && preOutput.rank() == 2;
+        return appliesCoupled(preOutput, HOST_MEMORY);
     }
 
     static boolean applies(INDArray preOutput) {
-        return enabled && preOutput != null && preOutput.dataType() == DataType.FLOAT
-                && preOutput.rank() == 2 && (Lanes.VECTOR || preOutput.length() <= SCALAR_LIMIT);
+        return applies(preOutput, HOST_MEMORY, Lanes.VECTOR);
     }
+
+    /**
+     * The decision, given the backend: the kernels read and write arrays through host memory,
+     * which is the arrays' own memory only on the CPU backend. On a GPU backend the host copy can be
+     * stale, so every call there takes the ND4J ops (which run on the GPU).
+     */
+    static boolean appliesCoupled(INDArray preOutput, boolean hostMemory) {
+        return enabled && hostMemory && preOutput != null && preOutput.dataType() == DataType.FLOAT
+                && preOutput.rank() == 2;
+    }
+
+    /** See {@link #appliesCoupled(INDArray, boolean)}; without the Vector API only small batches. */
+    static boolean applies(INDArray preOutput, boolean hostMemory, boolean vector) {
+        return appliesCoupled(preOutput, hostMemory) && (vector || preOutput.length() <= SCALAR_LIMIT);
+    }
+
+    /** Whether this JVM's ND4J backend keeps arrays in host memory (the CPU backend). */
+    static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
 }
