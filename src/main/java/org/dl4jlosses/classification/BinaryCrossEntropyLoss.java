@@ -53,6 +53,7 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
     public BinaryCrossEntropyLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -104,16 +105,17 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         return weights;
     }
 
-    /** Per-column weights, or null for none. */
+    /** {@return a copy of the per-column weights, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
 
-    /** Per-column positive-class weights, or null for none. */
+    /** {@return a copy of the per-column positive-class weights, or null for none} */
     public double[] getPosWeight() {
         return posWeight == null ? null : posWeight.clone();
     }
 
+    /** {@return the option {@code labelSmoothing}} */
     public double getLabelSmoothing() {
         return labelSmoothing;
     }
@@ -124,19 +126,34 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
             super(new BinaryCrossEntropyLoss());
         }
 
-        /** See {@link BinaryCrossEntropyLoss#weights}. */
+        /**
+         * See {@link BinaryCrossEntropyLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;
         }
 
-        /** See {@link BinaryCrossEntropyLoss#posWeight}. */
+        /**
+         * See {@link BinaryCrossEntropyLoss#posWeight}.
+         *
+         * @param posWeight the option {@code posWeight}
+         * @return this builder
+         */
         public Builder posWeight(double... posWeight) {
             draft.posWeight = posWeight;
             return this;
         }
 
-        /** See {@link BinaryCrossEntropyLoss#labelSmoothing}. */
+        /**
+         * See {@link BinaryCrossEntropyLoss#labelSmoothing}.
+         *
+         * @param labelSmoothing the option {@code labelSmoothing}
+         * @return this builder
+         */
         public Builder labelSmoothing(double labelSmoothing) {
             draft.labelSmoothing = labelSmoothing;
             return this;

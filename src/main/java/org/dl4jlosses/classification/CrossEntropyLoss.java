@@ -45,6 +45,7 @@ public final class CrossEntropyLoss extends BaseLoss {
     public CrossEntropyLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -75,11 +76,12 @@ public final class CrossEntropyLoss extends BaseLoss {
         return LabelKind.CLASSES;
     }
 
-    /** Per-class weights, or null for none. */
+    /** {@return a copy of the per-class weights, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
 
+    /** {@return the option {@code labelSmoothing}} */
     public double getLabelSmoothing() {
         return labelSmoothing;
     }
@@ -90,13 +92,23 @@ public final class CrossEntropyLoss extends BaseLoss {
             super(new CrossEntropyLoss());
         }
 
-        /** See {@link CrossEntropyLoss#weights}. */
+        /**
+         * See {@link CrossEntropyLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;
         }
 
-        /** See {@link CrossEntropyLoss#labelSmoothing}. */
+        /**
+         * See {@link CrossEntropyLoss#labelSmoothing}.
+         *
+         * @param labelSmoothing the option {@code labelSmoothing}
+         * @return this builder
+         */
         public Builder labelSmoothing(double labelSmoothing) {
             draft.labelSmoothing = labelSmoothing;
             return this;

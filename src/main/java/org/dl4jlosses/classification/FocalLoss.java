@@ -60,6 +60,7 @@ public final class FocalLoss extends BaseLoss {
         }
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -103,15 +104,17 @@ public final class FocalLoss extends BaseLoss {
         return weights;
     }
 
+    /** {@return the option {@code gamma}} */
     public double getGamma() {
         return gamma;
     }
 
-    /** The positive-class weight, or -1 when disabled. */
+    /** {@return the positive-class weight, or -1 when disabled} */
     public double getAlpha() {
         return alpha;
     }
 
+    /** {@return a copy of the option {@code weights}, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
@@ -122,19 +125,34 @@ public final class FocalLoss extends BaseLoss {
             super(new FocalLoss());
         }
 
-        /** See {@link FocalLoss#gamma}. */
+        /**
+         * See {@link FocalLoss#gamma}.
+         *
+         * @param gamma the option {@code gamma}
+         * @return this builder
+         */
         public Builder gamma(double gamma) {
             draft.gamma = gamma;
             return this;
         }
 
-        /** See {@link FocalLoss#alpha}. */
+        /**
+         * See {@link FocalLoss#alpha}.
+         *
+         * @param alpha the option {@code alpha}
+         * @return this builder
+         */
         public Builder alpha(double alpha) {
             draft.alpha = alpha;
             return this;
         }
 
-        /** See {@link FocalLoss#weights}. */
+        /**
+         * See {@link FocalLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;

@@ -62,6 +62,7 @@ public final class HingeLoss extends BaseLoss {
     public HingeLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -137,14 +138,17 @@ public final class HingeLoss extends BaseLoss {
         return mode == Mode.BINARY ? LabelKind.SIGNED_BINARY : LabelKind.ONE_CLASS;
     }
 
+    /** {@return the option {@code mode}} */
     public Mode getMode() {
         return mode;
     }
 
+    /** {@return the option {@code margin}} */
     public double getMargin() {
         return margin;
     }
 
+    /** {@return the option {@code squared}} */
     public boolean isSquared() {
         return squared;
     }
@@ -155,19 +159,34 @@ public final class HingeLoss extends BaseLoss {
             super(new HingeLoss());
         }
 
-        /** See {@link HingeLoss#mode}. */
+        /**
+         * See {@link HingeLoss#mode}.
+         *
+         * @param mode the option {@code mode}
+         * @return this builder
+         */
         public Builder mode(Mode mode) {
             draft.mode = mode;
             return this;
         }
 
-        /** See {@link HingeLoss#margin}. */
+        /**
+         * See {@link HingeLoss#margin}.
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
         public Builder margin(double margin) {
             draft.margin = margin;
             return this;
         }
 
-        /** See {@link HingeLoss#squared}. */
+        /**
+         * See {@link HingeLoss#squared}.
+         *
+         * @param squared the option {@code squared}
+         * @return this builder
+         */
         public Builder squared(boolean squared) {
             draft.squared = squared;
             return this;

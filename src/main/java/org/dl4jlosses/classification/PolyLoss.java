@@ -68,6 +68,7 @@ public final class PolyLoss extends BaseLoss {
         }
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -105,23 +106,27 @@ public final class PolyLoss extends BaseLoss {
         return weights;
     }
 
+    /** {@return the option {@code epsilon}} */
     public double getEpsilon() {
         return epsilon;
     }
 
+    /** {@return the option {@code gamma}} */
     public double getGamma() {
         return gamma;
     }
 
-    /** The positive-class weight of the sigmoid form, or -1 when off. */
+    /** {@return the positive-class weight of the sigmoid form, or -1 when off} */
     public double getAlpha() {
         return alpha;
     }
 
+    /** {@return the option {@code labelSmoothing}} */
     public double getLabelSmoothing() {
         return labelSmoothing;
     }
 
+    /** {@return a copy of the option {@code weights}, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
@@ -132,31 +137,56 @@ public final class PolyLoss extends BaseLoss {
             super(new PolyLoss());
         }
 
-        /** See {@link PolyLoss#epsilon}. */
+        /**
+         * See {@link PolyLoss#epsilon}.
+         *
+         * @param epsilon the option {@code epsilon}
+         * @return this builder
+         */
         public Builder epsilon(double epsilon) {
             draft.epsilon = epsilon;
             return this;
         }
 
-        /** See {@link PolyLoss#gamma}. */
+        /**
+         * See {@link PolyLoss#gamma}.
+         *
+         * @param gamma the option {@code gamma}
+         * @return this builder
+         */
         public Builder gamma(double gamma) {
             draft.gamma = gamma;
             return this;
         }
 
-        /** See {@link PolyLoss#alpha}. */
+        /**
+         * See {@link PolyLoss#alpha}.
+         *
+         * @param alpha the option {@code alpha}
+         * @return this builder
+         */
         public Builder alpha(double alpha) {
             draft.alpha = alpha;
             return this;
         }
 
-        /** See {@link PolyLoss#labelSmoothing}. */
+        /**
+         * See {@link PolyLoss#labelSmoothing}.
+         *
+         * @param labelSmoothing the option {@code labelSmoothing}
+         * @return this builder
+         */
         public Builder labelSmoothing(double labelSmoothing) {
             draft.labelSmoothing = labelSmoothing;
             return this;
         }
 
-        /** See {@link PolyLoss#weights}. */
+        /**
+         * See {@link PolyLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;

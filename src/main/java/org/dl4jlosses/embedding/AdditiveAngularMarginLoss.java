@@ -88,6 +88,7 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
     public AdditiveAngularMarginLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -166,14 +167,17 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
         return LabelKind.ONE_CLASS;
     }
 
+    /** {@return the option {@code scale}} */
     public double getScale() {
         return scale;
     }
 
+    /** {@return the option {@code margin}} */
     public double getMargin() {
         return margin;
     }
 
+    /** {@return the option {@code easyMargin}} */
     public boolean isEasyMargin() {
         return easyMargin;
     }
@@ -184,19 +188,34 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
             super(new AdditiveAngularMarginLoss());
         }
 
-        /** See {@link AdditiveAngularMarginLoss#scale}. */
+        /**
+         * See {@link AdditiveAngularMarginLoss#scale}.
+         *
+         * @param scale the option {@code scale}
+         * @return this builder
+         */
         public Builder scale(double scale) {
             draft.scale = scale;
             return this;
         }
 
-        /** See {@link AdditiveAngularMarginLoss#margin}. */
+        /**
+         * See {@link AdditiveAngularMarginLoss#margin}.
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
         public Builder margin(double margin) {
             draft.margin = margin;
             return this;
         }
 
-        /** See {@link AdditiveAngularMarginLoss#easyMargin}. */
+        /**
+         * See {@link AdditiveAngularMarginLoss#easyMargin}.
+         *
+         * @param easyMargin the option {@code easyMargin}
+         * @return this builder
+         */
         public Builder easyMargin(boolean easyMargin) {
             draft.easyMargin = easyMargin;
             return this;

@@ -84,6 +84,7 @@ public final class ContrastiveLoss extends CoupledLoss {
                 distance);
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -247,14 +248,17 @@ public final class ContrastiveLoss extends CoupledLoss {
         return true;
     }
 
+    /** {@return the option {@code margin}} */
     public double getMargin() {
         return margin;
     }
 
+    /** {@return the option {@code distance}} */
     public Distance getDistance() {
         return distance;
     }
 
+    /** {@return the option {@code layout}} */
     public Layout getLayout() {
         return layout;
     }
@@ -265,19 +269,34 @@ public final class ContrastiveLoss extends CoupledLoss {
             super(new ContrastiveLoss());
         }
 
-        /** See {@link ContrastiveLoss#margin}. */
+        /**
+         * See {@link ContrastiveLoss#margin}.
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
         public Builder margin(double margin) {
             draft.margin = margin;
             return this;
         }
 
-        /** See {@link ContrastiveLoss#distance}. */
+        /**
+         * See {@link ContrastiveLoss#distance}.
+         *
+         * @param distance the option {@code distance}
+         * @return this builder
+         */
         public Builder distance(Distance distance) {
             draft.distance = distance;
             return this;
         }
 
-        /** See {@link ContrastiveLoss#layout}. */
+        /**
+         * See {@link ContrastiveLoss#layout}.
+         *
+         * @param layout the option {@code layout}
+         * @return this builder
+         */
         public Builder layout(Layout layout) {
             draft.layout = layout;
             return this;

@@ -83,12 +83,12 @@ public final class Ge2eLoss extends CoupledLoss {
         private double w;
         private double b;
 
-        /** d(score, average=false)/dw of the last computation. */
+        /** {@return d(score, average=false)/dw of the last computation} */
         public double w() {
             return w;
         }
 
-        /** d(score, average=false)/db of the last computation. */
+        /** {@return d(score, average=false)/db of the last computation} */
         public double b() {
             return b;
         }
@@ -116,6 +116,7 @@ public final class Ge2eLoss extends CoupledLoss {
     public Ge2eLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -124,6 +125,11 @@ public final class Ge2eLoss extends CoupledLoss {
      * This loss with other w and b (checked like the options), which reports d(score)/dw and
      * d(score)/db of each gradient computation into {@code gradients} (if not null): how
      * {@link org.dl4jlosses.layers.Ge2eOutputLayer} evaluates GE2E with its trainable parameters.
+     *
+     * @param w the similarity's scale w
+     * @param b the similarity's offset b
+     * @param gradients where to report the parameter gradients, or null
+     * @return a new loss of this variant with these w and b
      */
     public Ge2eLoss withParameters(double w, double b, ParameterGradients gradients) {
         Ge2eLoss loss = builder().variant(variant).w(w).b(b).build();
@@ -266,14 +272,17 @@ public final class Ge2eLoss extends CoupledLoss {
         return id == Math.rint(id) ? String.valueOf((long) id) : String.valueOf(id);
     }
 
+    /** {@return the option {@code variant}} */
     public Variant getVariant() {
         return variant;
     }
 
+    /** {@return the option {@code w}} */
     public double getW() {
         return w;
     }
 
+    /** {@return the option {@code b}} */
     public double getB() {
         return b;
     }
@@ -284,19 +293,34 @@ public final class Ge2eLoss extends CoupledLoss {
             super(new Ge2eLoss());
         }
 
-        /** See {@link Ge2eLoss#variant}. */
+        /**
+         * See {@link Ge2eLoss#variant}.
+         *
+         * @param variant the option {@code variant}
+         * @return this builder
+         */
         public Builder variant(Variant variant) {
             draft.variant = variant;
             return this;
         }
 
-        /** See {@link Ge2eLoss#w}. */
+        /**
+         * See {@link Ge2eLoss#w}.
+         *
+         * @param w the option {@code w}
+         * @return this builder
+         */
         public Builder w(double w) {
             draft.w = w;
             return this;
         }
 
-        /** See {@link Ge2eLoss#b}. */
+        /**
+         * See {@link Ge2eLoss#b}.
+         *
+         * @param b the option {@code b}
+         * @return this builder
+         */
         public Builder b(double b) {
             draft.b = b;
             return this;

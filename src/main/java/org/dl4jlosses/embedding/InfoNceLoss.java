@@ -116,6 +116,7 @@ public final class InfoNceLoss extends CoupledLoss {
                         + "of another id as a negative)", negatives);
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -290,22 +291,27 @@ public final class InfoNceLoss extends CoupledLoss {
         return true;
     }
 
+    /** {@return the option {@code temperature}} */
     public double getTemperature() {
         return temperature;
     }
 
+    /** {@return the option {@code normalize}} */
     public boolean isNormalize() {
         return normalize;
     }
 
+    /** {@return the option {@code negatives}} */
     public int getNegatives() {
         return negatives;
     }
 
+    /** {@return the option {@code negativeMode}} */
     public NegativeMode getNegativeMode() {
         return negativeMode;
     }
 
+    /** {@return the option {@code layout}} */
     public Layout getLayout() {
         return layout;
     }
@@ -316,31 +322,56 @@ public final class InfoNceLoss extends CoupledLoss {
             super(new InfoNceLoss());
         }
 
-        /** See {@link InfoNceLoss#temperature}. */
+        /**
+         * See {@link InfoNceLoss#temperature}.
+         *
+         * @param temperature the option {@code temperature}
+         * @return this builder
+         */
         public Builder temperature(double temperature) {
             draft.temperature = temperature;
             return this;
         }
 
-        /** See {@link InfoNceLoss#normalize}. */
+        /**
+         * See {@link InfoNceLoss#normalize}.
+         *
+         * @param normalize the option {@code normalize}
+         * @return this builder
+         */
         public Builder normalize(boolean normalize) {
             draft.normalize = normalize;
             return this;
         }
 
-        /** See {@link InfoNceLoss#negatives}. */
+        /**
+         * See {@link InfoNceLoss#negatives}.
+         *
+         * @param negatives the option {@code negatives}
+         * @return this builder
+         */
         public Builder negatives(int negatives) {
             draft.negatives = negatives;
             return this;
         }
 
-        /** See {@link InfoNceLoss#negativeMode}. */
+        /**
+         * See {@link InfoNceLoss#negativeMode}.
+         *
+         * @param negativeMode the option {@code negativeMode}
+         * @return this builder
+         */
         public Builder negativeMode(NegativeMode negativeMode) {
             draft.negativeMode = negativeMode;
             return this;
         }
 
-        /** See {@link InfoNceLoss#layout}. */
+        /**
+         * See {@link InfoNceLoss#layout}.
+         *
+         * @param layout the option {@code layout}
+         * @return this builder
+         */
         public Builder layout(Layout layout) {
             draft.layout = layout;
             return this;

@@ -77,6 +77,7 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
                 similarity);
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -119,18 +120,22 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         };
     }
 
+    /** {@return the option {@code scale}} */
     public double getScale() {
         return scale;
     }
 
+    /** {@return the option {@code similarity}} */
     public Distance getSimilarity() {
         return similarity;
     }
 
+    /** {@return the option {@code hardNegatives}} */
     public int getHardNegatives() {
         return hardNegatives;
     }
 
+    /** {@return the option {@code symmetric}} */
     public boolean isSymmetric() {
         return symmetric;
     }
@@ -141,25 +146,45 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
             super(new MultipleNegativesRankingLoss());
         }
 
-        /** See {@link MultipleNegativesRankingLoss#scale}. */
+        /**
+         * See {@link MultipleNegativesRankingLoss#scale}.
+         *
+         * @param scale the option {@code scale}
+         * @return this builder
+         */
         public Builder scale(double scale) {
             draft.scale = scale;
             return this;
         }
 
-        /** See {@link MultipleNegativesRankingLoss#similarity}. */
+        /**
+         * See {@link MultipleNegativesRankingLoss#similarity}.
+         *
+         * @param similarity the option {@code similarity}
+         * @return this builder
+         */
         public Builder similarity(Distance similarity) {
             draft.similarity = similarity;
             return this;
         }
 
-        /** See {@link MultipleNegativesRankingLoss#hardNegatives}. */
+        /**
+         * See {@link MultipleNegativesRankingLoss#hardNegatives}.
+         *
+         * @param hardNegatives the option {@code hardNegatives}
+         * @return this builder
+         */
         public Builder hardNegatives(int hardNegatives) {
             draft.hardNegatives = hardNegatives;
             return this;
         }
 
-        /** See {@link MultipleNegativesRankingLoss#symmetric}. */
+        /**
+         * See {@link MultipleNegativesRankingLoss#symmetric}.
+         *
+         * @param symmetric the option {@code symmetric}
+         * @return this builder
+         */
         public Builder symmetric(boolean symmetric) {
             draft.symmetric = symmetric;
             return this;

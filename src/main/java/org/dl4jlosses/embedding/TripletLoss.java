@@ -128,6 +128,7 @@ public final class TripletLoss extends CoupledLoss {
                 "swap = true with mining " + mining);
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -231,22 +232,27 @@ public final class TripletLoss extends CoupledLoss {
         return x.get(NDArrayIndex.interval((long) b * n, (long) (b + 1) * n), NDArrayIndex.all());
     }
 
+    /** {@return the option {@code margin}} */
     public double getMargin() {
         return margin;
     }
 
+    /** {@return the option {@code distance}} */
     public Distance getDistance() {
         return distance;
     }
 
+    /** {@return the option {@code mining}} */
     public Mining getMining() {
         return mining;
     }
 
+    /** {@return the option {@code swap}} */
     public boolean isSwap() {
         return swap;
     }
 
+    /** {@return the option {@code normalize}} */
     public boolean isNormalize() {
         return normalize;
     }
@@ -257,31 +263,56 @@ public final class TripletLoss extends CoupledLoss {
             super(new TripletLoss());
         }
 
-        /** See {@link TripletLoss#margin}. */
+        /**
+         * See {@link TripletLoss#margin}.
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
         public Builder margin(double margin) {
             draft.margin = margin;
             return this;
         }
 
-        /** See {@link TripletLoss#distance}. */
+        /**
+         * See {@link TripletLoss#distance}.
+         *
+         * @param distance the option {@code distance}
+         * @return this builder
+         */
         public Builder distance(Distance distance) {
             draft.distance = distance;
             return this;
         }
 
-        /** See {@link TripletLoss#mining}. */
+        /**
+         * See {@link TripletLoss#mining}.
+         *
+         * @param mining the option {@code mining}
+         * @return this builder
+         */
         public Builder mining(Mining mining) {
             draft.mining = mining;
             return this;
         }
 
-        /** See {@link TripletLoss#swap}. */
+        /**
+         * See {@link TripletLoss#swap}.
+         *
+         * @param swap the option {@code swap}
+         * @return this builder
+         */
         public Builder swap(boolean swap) {
             draft.swap = swap;
             return this;
         }
 
-        /** See {@link TripletLoss#normalize}. */
+        /**
+         * See {@link TripletLoss#normalize}.
+         *
+         * @param normalize the option {@code normalize}
+         * @return this builder
+         */
         public Builder normalize(boolean normalize) {
             draft.normalize = normalize;
             return this;

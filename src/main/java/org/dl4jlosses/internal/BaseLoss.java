@@ -94,15 +94,26 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * The loss's formula. Must not modify {@code batch.z()}, {@code batch.labels()} or
      * {@code batch.output()}. Returns the loss terms (only if {@code need.score()}) and their
      * gradient (only if {@code need.gradient()}).
+     *
+     * @param batch the call's inputs, labels, mask and activation
+     * @param need whether the score, the gradient or both are wanted
+     * @return the loss terms and their gradient, as far as {@code need} asks
      */
     protected abstract Terms evaluate(Batch batch, Need need);
 
-    /** How this loss reads its labels, given the layer's activation (may reject the activation). */
+    /**
+     * How this loss reads its labels, given the layer's activation (may reject the activation).
+     *
+     * @param activation the layer's activation
+     * @return how the labels are read
+     */
     protected abstract LabelKind labelKind(IActivation activation);
 
     /**
      * Per-column weights applied by the base to per-element terms, or null. Losses whose weights
      * enter the formula differently apply them in {@link #evaluate} and return null here.
+     *
+     * @return the per-column weights, or null
      */
     protected double[] columnWeights() {
         return null;
@@ -113,12 +124,21 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * activation, or null (the default) when the ND4J formula of {@link #evaluate} should run
      * (also for options that do not fit the batch, so that the op path reports them). The kernel
      * must compute the same per-row losses and {@code dL/dz} as {@link #evaluate}.
+     *
+     * @param activation the layer's activation
+     * @param columns the batch's column count
+     * @return the kernel, or null for the ND4J formula
      */
     protected FloatKernel floatKernel(IActivation activation, int columns) {
         return null;
     }
 
-    /** The number E that {@code average=true} divides by, for a batch of {@code rows} rows: the number of rows. */
+    /**
+     * The number E that {@code average=true} divides by, for a batch of {@code rows} rows: the number of rows.
+     *
+     * @param rows the batch's row count
+     * @return E
+     */
     protected long examples(long rows) {
         return rows;
     }

@@ -23,6 +23,11 @@ public abstract class BiasFreeOutputLayer extends BaseOutputLayer {
         setHasBias(false);
     }
 
+    /**
+     * The layer the builder describes.
+     *
+     * @param builder the builder
+     */
     protected BiasFreeOutputLayer(Builder<?> builder) {
         super(builder);
     }
@@ -30,6 +35,15 @@ public abstract class BiasFreeOutputLayer extends BaseOutputLayer {
     /**
      * Checks nIn, nOut and that there is no bias, then gives {@code layer} its listeners, index, parameter view (its
      * parameters initialised by {@link #initializer()}) and configuration.
+     *
+     * @param <L> the layer implementation's type
+     * @param layer the layer implementation
+     * @param conf the layer's configuration
+     * @param listeners the training listeners
+     * @param layerIndex the layer's index in the network
+     * @param layerParamsView the layer's view of the network's parameter array
+     * @param initializeParams whether to initialise the parameters
+     * @return {@code layer}, wired
      */
     protected <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                        int layerIndex, INDArray layerParamsView, boolean initializeParams) {
@@ -69,6 +83,12 @@ public abstract class BiasFreeOutputLayer extends BaseOutputLayer {
     public abstract static class Builder<T extends Builder<T>> extends BaseOutputLayer.Builder<T> {
         private final String layer;
 
+        /**
+         * A builder with this loss, the identity activation and no bias.
+         *
+         * @param layer the layer's class name, for error messages
+         * @param lossFunction the loss
+         */
         protected Builder(String layer, ILossFunction lossFunction) {
             this.layer = layer;
             setLossFn(lossFunction);

@@ -35,6 +35,11 @@ public class CosineOutputLayer extends BiasFreeOutputLayer {
     public CosineOutputLayer() {
     }
 
+    /**
+     * The layer the builder describes.
+     *
+     * @param builder the builder
+     */
     protected CosineOutputLayer(Builder builder) {
         super(builder);
         initializeConstraints(builder);
@@ -66,7 +71,11 @@ public class CosineOutputLayer extends BiasFreeOutputLayer {
             this(new AdditiveAngularMarginLoss());
         }
 
-        /** Another loss over the cosines (the activation still defaults to identity). */
+        /**
+         * Another loss over the cosines (the activation still defaults to identity).
+         *
+         * @param lossFunction the loss
+         */
         public Builder(ILossFunction lossFunction) {
             super("CosineOutputLayer", lossFunction);
         }

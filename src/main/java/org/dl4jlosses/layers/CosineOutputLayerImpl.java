@@ -20,8 +20,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutputLayer<CosineOutputLayer> {
     private static final long serialVersionUID = 1L;
 
+    /** The regularisation term of the last {@code computeScore} call, for {@code computeGradientAndScore}. */
     private double regularizationTerm;
 
+    /**
+     * The layer for a network, as {@link CosineOutputLayer#instantiate} creates it.
+     *
+     * @param conf the layer's configuration
+     * @param dataType the network's data type
+     */
     public CosineOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }

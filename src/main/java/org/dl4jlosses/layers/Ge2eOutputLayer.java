@@ -40,6 +40,11 @@ public class Ge2eOutputLayer extends BiasFreeOutputLayer {
     public Ge2eOutputLayer() {
     }
 
+    /**
+     * The layer the builder describes; its loss must be a {@link Ge2eLoss} and nOut equal nIn.
+     *
+     * @param builder the builder
+     */
     protected Ge2eOutputLayer(Builder builder) {
         super(builder);
         if (!(lossFn instanceof Ge2eLoss)) {
@@ -56,7 +61,7 @@ public class Ge2eOutputLayer extends BiasFreeOutputLayer {
         initializeConstraints(builder);
     }
 
-    /** The layer's loss: its variant, and w and b's initial values. */
+    /** {@return the layer's loss: its variant, and w and b's initial values} */
     public Ge2eLoss ge2eLoss() {
         if (!(lossFn instanceof Ge2eLoss)) {
             throw new IllegalArgumentException("Ge2eOutputLayer: lossFunction must be a Ge2eLoss, got "
@@ -103,7 +108,11 @@ public class Ge2eOutputLayer extends BiasFreeOutputLayer {
             this(new Ge2eLoss());
         }
 
-        /** The given GE2E loss: its variant, and its w and b as the parameters' initial values. */
+        /**
+         * The given GE2E loss: its variant, and its w and b as the parameters' initial values.
+         *
+         * @param loss the GE2E loss
+         */
         public Builder(Ge2eLoss loss) {
             super("Ge2eOutputLayer", loss);
         }

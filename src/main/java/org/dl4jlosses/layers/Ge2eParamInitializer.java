@@ -19,13 +19,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * them alone; the layer's updater trains them.
  */
 public final class Ge2eParamInitializer implements ParamInitializer {
+    /** The key of the scale parameter w. */
     public static final String W_KEY = "w";
+    /** The key of the offset parameter b. */
     public static final String B_KEY = "b";
     private static final Ge2eParamInitializer INSTANCE = new Ge2eParamInitializer();
 
     private Ge2eParamInitializer() {
     }
 
+    /** {@return the one instance} */
     public static Ge2eParamInitializer getInstance() {
         return INSTANCE;
     }

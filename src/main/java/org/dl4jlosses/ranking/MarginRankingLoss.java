@@ -55,6 +55,7 @@ public final class MarginRankingLoss extends CoupledLoss {
     public MarginRankingLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -132,6 +133,7 @@ public final class MarginRankingLoss extends CoupledLoss {
         return LabelKind.ROW_VALUES;
     }
 
+    /** {@return the option {@code margin}} */
     public double getMargin() {
         return margin;
     }
@@ -142,7 +144,12 @@ public final class MarginRankingLoss extends CoupledLoss {
             super(new MarginRankingLoss());
         }
 
-        /** See {@link MarginRankingLoss#margin}. */
+        /**
+         * See {@link MarginRankingLoss#margin}.
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
         public Builder margin(double margin) {
             draft.margin = margin;
             return this;

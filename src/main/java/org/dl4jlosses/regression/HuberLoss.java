@@ -37,6 +37,7 @@ public final class HuberLoss extends BaseLoss {
     public HuberLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -65,6 +66,7 @@ public final class HuberLoss extends BaseLoss {
         return LabelKind.REAL;
     }
 
+    /** {@return the option {@code delta}} */
     public double getDelta() {
         return delta;
     }
@@ -75,7 +77,12 @@ public final class HuberLoss extends BaseLoss {
             super(new HuberLoss());
         }
 
-        /** See {@link HuberLoss#delta}. */
+        /**
+         * See {@link HuberLoss#delta}.
+         *
+         * @param delta the option {@code delta}
+         * @return this builder
+         */
         public Builder delta(double delta) {
             draft.delta = delta;
             return this;

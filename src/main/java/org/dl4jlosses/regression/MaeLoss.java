@@ -35,6 +35,7 @@ public final class MaeLoss extends BaseLoss {
     public MaeLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,7 +68,7 @@ public final class MaeLoss extends BaseLoss {
         return weights;
     }
 
-    /** Per-column weights, or null for none. */
+    /** {@return a copy of the per-column weights, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
@@ -78,7 +79,12 @@ public final class MaeLoss extends BaseLoss {
             super(new MaeLoss());
         }
 
-        /** See {@link MaeLoss#weights}. */
+        /**
+         * See {@link MaeLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;

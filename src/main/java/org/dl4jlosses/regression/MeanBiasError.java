@@ -29,12 +29,25 @@ public final class MeanBiasError {
         this.counts = counts;
     }
 
-    /** MBE of predictions against labels, both {@code [R, K]}. */
+    /**
+     * MBE of predictions against labels, both {@code [R, K]}.
+     *
+     * @param labels the targets {@code [R, K]}
+     * @param predictions the predictions {@code [R, K]}
+     * @return the overall and per-column mean bias
+     */
     public static MeanBiasError of(INDArray labels, INDArray predictions) {
         return of(labels, predictions, null);
     }
 
-    /** MBE over the elements a row mask {@code [R, 1]} or element mask {@code [R, K]} keeps (null: all). */
+    /**
+     * MBE over the elements a row mask {@code [R, 1]} or element mask {@code [R, K]} keeps (null: all).
+     *
+     * @param labels the targets {@code [R, K]}
+     * @param predictions the predictions {@code [R, K]}
+     * @param mask a row mask {@code [R, 1]}, an element mask {@code [R, K]}, or null
+     * @return the overall and per-column mean bias over the unmasked elements
+     */
     public static MeanBiasError of(INDArray labels, INDArray predictions, INDArray mask) {
         String name = "MeanBiasError";
         require(predictions != null && predictions.rank() == 2, name, "predictions", "a rank 2 array [rows, columns]",
@@ -69,22 +82,35 @@ public final class MeanBiasError {
         return new MeanBiasError(total / totalCount, perColumn, counts);
     }
 
-    /** The mean of {@code labels - predictions} over all (unmasked) elements. */
+    /** {@return the mean of {@code labels - predictions} over all (unmasked) elements} */
     public double overall() {
         return overall;
     }
 
-    /** The mean of {@code labels - predictions} per column ({@code NaN} where a column has no unmasked element). */
+    /**
+     * {@return a copy of the mean of {@code labels - predictions} per column ({@code NaN} where a
+     * column has no unmasked element)}
+     */
     public double[] perColumn() {
         return perColumn.clone();
     }
 
-    /** The mean for one column. */
+    /**
+     * The mean for one column.
+     *
+     * @param column the column's index
+     * @return the column's mean ({@code NaN} if it has no unmasked element)
+     */
     public double perColumn(int column) {
         return perColumn[column];
     }
 
-    /** How many (mask-weighted) elements column {@code column} averaged over. */
+    /**
+     * How many (mask-weighted) elements column {@code column} averaged over.
+     *
+     * @param column the column's index
+     * @return the column's (mask-weighted) element count, rounded
+     */
     public long count(int column) {
         return counts[column];
     }

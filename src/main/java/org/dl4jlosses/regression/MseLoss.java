@@ -33,6 +33,7 @@ public final class MseLoss extends BaseLoss {
     public MseLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -60,7 +61,7 @@ public final class MseLoss extends BaseLoss {
         return weights;
     }
 
-    /** Per-column weights, or null for none. */
+    /** {@return a copy of the per-column weights, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
@@ -71,7 +72,12 @@ public final class MseLoss extends BaseLoss {
             super(new MseLoss());
         }
 
-        /** See {@link MseLoss#weights}. */
+        /**
+         * See {@link MseLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;

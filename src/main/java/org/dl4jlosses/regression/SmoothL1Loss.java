@@ -33,6 +33,7 @@ public final class SmoothL1Loss extends BaseLoss {
     public SmoothL1Loss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -52,6 +53,7 @@ public final class SmoothL1Loss extends BaseLoss {
         return LabelKind.REAL;
     }
 
+    /** {@return the option {@code beta}} */
     public double getBeta() {
         return beta;
     }
@@ -62,7 +64,12 @@ public final class SmoothL1Loss extends BaseLoss {
             super(new SmoothL1Loss());
         }
 
-        /** See {@link SmoothL1Loss#beta}. */
+        /**
+         * See {@link SmoothL1Loss#beta}.
+         *
+         * @param beta the option {@code beta}
+         * @return this builder
+         */
         public Builder beta(double beta) {
             draft.beta = beta;
             return this;

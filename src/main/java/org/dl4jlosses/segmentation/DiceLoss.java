@@ -105,6 +105,7 @@ public final class DiceLoss extends CoupledLoss {
     public DiceLoss() {
     }
 
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -231,22 +232,27 @@ public final class DiceLoss extends CoupledLoss {
         return activation instanceof ActivationSoftmax ? LabelKind.CLASSES : LabelKind.CHANNELS;
     }
 
+    /** {@return the option {@code smooth}} */
     public double getSmooth() {
         return smooth;
     }
 
+    /** {@return the option {@code squaredDenominator}} */
     public boolean isSquaredDenominator() {
         return squaredDenominator;
     }
 
+    /** {@return the option {@code includeBackground}} */
     public boolean isIncludeBackground() {
         return includeBackground;
     }
 
+    /** {@return a copy of the option {@code weights}, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
     }
 
+    /** {@return the option {@code rowsPerSample}} */
     public int getRowsPerSample() {
         return rowsPerSample;
     }
@@ -257,31 +263,56 @@ public final class DiceLoss extends CoupledLoss {
             super(new DiceLoss());
         }
 
-        /** See {@link DiceLoss#smooth}. */
+        /**
+         * See {@link DiceLoss#smooth}.
+         *
+         * @param smooth the option {@code smooth}
+         * @return this builder
+         */
         public Builder smooth(double smooth) {
             draft.smooth = smooth;
             return this;
         }
 
-        /** See {@link DiceLoss#squaredDenominator}. */
+        /**
+         * See {@link DiceLoss#squaredDenominator}.
+         *
+         * @param squaredDenominator the option {@code squaredDenominator}
+         * @return this builder
+         */
         public Builder squaredDenominator(boolean squaredDenominator) {
             draft.squaredDenominator = squaredDenominator;
             return this;
         }
 
-        /** See {@link DiceLoss#includeBackground}. */
+        /**
+         * See {@link DiceLoss#includeBackground}.
+         *
+         * @param includeBackground the option {@code includeBackground}
+         * @return this builder
+         */
         public Builder includeBackground(boolean includeBackground) {
             draft.includeBackground = includeBackground;
             return this;
         }
 
-        /** See {@link DiceLoss#weights}. */
+        /**
+         * See {@link DiceLoss#weights}.
+         *
+         * @param weights the option {@code weights}
+         * @return this builder
+         */
         public Builder weights(double... weights) {
             draft.weights = weights;
             return this;
         }
 
-        /** See {@link DiceLoss#rowsPerSample}. */
+        /**
+         * See {@link DiceLoss#rowsPerSample}.
+         *
+         * @param rowsPerSample the option {@code rowsPerSample}
+         * @return this builder
+         */
         public Builder rowsPerSample(int rowsPerSample) {
             draft.rowsPerSample = rowsPerSample;
             return this;
