@@ -315,7 +315,8 @@ public final class BenchMain {
                 .measurementTime(TimeValue.milliseconds(timeMs))
                 .threads(1)
                 .shouldFailOnError(true)
-                .jvmArgsAppend(vector ? new String[] {"-Xmx2g", "--add-modules", "jdk.incubator.vector"} : new String[] {"-Xmx2g"})
+                // jvmArgs, not jvmArgsAppend: the forks would otherwise inherit this JVM's --add-modules.
+                .jvmArgs(vector ? new String[] {"-Xmx2g", "--add-modules=jdk.incubator.vector"} : new String[] {"-Xmx2g"})
                 .param("loss", losses.toArray(new String[0]))
                 .param("size", sizes.toArray(new String[0]))
                 .param("impl", impls.toArray(new String[0]))
