@@ -36,16 +36,13 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class BinaryCrossEntropyLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** One weight per column (default none; finite and &gt;= 0 in every entry). */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
-    /**
-     * One weight per column for the positive term (default none; finite and &gt; 0 in every entry);
-     * &gt; 1 favours recall.
-     */
+    /** Option {@code posWeight}: see {@link Builder#posWeight(double...)}. */
     @Option(min = 0, minExclusive = true, expected = "> 0 and finite in every entry")
     private double[] posWeight;
-    /** Label smoothing e (default 0.0; in [0, 1]): {@code y' = y (1 - e) + e / 2}. */
+    /** Option {@code labelSmoothing}: see {@link Builder#labelSmoothing(double)}. */
     @Option(min = 0, max = 1)
     private double labelSmoothing = 0.0;
 
@@ -127,7 +124,9 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link BinaryCrossEntropyLoss#weights}.
+         * A weight per column, multiplying that column's whole loss (the formula's {@code w_k};
+         * PyTorch's {@code weight}), one entry per column of {@code preOutput}, its length checked on
+         * every call. Default none (every weight 1); finite and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder
@@ -138,7 +137,10 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link BinaryCrossEntropyLoss#posWeight}.
+         * A weight per column on the positive term {@code y' log p} only (the formula's {@code pw_k};
+         * PyTorch's {@code pos_weight}): &gt; 1 favours recall, &lt; 1 precision; one entry per column
+         * of {@code preOutput}, its length checked on every call. Default none (every weight 1); finite
+         * and &gt; 0 in every entry.
          *
          * @param posWeight the option {@code posWeight}
          * @return this builder
@@ -149,7 +151,8 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link BinaryCrossEntropyLoss#labelSmoothing}.
+         * Label smoothing e: the labels become {@code y' = y (1 - e) + e / 2}, pulled towards 1/2.
+         * Default 0.0 (none); in [0, 1].
          *
          * @param labelSmoothing the option {@code labelSmoothing}
          * @return this builder

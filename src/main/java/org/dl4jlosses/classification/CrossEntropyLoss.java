@@ -34,10 +34,10 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class CrossEntropyLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** One weight per class (default none; finite and &gt;= 0 in every entry). */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
-    /** Label smoothing e (default 0.0; in [0, 1]): {@code y' = (1 - e) y + e / C}. */
+    /** Option {@code labelSmoothing}: see {@link Builder#labelSmoothing(double)}. */
     @Option(min = 0, max = 1, expected = "in [0.0, 1.0]")
     private double labelSmoothing = 0.0;
 
@@ -93,7 +93,9 @@ public final class CrossEntropyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link CrossEntropyLoss#weights}.
+         * A weight per class, multiplying that class's term (the formula's {@code w_c}; PyTorch's
+         * {@code weight}), one entry per column of {@code preOutput}, its length checked on every call.
+         * Default none (every weight 1); finite and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder
@@ -104,7 +106,9 @@ public final class CrossEntropyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link CrossEntropyLoss#labelSmoothing}.
+         * Label smoothing e: mixes the labels with the uniform distribution,
+         * {@code y' = (1 - e) y + e / C} (PyTorch's {@code label_smoothing}). Default 0.0 (none);
+         * in [0, 1].
          *
          * @param labelSmoothing the option {@code labelSmoothing}
          * @return this builder

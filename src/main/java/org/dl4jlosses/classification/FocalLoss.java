@@ -35,16 +35,13 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class FocalLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** The focusing parameter (default 2.0; finite and &gt;= 0): 0 gives (alpha-weighted) cross-entropy. */
+    /** Option {@code gamma}: see {@link Builder#gamma(double)}. */
     @Option(min = 0, expected = "finite and >= 0.0")
     private double gamma = 2.0;
-    /**
-     * The positive-class weight of the sigmoid form (default 0.25; in [0, 1], or any negative value
-     * to disable it, kept as -1).
-     */
+    /** Option {@code alpha}: see {@link Builder#alpha(double)}. */
     @Option(max = 1, expected = "in [0, 1], or negative to disable")
     private double alpha = 0.25;
-    /** Per-column (sigmoid) or per-class (softmax) weights (default none; finite and &gt;= 0 in every entry). */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
 
@@ -126,7 +123,9 @@ public final class FocalLoss extends BaseLoss {
         }
 
         /**
-         * See {@link FocalLoss#gamma}.
+         * The focusing parameter: the factor {@code (1 - p_t)^gamma} scales down the loss of
+         * well-classified examples, more the larger it is; 0 gives (alpha-weighted) cross-entropy.
+         * Default 2.0; finite and &gt;= 0.
          *
          * @param gamma the option {@code gamma}
          * @return this builder
@@ -137,7 +136,10 @@ public final class FocalLoss extends BaseLoss {
         }
 
         /**
-         * See {@link FocalLoss#alpha}.
+         * The weight of the positive class in the sigmoid form,
+         * {@code alpha_t = alpha y + (1 - alpha)(1 - y)}; any negative value disables it (and is kept
+         * as -1). The softmax form does not use it (use weights). Default 0.25; in [0, 1], or negative
+         * to disable.
          *
          * @param alpha the option {@code alpha}
          * @return this builder
@@ -148,7 +150,9 @@ public final class FocalLoss extends BaseLoss {
         }
 
         /**
-         * See {@link FocalLoss#weights}.
+         * A weight per column (sigmoid form) or per class (softmax form), multiplying that column's or
+         * class's loss, one entry per column of {@code preOutput}, its length checked on every call.
+         * Default none (every weight 1); finite and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder

@@ -48,13 +48,13 @@ public final class HingeLoss extends BaseLoss {
         WESTON_WATKINS
     }
 
-    /** Which hinge: BINARY, CRAMMER_SINGER or WESTON_WATKINS (default BINARY). */
+    /** Option {@code mode}: see {@link Builder#mode(Mode)}. */
     @Option
     private Mode mode = Mode.BINARY;
-    /** The margin m (default 1.0; finite and &gt;= 0). */
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option(min = 0)
     private double margin = 1.0;
-    /** Square the hinge (default false). */
+    /** Option {@code squared}: see {@link Builder#squared(boolean)}. */
     @Option
     private boolean squared;
 
@@ -160,7 +160,10 @@ public final class HingeLoss extends BaseLoss {
         }
 
         /**
-         * See {@link HingeLoss#mode}.
+         * Which hinge: {@link Mode#BINARY} (per column, labels -1/+1 or 0/1),
+         * {@link Mode#CRAMMER_SINGER} (multi-class, margin against the highest-scoring wrong class) or
+         * {@link Mode#WESTON_WATKINS} (multi-class, margin against every wrong class, summed).
+         * Default BINARY; not null.
          *
          * @param mode the option {@code mode}
          * @return this builder
@@ -171,7 +174,8 @@ public final class HingeLoss extends BaseLoss {
         }
 
         /**
-         * See {@link HingeLoss#margin}.
+         * The margin m: a score that is right by at least m costs nothing, e.g. {@code max(0, m - y f)}
+         * per column in BINARY. Default 1.0; finite and &gt;= 0.
          *
          * @param margin the option {@code margin}
          * @return this builder
@@ -182,7 +186,7 @@ public final class HingeLoss extends BaseLoss {
         }
 
         /**
-         * See {@link HingeLoss#squared}.
+         * Square the hinge: {@code max(0, ...)^2} instead of {@code max(0, ...)}. Default false.
          *
          * @param squared the option {@code squared}
          * @return this builder

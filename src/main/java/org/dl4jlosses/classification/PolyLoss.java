@@ -37,22 +37,19 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class PolyLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** The weight of the polynomial term (default 1.0; finite and &gt;= -1). */
+    /** Option {@code epsilon}: see {@link Builder#epsilon(double)}. */
     @Option(min = -1, expected = "finite and >= -1.0")
     private double epsilon = 1.0;
-    /** The focal exponent (default 0.0 = Poly-1 cross-entropy; finite and &gt;= 0). */
+    /** Option {@code gamma}: see {@link Builder#gamma(double)}. */
     @Option(min = 0)
     private double gamma = 0.0;
-    /**
-     * The positive-class weight, sigmoid form only (default -1 = off; in [0, 1] to enable, any
-     * negative value disables it and is kept as -1).
-     */
+    /** Option {@code alpha}: see {@link Builder#alpha(double)}. */
     @Option(max = 1, expected = "in [0, 1], or negative to disable")
     private double alpha = -1;
-    /** Label smoothing e (default 0.0; in [0, 1]). */
+    /** Option {@code labelSmoothing}: see {@link Builder#labelSmoothing(double)}. */
     @Option(min = 0, max = 1)
     private double labelSmoothing = 0.0;
-    /** Per-class (softmax) or per-column (sigmoid) weights (default none; finite and &gt;= 0 in every entry). */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
 
@@ -138,7 +135,9 @@ public final class PolyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link PolyLoss#epsilon}.
+         * The weight of the polynomial term {@code epsilon (1 - p_t)^(gamma + 1)} added to the
+         * cross-entropy (or focal) loss; 0 gives the base loss itself. Default 1.0; finite
+         * and &gt;= -1.
          *
          * @param epsilon the option {@code epsilon}
          * @return this builder
@@ -149,7 +148,9 @@ public final class PolyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link PolyLoss#gamma}.
+         * The focal exponent of the base loss: 0 makes it cross-entropy (Poly-1 cross-entropy), a
+         * positive value focal loss with the factor {@code (1 - p_t)^gamma} (Poly-1 focal loss).
+         * Default 0.0; finite and &gt;= 0.
          *
          * @param gamma the option {@code gamma}
          * @return this builder
@@ -160,7 +161,10 @@ public final class PolyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link PolyLoss#alpha}.
+         * The weight of the positive class, sigmoid form only:
+         * {@code alpha_t = alpha y' + (1 - alpha)(1 - y')} multiplies the focal term; a softmax layer
+         * with alpha set is rejected. Any negative value disables it (and is kept as -1). Default -1
+         * (off); in [0, 1] to enable.
          *
          * @param alpha the option {@code alpha}
          * @return this builder
@@ -171,7 +175,8 @@ public final class PolyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link PolyLoss#labelSmoothing}.
+         * Label smoothing e: {@code y' = (1 - e) y + e / C} in the softmax form,
+         * {@code y' = y (1 - e) + e / 2} in the sigmoid form. Default 0.0 (none); in [0, 1].
          *
          * @param labelSmoothing the option {@code labelSmoothing}
          * @return this builder
@@ -182,7 +187,9 @@ public final class PolyLoss extends BaseLoss {
         }
 
         /**
-         * See {@link PolyLoss#weights}.
+         * A weight per class (softmax form) or per column (sigmoid form), one entry per column of
+         * {@code preOutput}, its length checked on every call. Default none (every weight 1); finite
+         * and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder

@@ -71,16 +71,13 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
     /** sin theta is floored at this in the derivative dphi/dc, which is unbounded at c = +-1. */
     static final double SIN_FLOOR = 1e-6;
 
-    /** The logits' scale s (default 64.0; finite and &gt; 0). */
+    /** Option {@code scale}: see {@link Builder#scale(double)}. */
     @Option(min = 0, minExclusive = true)
     private double scale = 64.0;
-    /** The additive angular margin m in radians (default 0.5; in [0, pi)); 0 disables the margin. */
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option(min = 0, max = Math.PI, maxExclusive = true, expected = "in [0, pi) radians")
     private double margin = 0.5;
-    /**
-     * Apply the margin only where the target cosine is positive ({@code phi = cos theta} elsewhere)
-     * instead of the fallback {@code cos theta - m sin(pi - m)} (default false).
-     */
+    /** Option {@code easyMargin}: see {@link Builder#easyMargin(boolean)}. */
     @Option
     private boolean easyMargin;
 
@@ -189,7 +186,8 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
         }
 
         /**
-         * See {@link AdditiveAngularMarginLoss#scale}.
+         * The logits' scale s: every cosine (the target's with its margin) is multiplied by it before
+         * the softmax. Default 64.0; finite and &gt; 0.
          *
          * @param scale the option {@code scale}
          * @return this builder
@@ -200,7 +198,8 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
         }
 
         /**
-         * See {@link AdditiveAngularMarginLoss#margin}.
+         * The additive angular margin m, in radians, added to the angle between an embedding and its
+         * own class centre; 0 gives plain normalised-softmax cross-entropy. Default 0.5; in [0, pi).
          *
          * @param margin the option {@code margin}
          * @return this builder
@@ -211,7 +210,9 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
         }
 
         /**
-         * See {@link AdditiveAngularMarginLoss#easyMargin}.
+         * Apply the margin only where the target cosine is positive ({@code phi = cos theta} elsewhere)
+         * instead of the fallback {@code cos theta - m sin(pi - m)} once {@code theta + m} would pass
+         * pi. Default false.
          *
          * @param easyMargin the option {@code easyMargin}
          * @return this builder

@@ -48,6 +48,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * y)} for {@link Distance#COSINE}; SQUARED_EUCLIDEAN and DOT are rejected at {@code build()}.
  * A Euclidean distance of 0 has gradient 0 (an identical dissimilar pair gets no push in an
  * arbitrary direction; any other pair separates it).</li>
+ * <li>{@code layout} (default {@link Layout#BLOCKS}): BLOCKS or GROUPS, as above.</li>
  * </ul>
  * A row mask removes rows; in BLOCKS both rows of a pair must share the mask value.
  */
@@ -64,13 +65,13 @@ public final class ContrastiveLoss extends CoupledLoss {
         GROUPS
     }
 
-    /** The distance dissimilar pairs are pushed to (default 1.0; finite and &gt; 0). */
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option(min = 0, minExclusive = true)
     private double margin = 1.0;
-    /** The distance: EUCLIDEAN (default) or COSINE. */
+    /** Option {@code distance}: see {@link Builder#distance(Distance)}. */
     @Option
     private Distance distance = Distance.EUCLIDEAN;
-    /** Where the pairs come from (default BLOCKS). */
+    /** Option {@code layout}: see {@link Builder#layout(Layout)}. */
     @Option
     private Layout layout = Layout.BLOCKS;
 
@@ -270,7 +271,9 @@ public final class ContrastiveLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link ContrastiveLoss#margin}.
+         * The distance dissimilar pairs are pushed to: a dissimilar pair costs
+         * {@code 0.5 max(0, margin - d)^2}. Default 1.0; finite and &gt; 0 (with 0, dissimilar pairs
+         * could never contribute).
          *
          * @param margin the option {@code margin}
          * @return this builder
@@ -281,7 +284,9 @@ public final class ContrastiveLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link ContrastiveLoss#distance}.
+         * The distance d between a pair's embeddings: {@link Distance#EUCLIDEAN} {@code |x - y|} or
+         * {@link Distance#COSINE} {@code 1 - cos(x, y)}; SQUARED_EUCLIDEAN and DOT are rejected at
+         * {@code build()}. A Euclidean distance of 0 has gradient 0. Default EUCLIDEAN.
          *
          * @param distance the option {@code distance}
          * @return this builder
@@ -292,7 +297,9 @@ public final class ContrastiveLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link ContrastiveLoss#layout}.
+         * Where the pairs come from: {@link Layout#BLOCKS} ({@code [2N, D]}, left block; right block,
+         * with 0/1 pair labels in block 0) or {@link Layout#GROUPS} (every pair of the batch, similar
+         * when both rows share a group id). Default BLOCKS; not null.
          *
          * @param layout the option {@code layout}
          * @return this builder

@@ -99,13 +99,13 @@ public final class Ge2eLoss extends CoupledLoss {
         }
     }
 
-    /** SOFTMAX or CONTRAST (default SOFTMAX). */
+    /** Option {@code variant}: see {@link Builder#variant(Variant)}. */
     @Option
     private Variant variant = Variant.SOFTMAX;
-    /** The similarity's scale w (default 10.0; finite and &gt; 0). */
+    /** Option {@code w}: see {@link Builder#w(double)}. */
     @Option(min = 0, minExclusive = true)
     private double w = 10.0;
-    /** The similarity's offset b (default -5.0; finite). */
+    /** Option {@code b}: see {@link Builder#b(double)}. */
     @Option
     private double b = -5.0;
     /** Where a layer's per-call copy reports the parameter gradients; never part of a configuration. */
@@ -294,7 +294,9 @@ public final class Ge2eLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link Ge2eLoss#variant}.
+         * Which loss of the paper: {@link Variant#SOFTMAX} ({@code -S_ji,j + log sum_k exp(S_ji,k)}) or
+         * {@link Variant#CONTRAST} ({@code 1 - sigma(S_ji,j) + max_{k != j} sigma(S_ji,k)}).
+         * Default SOFTMAX; not null.
          *
          * @param variant the option {@code variant}
          * @return this builder
@@ -305,7 +307,9 @@ public final class Ge2eLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link Ge2eLoss#w}.
+         * The similarity's scale w in {@code S = w cos + b}, fixed here
+         * ({@link org.dl4jlosses.layers.Ge2eOutputLayer} learns it, starting from this value).
+         * Default 10.0; finite and &gt; 0.
          *
          * @param w the option {@code w}
          * @return this builder
@@ -316,7 +320,9 @@ public final class Ge2eLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link Ge2eLoss#b}.
+         * The similarity's offset b in {@code S = w cos + b}, fixed here
+         * ({@link org.dl4jlosses.layers.Ge2eOutputLayer} learns it, starting from this value); SOFTMAX
+         * does not depend on it. Default -5.0; finite.
          *
          * @param b the option {@code b}
          * @return this builder

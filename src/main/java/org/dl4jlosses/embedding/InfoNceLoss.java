@@ -86,22 +86,19 @@ public final class InfoNceLoss extends CoupledLoss {
         GROUPS
     }
 
-    /** Logits are similarities divided by this (default 0.1; finite and &gt; 0); smaller is sharper. */
+    /** Option {@code temperature}: see {@link Builder#temperature(double)}. */
     @Option(min = 0, minExclusive = true)
     private double temperature = 0.1;
-    /** Whether rows are L2-normalised so similarities are cosines (default true); false uses dot products. */
+    /** Option {@code normalize}: see {@link Builder#normalize(boolean)}. */
     @Option
     private boolean normalize = true;
-    /**
-     * BLOCKS: the number K of negative-key blocks after the queries and positive keys (default 0:
-     * the other queries' positive keys are the negatives); &gt;= 0, and 0 with GROUPS.
-     */
+    /** Option {@code negatives}: see {@link Builder#negatives(int)}. */
     @Option(min = 0, max = 1_000_000, expected = "in [0, 1000000] (the number K of negative blocks)")
     private int negatives = 0;
-    /** How the K negative blocks are shared (default UNPAIRED: every query sees every negative); read when K &gt; 0. */
+    /** Option {@code negativeMode}: see {@link Builder#negativeMode(NegativeMode)}. */
     @Option
     private NegativeMode negativeMode = NegativeMode.UNPAIRED;
-    /** BLOCKS (default: stacked queries; keys; negatives) or GROUPS (group ids as labels). */
+    /** Option {@code layout}: see {@link Builder#layout(Layout)}. */
     @Option
     private Layout layout = Layout.BLOCKS;
 
@@ -323,7 +320,8 @@ public final class InfoNceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link InfoNceLoss#temperature}.
+         * The temperature t: logits are similarities divided by it; smaller is sharper. Default 0.1;
+         * finite and &gt; 0.
          *
          * @param temperature the option {@code temperature}
          * @return this builder
@@ -334,7 +332,8 @@ public final class InfoNceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link InfoNceLoss#normalize}.
+         * Whether rows are L2-normalised first ({@code a / max(|a|, 1e-12)}), so similarities are
+         * cosines; false uses raw dot products. Default true.
          *
          * @param normalize the option {@code normalize}
          * @return this builder
@@ -345,7 +344,9 @@ public final class InfoNceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link InfoNceLoss#negatives}.
+         * BLOCKS: the number K of negative-key blocks after the queries and the positive keys; 0 makes
+         * the other queries' positive keys the negatives. Must be 0 with GROUPS. Default 0;
+         * in [0, 1000000].
          *
          * @param negatives the option {@code negatives}
          * @return this builder
@@ -356,7 +357,9 @@ public final class InfoNceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link InfoNceLoss#negativeMode}.
+         * How the K negative blocks are shared: {@link NegativeMode#UNPAIRED} (every query sees every
+         * negative row) or {@link NegativeMode#PAIRED} (query i sees row i of each negative block);
+         * read only when K &gt; 0. Default UNPAIRED; not null.
          *
          * @param negativeMode the option {@code negativeMode}
          * @return this builder
@@ -367,7 +370,9 @@ public final class InfoNceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link InfoNceLoss#layout}.
+         * How the rows form units: {@link Layout#BLOCKS} (stacked queries; positive keys; K
+         * negative-key blocks, labels not read) or {@link Layout#GROUPS} (group ids as labels, rows
+         * sharing an id are positives). Default BLOCKS; not null.
          *
          * @param layout the option {@code layout}
          * @return this builder

@@ -48,22 +48,16 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "MultipleNegativesRankingLoss";
 
-    /**
-     * Similarities are multiplied by this before the softmax (default 20.0; finite and &gt; 0; with
-     * DOT, sentence-transformers suggests 1).
-     */
+    /** Option {@code scale}: see {@link Builder#scale(double)}. */
     @Option(min = 0, minExclusive = true)
     private double scale = 20.0;
-    /** The similarity: COSINE (default: rows L2-normalised) or DOT (raw dot products). */
+    /** Option {@code similarity}: see {@link Builder#similarity(Distance)}. */
     @Option
     private Distance similarity = Distance.COSINE;
-    /** The number K of hard-negative blocks after the anchors and positives (default 0; &gt;= 0). */
+    /** Option {@code hardNegatives}: see {@link Builder#hardNegatives(int)}. */
     @Option(min = 0, max = 1_000_000, expected = "in [0, 1000000] (the number K of hard-negative blocks)")
     private int hardNegatives = 0;
-    /**
-     * Whether to average in the backward term, each positive picking its anchor among all
-     * anchors (default false; sentence-transformers' MultipleNegativesSymmetricRankingLoss).
-     */
+    /** Option {@code symmetric}: see {@link Builder#symmetric(boolean)}. */
     @Option
     private boolean symmetric;
 
@@ -147,7 +141,8 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link MultipleNegativesRankingLoss#scale}.
+         * The scale: similarities are multiplied by it before the softmax. Default 20.0; finite
+         * and &gt; 0 (with DOT, sentence-transformers suggests 1).
          *
          * @param scale the option {@code scale}
          * @return this builder
@@ -158,7 +153,8 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link MultipleNegativesRankingLoss#similarity}.
+         * The similarity: {@link Distance#COSINE} (rows L2-normalised) or {@link Distance#DOT} (raw dot
+         * products); EUCLIDEAN and SQUARED_EUCLIDEAN are rejected at {@code build()}. Default COSINE.
          *
          * @param similarity the option {@code similarity}
          * @return this builder
@@ -169,7 +165,8 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link MultipleNegativesRankingLoss#hardNegatives}.
+         * The number K of hard-negative blocks after the anchors and the positives; every hard negative
+         * of the batch is a candidate of every anchor. Default 0; in [0, 1000000].
          *
          * @param hardNegatives the option {@code hardNegatives}
          * @return this builder
@@ -180,7 +177,9 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link MultipleNegativesRankingLoss#symmetric}.
+         * Whether to average in the backward term, each positive picking its anchor among all anchors
+         * (sentence-transformers' MultipleNegativesSymmetricRankingLoss; hard negatives take no part
+         * in it). Default false.
          *
          * @param symmetric the option {@code symmetric}
          * @return this builder

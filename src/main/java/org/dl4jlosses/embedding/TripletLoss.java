@@ -101,19 +101,19 @@ public final class TripletLoss extends CoupledLoss {
         SEMI_HARD
     }
 
-    /** How much farther the negative must be than the positive (default 1.0; finite and >= 0). */
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option(min = 0)
     private double margin = 1.0;
-    /** The distance: EUCLIDEAN (default), SQUARED_EUCLIDEAN or COSINE. */
+    /** Option {@code distance}: see {@link Builder#distance(Distance)}. */
     @Option
     private Distance distance = Distance.EUCLIDEAN;
-    /** Which triplets, and so which layout (default NONE: BLOCKS anchor; positive; negative). */
+    /** Option {@code mining}: see {@link Builder#mining(Mining)}. */
     @Option
     private Mining mining = Mining.NONE;
-    /** Use {@code min(d(a, n), d(p, n))} as the negative distance (default false; not with SEMI_HARD). */
+    /** Option {@code swap}: see {@link Builder#swap(boolean)}. */
     @Option
     private boolean swap;
-    /** L2-normalise the embeddings before measuring distances (default false). */
+    /** Option {@code normalize}: see {@link Builder#normalize(boolean)}. */
     @Option
     private boolean normalize;
 
@@ -264,7 +264,8 @@ public final class TripletLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link TripletLoss#margin}.
+         * How much farther the negative must be than the positive: a triplet costs
+         * {@code max(0, d(a, p) - d(a, n) + margin)}. Default 1.0; finite and &gt;= 0 (0 is allowed).
          *
          * @param margin the option {@code margin}
          * @return this builder
@@ -275,7 +276,9 @@ public final class TripletLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link TripletLoss#distance}.
+         * The distance d: {@link Distance#EUCLIDEAN}, {@link Distance#SQUARED_EUCLIDEAN} or
+         * {@link Distance#COSINE} ({@code 1 - cos}); DOT, a similarity, is rejected at {@code build()}.
+         * Default EUCLIDEAN.
          *
          * @param distance the option {@code distance}
          * @return this builder
@@ -286,7 +289,9 @@ public final class TripletLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link TripletLoss#mining}.
+         * Which triplets, and so which layout: {@link Mining#NONE} takes the given (anchor; positive;
+         * negative) blocks; {@link Mining#ALL}, {@link Mining#HARD} and {@link Mining#SEMI_HARD} mine
+         * them among rows labelled with group ids (see the class description). Default NONE; not null.
          *
          * @param mining the option {@code mining}
          * @return this builder
@@ -297,7 +302,9 @@ public final class TripletLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link TripletLoss#swap}.
+         * The distance swap of Balntas et al. (2016): the negative distance is
+         * {@code min(d(a, n), d(p, n))}. Rejected at {@code build()} with SEMI_HARD mining.
+         * Default false.
          *
          * @param swap the option {@code swap}
          * @return this builder
@@ -308,7 +315,8 @@ public final class TripletLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link TripletLoss#normalize}.
+         * L2-normalise every embedding first ({@code x / max(|x|, 1e-12)}), the gradient flowing
+         * through the normalisation. Default false.
          *
          * @param normalize the option {@code normalize}
          * @return this builder

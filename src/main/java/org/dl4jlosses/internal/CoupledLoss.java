@@ -11,26 +11,42 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * every row masked gives zero loss and zero gradient without calling the formula.
  *
  * <p>A subclass implements {@link #evaluate(Rows, Need)} over the kept rows, returning through
- * {@link Rows#perRow}, {@link Rows#perTuple} or {@link Rows#spread} losses whose sum is the number
+ * {@code Rows.perRow}, {@code perTuple} or {@code spread} losses whose sum is the number
  * of kept rows times the reference value, and the derivative of that sum with respect to the
  * activation's output (the base backpropagates it through the activation).
  */
 public abstract class CoupledLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** How this call's rows form units; may depend on preOutput's shape (e.g. [N, 2] pairs vs [2N, 1] blocks). */
+    /**
+     * How this call's rows form units; may depend on preOutput's shape (e.g. [N, 2] pairs vs [2N, 1] blocks).
+     *
+     * @param preOutput this call's pre-output (the activation's input), whose shape may pick the layout
+     * @return how the rows of this call form units
+     */
     protected abstract Units units(INDArray preOutput);
 
     /**
      * This loss's Java formula for float32 batches with this activation and column count, or null
      * (the default) when the ND4J formula of {@link #evaluate(Rows, Need)} should run. The kernel
      * must compute the same per-row losses and gradient over the same kept rows.
+     *
+     * @param activation the layer's activation function
+     * @param columns the number of columns of the batch's pre-output
+     * @return the Java kernel for this activation and column count, or null for the ND4J formula
      */
     protected CoupledKernel coupledKernel(IActivation activation, int columns) {
         return null;
     }
 
-    /** The formula over the kept rows. */
+    /**
+     * The formula over the kept rows.
+     *
+     * @param rows the kept rows, arranged in this loss's units
+     * @param need which of the score and the gradient to compute
+     * @return the per-row losses and their derivative with respect to the activation's output, made by
+     *     {@code Rows.perRow}, {@code perTuple} or {@code spread}
+     */
     protected abstract Terms evaluate(Rows rows, Need need);
 
     @Override

@@ -44,10 +44,7 @@ public final class MarginRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "MarginRankingLoss";
 
-    /**
-     * The margin by which x1 must beat x2 when y = +1 (default 0.0; finite; negative margins are
-     * allowed, as in PyTorch).
-     */
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option
     private double margin = 0.0;
 
@@ -145,7 +142,9 @@ public final class MarginRankingLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link MarginRankingLoss#margin}.
+         * The margin by which x1 must beat x2 when y = +1, and x2 beat x1 when y = -1: a pair costs
+         * {@code max(0, -y (x1 - x2) + margin)}. Default 0.0; finite; negative margins are allowed, as
+         * in PyTorch.
          *
          * @param margin the option {@code margin}
          * @return this builder

@@ -29,7 +29,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class HuberLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** Where the loss turns from quadratic to linear (default 1.0; finite and &gt; 0). */
+    /** Option {@code delta}: see {@link Builder#delta(double)}. */
     @Option(min = 0, minExclusive = true)
     private double delta = 1.0;
 
@@ -78,7 +78,8 @@ public final class HuberLoss extends BaseLoss {
         }
 
         /**
-         * See {@link HuberLoss#delta}.
+         * Where the loss turns from quadratic to linear: {@code r^2 / 2} for {@code |r| <= delta},
+         * {@code delta (|r| - delta / 2)} beyond. Default 1.0; finite and &gt; 0.
          *
          * @param delta the option {@code delta}
          * @return this builder

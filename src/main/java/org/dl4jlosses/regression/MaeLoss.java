@@ -27,7 +27,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class MaeLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** One weight per column (default none; finite and &gt;= 0 in every entry). */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
 
@@ -80,7 +80,9 @@ public final class MaeLoss extends BaseLoss {
         }
 
         /**
-         * See {@link MaeLoss#weights}.
+         * A weight per column, multiplying that column's absolute error (the formula's {@code w_k}),
+         * one entry per column of {@code preOutput}, its length checked on every call. Default none
+         * (every weight 1); finite and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder

@@ -25,7 +25,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class MseLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** One weight per column (default none; finite and &gt;= 0 in every entry). */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
 
@@ -73,7 +73,9 @@ public final class MseLoss extends BaseLoss {
         }
 
         /**
-         * See {@link MseLoss#weights}.
+         * A weight per column, multiplying that column's squared error (the formula's {@code w_k}), one
+         * entry per column of {@code preOutput}, its length checked on every call. Default none (every
+         * weight 1); finite and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder

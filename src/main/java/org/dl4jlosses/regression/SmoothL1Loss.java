@@ -25,7 +25,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class SmoothL1Loss extends BaseLoss {
     private static final long serialVersionUID = 1L;
 
-    /** The width of the quadratic zone (default 1.0; finite and &gt;= 0; 0 gives L1). */
+    /** Option {@code beta}: see {@link Builder#beta(double)}. */
     @Option(min = 0)
     private double beta = 1.0;
 
@@ -65,7 +65,8 @@ public final class SmoothL1Loss extends BaseLoss {
         }
 
         /**
-         * See {@link SmoothL1Loss#beta}.
+         * The width of the quadratic zone: {@code r^2 / (2 beta)} for {@code |r| < beta},
+         * {@code |r| - beta / 2} beyond; 0 gives the plain L1 loss. Default 1.0; finite and &gt;= 0.
          *
          * @param beta the option {@code beta}
          * @return this builder

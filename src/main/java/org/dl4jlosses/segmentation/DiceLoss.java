@@ -75,29 +75,19 @@ public final class DiceLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
     private static final String NAME = "DiceLoss";
 
-    /**
-     * Added to numerator and denominator (default 1.0; finite and &gt;= 0): keeps a class absent from
-     * both prediction and labels at Dice 1 (no loss) instead of 0/0; with 0, such a class is
-     * rejected as undefined, as is any empty denominator.
-     */
+    /** Option {@code smooth}: see {@link Builder#smooth(double)}. */
     @Option(min = 0)
     private double smooth = 1.0;
-    /** {@code sum p^2 + sum y^2} in the denominator, V-Net's form (default false). */
+    /** Option {@code squaredDenominator}: see {@link Builder#squaredDenominator(boolean)}. */
     @Option
     private boolean squaredDenominator;
-    /**
-     * Whether column 0 (the background) counts (default true); false leaves it out (ignored, as in
-     * MONAI, when there is a single column).
-     */
+    /** Option {@code includeBackground}: see {@link Builder#includeBackground(boolean)}. */
     @Option
     private boolean includeBackground = true;
-    /**
-     * One weight per column (default none: all 1; finite and &gt;= 0 in every entry); with
-     * {@code includeBackground = false} column 0's entry is unused.
-     */
+    /** Option {@code weights}: see {@link Builder#weights(double...)}. */
     @Option(min = 0)
     private double[] weights;
-    /** Rows per image (default 0: all rows form one group, batch Dice; &gt;= 0). */
+    /** Option {@code rowsPerSample}: see {@link Builder#rowsPerSample(int)}. */
     @Option(min = 0, expected = ">= 0 (0 = all rows form one group)")
     private int rowsPerSample = 0;
 
@@ -264,7 +254,9 @@ public final class DiceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link DiceLoss#smooth}.
+         * Added to the numerator and the denominator of every Dice coefficient: it keeps a class absent
+         * from both prediction and labels at Dice 1 (no loss) instead of 0/0. With 0, such a class is
+         * rejected as undefined, as is any empty denominator. Default 1.0; finite and &gt;= 0.
          *
          * @param smooth the option {@code smooth}
          * @return this builder
@@ -275,7 +267,8 @@ public final class DiceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link DiceLoss#squaredDenominator}.
+         * Use {@code sum p^2 + sum y^2} in the denominator (V-Net's form) instead of
+         * {@code sum p + sum y}. Default false.
          *
          * @param squaredDenominator the option {@code squaredDenominator}
          * @return this builder
@@ -286,7 +279,8 @@ public final class DiceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link DiceLoss#includeBackground}.
+         * Whether column 0 (the background) counts; false leaves it out of the mean over classes
+         * (ignored, as in MONAI, when there is a single column). Default true.
          *
          * @param includeBackground the option {@code includeBackground}
          * @return this builder
@@ -297,7 +291,9 @@ public final class DiceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link DiceLoss#weights}.
+         * A weight per column, multiplying that class's {@code 1 - D_gc}, one entry per column of
+         * {@code preOutput}, its length checked on every call; with {@code includeBackground = false}
+         * column 0's entry is unused. Default none (every weight 1); finite and &gt;= 0 in every entry.
          *
          * @param weights the option {@code weights}
          * @return this builder
@@ -308,7 +304,9 @@ public final class DiceLoss extends CoupledLoss {
         }
 
         /**
-         * See {@link DiceLoss#rowsPerSample}.
+         * Rows per image: each P consecutive rows form one image ({@code P = H x W} for
+         * {@code CnnLossLayer}), and the row count must be a multiple of P; 0 makes all rows one group
+         * (MONAI's batch Dice). Default 0; &gt;= 0.
          *
          * @param rowsPerSample the option {@code rowsPerSample}
          * @return this builder
