@@ -77,6 +77,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
+    /** The element formula's loops by LaneMath class, made on first use (see {@link Specialized}). */
+    private transient volatile Map<Class<?>, ElementPath.Rows> rows;
+
     /** What a call needs from {@link #evaluate}. */
     protected enum Need {
         SCORE, GRADIENT, BOTH;
@@ -99,7 +102,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * @param need whether the score, the gradient or both are wanted
      * @return the loss terms and their gradient, as far as {@code need} asks
      */
-    protected abstract Terms evaluate(Batch batch, Need need);
+    protected Terms evaluate(Batch batch, Need need) {
+        throw new IllegalStateException(name() + " has an element formula");
+    }
 
     /**
      * How this loss reads its labels, given the layer's activation (may reject the activation).
@@ -116,6 +121,16 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * @return the per-column weights, or null
      */
     protected double[] columnWeights() {
+        return null;
+    }
+
+    /**
+     * The class of this loss's {@link ElementFormula}, or null (the default) for a loss that
+     * implements {@link #evaluate} instead. Its one constructor takes this loss.
+     *
+     * @return the formula's class, or null
+     */
+    protected Class<? extends ElementFormula> elementFormula() {
         return null;
     }
 
@@ -182,6 +197,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     final <L extends BaseLoss> L copy() {
         try {
             BaseLoss copy = (BaseLoss) super.clone();
+            copy.rows = null;
             for (Field f : OPTIONS.get(getClass())) {
                 Object value = f.get(copy);
                 if (value instanceof double[]) {
@@ -202,6 +218,12 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         if (halfPrecision(preOutput)) {
             return computeScore(labels, inFloat(preOutput), activationFn, mask, average);
         }
+        if (elementFormula() != null) {
+            try (Memory memory = Memory.enter()) {
+                double total = elementRun(labels, preOutput, activationFn, mask, true, false, false).total;
+                return average ? total / examples(preOutput.size(0)) : total;
+            }
+        }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
             return average ? run.total / examples(preOutput.size(0)) : run.total;
@@ -219,6 +241,11 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         if (halfPrecision(preOutput)) {
             return computeScoreArray(labels, inFloat(preOutput), activationFn, mask).castTo(preOutput.dataType());
         }
+        if (elementFormula() != null) {
+            try (Memory memory = Memory.enter()) {
+                return memory.export(elementRun(labels, preOutput, activationFn, mask, false, true, false).scoreArray);
+            }
+        }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
             return run.scoreArray();
@@ -234,6 +261,11 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                                           INDArray mask) {
         if (halfPrecision(preOutput)) {
             return computeGradient(labels, inFloat(preOutput), activationFn, mask).castTo(preOutput.dataType());
+        }
+        if (elementFormula() != null) {
+            try (Memory memory = Memory.enter()) {
+                return memory.export(elementRun(labels, preOutput, activationFn, mask, false, false, true).gradient);
+            }
         }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
         if (run != null) {
@@ -253,6 +285,13 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
             Pair<Double, INDArray> inFloat = computeGradientAndScore(labels, inFloat(preOutput), activationFn, mask,
                     average);
             return new Pair<>(inFloat.getFirst(), inFloat.getSecond().castTo(preOutput.dataType()));
+        }
+        if (elementFormula() != null) {
+            try (Memory memory = Memory.enter()) {
+                ElementPath.Result result = elementRun(labels, preOutput, activationFn, mask, true, false, true);
+                double total = result.total;
+                return new Pair<>(average ? total / examples(preOutput.size(0)) : total, memory.export(result.gradient));
+            }
         }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
         if (run != null) {
@@ -286,6 +325,29 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     private static INDArray inFloat(INDArray preOutput) {
         return preOutput.castTo(DataType.FLOAT);
+    }
+
+    // ---------------------------------------------------------------- the element path
+
+    /** Runs the element formula for the total loss, the per-row losses and dL/dz, as far as asked. */
+    private ElementPath.Result elementRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+                                          boolean total, boolean scoreArray, boolean gradient) {
+        return ElementPath.run(name(), this::elementRows, columnWeights(), labels, preOutput, activation, mask,
+                total, scoreArray, gradient);
+    }
+
+    /** The element formula's loop for these lanes, a copy of its own (see {@link Specialized}). */
+    private ElementPath.Rows elementRows(LaneMath<?> n) {
+        Map<Class<?>, ElementPath.Rows> cache = rows;
+        if (cache == null) {
+            cache = new java.util.concurrent.ConcurrentHashMap<>();
+            rows = cache;
+        }
+        return cache.computeIfAbsent(n.getClass(), math -> {
+            Class<? extends ElementFormula> formula = elementFormula();
+            ElementFormula copy = Specialized.instance(formula, ElementFormula.class, math, this);
+            return Specialized.instance(ElementRows.class, ElementPath.Rows.class, List.of(formula, math), copy);
+        });
     }
 
     // ---------------------------------------------------------------- the kernel path

@@ -81,6 +81,15 @@ public final class Batch {
      */
     static Shapes checkShapes(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
                               INDArray mask) {
+        return checkShapes(loss, kind, labels, z, activation, mask, false);
+    }
+
+    /**
+     * As above; {@code softmaxElementMask} accepts an element mask with a softmax activation
+     * (the gradient then goes through the softmax's Jacobian, as DL4J's own losses do).
+     */
+    static Shapes checkShapes(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
+                              INDArray mask, boolean softmaxElementMask) {
         require(z != null, loss, "preOutput", "a [rows, columns] array", "null");
         require(labels != null, loss, "labels", "an array", "null");
         require(activation != null, loss, "activationFn", "an activation", "null");
@@ -117,7 +126,7 @@ public final class Batch {
         boolean elementShape = mask.rank() == 2 && mask.size(0) == rows && mask.size(1) == columns;
         if (rowShape) {
             return new Shapes(MaskShape.ROW, indices);
-        } else if (elementShape && kind.elementWise() && activation instanceof ActivationSoftmax) {
+        } else if (elementShape && kind.elementWise() && activation instanceof ActivationSoftmax && !softmaxElementMask) {
             // Softmax couples the columns: a masked element would still move the others.
             throw fail(loss, "mask", "a row mask [" + rows + ", 1] with a softmax activation "
                     + "(an element mask needs an element-wise activation)", shape(mask));

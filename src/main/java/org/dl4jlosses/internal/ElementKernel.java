@@ -1,7 +1,5 @@
 package org.dl4jlosses.internal;
 
-import java.nio.ByteBuffer;
-
 /**
  * A {@link FloatKernel} for losses that are a mean of per-element terms:
  * {@code loss_row = 1/K sum_k w_k m_k l(z_k, y_k)} with column weights {@code w} and element mask
@@ -29,35 +27,6 @@ public abstract class ElementKernel implements FloatKernel {
      * covered the whole row).
      */
     protected abstract int vectorElements(float[] z, float[] labels, float[] loss, float[] gradient, int n);
-
-    /**
-     * The fused form for rows without weights or element mask, or null when the kernel has none:
-     * see {@link Plain}.
-     */
-    protected Plain plain() {
-        return null;
-    }
-
-    /**
-     * Losses that can sum their terms and scale their gradient in the same pass as they compute
-     * them, straight from ND4J's memory: one pass over the row instead of a copy in, three
-     * passes and a copy out.
-     */
-    protected interface Plain {
-        /**
-         * For the n elements from element {@code offset} of z and labels (native-order float
-         * buffers): writes {@code gradientScale dl/dz_k} to the same element of {@code gradient}
-         * (when not null) and returns {@code sum_k l(z_k, y_k)}, computed even when only the
-         * gradient is wanted; non-finite as soon as one term is.
-         */
-        double elements(ByteBuffer z, ByteBuffer labels, ByteBuffer gradient, int offset, int n, float gradientScale);
-    }
-
-    @Override
-    public final Direct direct() {
-        Plain plain = weights == null ? plain() : null;
-        return plain == null ? null : (z, labels, gradient, offset, k) -> plain.elements(z, labels, gradient, offset, k, 1f / k) / k;
-    }
 
     @Override
     public final double loss(FloatRow row) {

@@ -1,7 +1,5 @@
 package org.dl4jlosses.internal;
 
-import java.nio.ByteBuffer;
-
 /**
  * One row of a loss's formula in Java, for float32 batches with the activation fused (softmax,
  * sigmoid or identity). The base ({@link KernelPath}) does everything around it once: reading
@@ -24,26 +22,6 @@ public interface FloatKernel {
      */
     default boolean accepts(FloatRow row) {
         return true;
-    }
-
-    /**
-     * This kernel's form that reads rows straight from ND4J's memory, for batches of real-valued
-     * labels shaped like {@code z} with no mask, or null (the default) for none. Only kernels
-     * whose every {@code z} is in the domain ({@link #accepts} always true) offer one.
-     */
-    default Direct direct() {
-        return null;
-    }
-
-    /** See {@link #direct()}. */
-    interface Direct {
-        /**
-         * The loss of the row of {@code columns} elements that starts at element {@code offset} of
-         * {@code z} and {@code labels} (native-order float buffers), and when {@code gradient} is
-         * not null, its {@code dL/dz} written at the same elements there. Non-finite when a label
-         * is.
-         */
-        double row(ByteBuffer z, ByteBuffer labels, ByteBuffer gradient, int offset, int columns);
     }
 
     /**

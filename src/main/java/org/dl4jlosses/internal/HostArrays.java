@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Float32 buffers over ND4J arrays' native memory for one call, keeping every array they read
+ * Buffers over ND4J arrays' native memory for one call, keeping every array they read
  * reachable until the call closes them.
  *
  * <p>A buffer from {@code asNio()} does not keep its array alive: when an input needs a float32,
@@ -24,14 +24,19 @@ final class HostArrays implements AutoCloseable {
 
     /** x's values as float32 in row-major order, native byte order, byte 0 at its first element. */
     ByteBuffer bytes(INDArray x) {
-        INDArray dense = x.dataType() != DataType.FLOAT ? x.castTo(DataType.FLOAT) : x;
+        return bytes(x, DataType.FLOAT);
+    }
+
+    /** x's values in {@code type} (FLOAT or DOUBLE), row-major, native byte order, byte 0 at its first element. */
+    ByteBuffer bytes(INDArray x, DataType type) {
+        INDArray dense = x.dataType() != type ? x.castTo(type) : x;
         if (dense.isView() || dense.ordering() != 'c') {
             dense = dense.dup('c');
         }
         held.add(x);
         held.add(dense);
         ByteBuffer all = dense.data().asNio();
-        return all.position((int) dense.offset() * Float.BYTES).slice().order(ByteOrder.nativeOrder());
+        return all.position((int) dense.offset() * type.width()).slice().order(ByteOrder.nativeOrder());
     }
 
     /** A float view of x's values in row-major order, index 0 at its first element. */

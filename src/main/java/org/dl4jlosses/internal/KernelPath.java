@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs a {@link FloatKernel} over a float32 batch, row by row, straight from and to ND4J's
  * memory: each row is copied into a small per-thread array (it stays in the L1 cache while the
  * kernel makes its passes), and its gradient row is written into the result array. So the batch
- * is read once and the gradient written once, with no full-size temporary. Kernels with a
- * {@link FloatKernel#direct} form skip even the copies on batches without masks.
+ * is read once and the gradient written once, with no full-size temporary.
  *
  * <p>Batches from {@link FloatKernel#parallelFrom} elements on are split into row ranges over the
  * calling thread and the {@link Workers}: PyTorch's CPU kernels use the cores too.
@@ -21,8 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (finite real values, values in [0, 1], class indices, one-hot rows, and -1/0/1 values, where
  * the rows together must be all +-1 or all 0/1). When a check fails this returns null and the
  * op path runs, which reports the labels with its full message. As on the op path, rows a row
- * mask excludes are only checked to be finite. The direct form checks real labels only where a
- * row's loss is not finite: its losses are finite whenever the labels are.
+ * mask excludes are only checked to be finite.
  */
 final class KernelPath {
     private static final ThreadLocal<FloatRow> ROWS = ThreadLocal.withInitial(FloatRow::new);
@@ -88,8 +86,7 @@ final class KernelPath {
             }
             float[] lossOut = score ? losses : null;
 
-            Workers.Range range = call.direct != null ? (from, to) -> call.directRows(from, to, lossOut, gradBytes)
-                    : (from, to) -> call.rows(from, to, lossOut, gradBuffer);
+            Workers.Range range = (from, to) -> call.rows(from, to, lossOut, gradBuffer);
             int chunks = splits(kernel, rows, columns);
             double total = chunks == 1 ? range.run(0, rows) : Workers.run(range, rows, chunks);
             boolean mixedBinary = call.sawMinusOne && call.sawZero;
@@ -113,10 +110,6 @@ final class KernelPath {
         final boolean indices;
         final FloatBuffer rowMask;
         final FloatBuffer elementMask;
-        /** The kernel's direct form when this call can use it (see {@link FloatKernel#direct}), else null. */
-        final FloatKernel.Direct direct;
-        final ByteBuffer zBytes;
-        final ByteBuffer labelBytes;
         volatile boolean rejected;
         /** Which binary label sets the rows used (SIGNED_BINARY): -1 for +-1, 0 for 0/1; only ever set to true. */
         volatile boolean sawMinusOne;
@@ -129,33 +122,10 @@ final class KernelPath {
             this.columns = (int) z.size(1);
             this.labelColumns = (int) labels.size(1);
             this.indices = shapes.indexLabels;
-            FloatKernel.Direct form = kernel.direct();
-            this.direct = form != null && kind == LabelKind.REAL && shapes.mask == Batch.MaskShape.NONE
-                    && labelColumns == columns ? form : null;
-            this.zBytes = host.bytes(z);
-            this.labelBytes = host.bytes(labels);
-            this.z = zBytes.asFloatBuffer();
-            this.labels = labelBytes.asFloatBuffer();
+            this.z = host.floats(z);
+            this.labels = host.floats(labels);
             this.rowMask = shapes.mask == Batch.MaskShape.ROW ? host.floats(mask) : null;
             this.elementMask = shapes.mask == Batch.MaskShape.ELEMENT ? host.floats(mask) : null;
-        }
-
-        /** Rows [from, to) as {@link #rows}, through the kernel's direct form. */
-        double directRows(int from, int to, float[] losses, ByteBuffer gradient) {
-            int k = columns;
-            double total = 0;
-            for (int r = from; r < to; r++) {
-                double loss = direct.row(zBytes, labelBytes, gradient, r * k, k);
-                // The labels are checked only when they could be the reason for a non-finite loss.
-                if (!Double.isFinite(loss) && Lanes.notFinite(labelBytes, r * k, k)) {
-                    return fail();
-                }
-                total += loss;
-                if (losses != null) {
-                    losses[r] = (float) loss;
-                }
-            }
-            return total;
         }
 
         /** Rows [from, to): losses into {@code losses}, gradient rows into {@code gradient}; returns their total, NaN on bad labels. */

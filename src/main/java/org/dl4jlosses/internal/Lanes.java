@@ -1,7 +1,5 @@
 package org.dl4jlosses.internal;
 
-import java.nio.ByteBuffer;
-
 /**
  * Row primitives of the Java kernels, over segments {@code [off, off + n)} of float arrays. Each is
  * one pass over a row, vectorised with the JDK's Vector API ({@link VectorLanes}) when the
@@ -164,16 +162,6 @@ public final class Lanes {
             return VectorLanes.notFinite(a, off, n);
         }
         return notFiniteScalar(a, off, off + n);
-    }
-
-    /** Whether some float of the n from element {@code off} of a native-order buffer is NaN or infinite (a rare check: scalar). */
-    public static boolean notFinite(ByteBuffer a, int off, int n) {
-        for (int i = off; i < off + n; i++) {
-            if (!Float.isFinite(a.getFloat(i * Float.BYTES))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static boolean notFiniteScalar(float[] a, int from, int to) {

@@ -1,16 +1,12 @@
 package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Ops;
-import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -43,22 +39,8 @@ public final class HuberLoss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        return huber(batch, need, delta, 1.0);
-    }
-
-    /** Per-element {@code scale * c (r - c/2)} and its derivative {@code scale * c}, c = clip(r, -t, t). */
-    static Terms huber(Batch batch, Need need, double threshold, double scale) {
-        INDArray residual = batch.output().sub(batch.labels());
-        INDArray clipped = Ops.clip(residual, -threshold, threshold);
-        INDArray loss = need.score() ? clipped.mul(-0.5).addi(residual).muli(clipped).muli(scale) : null;
-        INDArray dLda = need.gradient() ? clipped.muli(scale) : null;
-        return Terms.perElement(loss, dLda);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity ? ResidualKernel.huber(delta, 1.0) : null;
+    protected Class<Formula> elementFormula() {
+        return Formula.class;
     }
 
     @Override
@@ -69,6 +51,27 @@ public final class HuberLoss extends BaseLoss {
     /** {@return the option {@code delta}} */
     public double getDelta() {
         return delta;
+    }
+
+    /** The term {@code c (r - c / 2)} and its derivative {@code c}, {@code c = clip(r, -delta, delta)}, {@code r = a - y}. */
+    static final class Formula implements ElementFormula {
+        private final double delta;
+
+        Formula(HuberLoss loss) {
+            delta = loss.getDelta();
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V a, V y) {
+            V r = n.sub(a, y);
+            V c = n.min(n.max(r, n.of(-delta)), n.of(delta));
+            return n.mul(c, n.fma(c, n.of(-0.5), r));
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V a, V y) {
+            return n.min(n.max(n.sub(a, y), n.of(-delta)), n.of(delta));
+        }
     }
 
     /** Builder for {@link HuberLoss}: one setter per option, named and documented as the option. */

@@ -1,16 +1,12 @@
 package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -41,21 +37,8 @@ public final class MaeLoss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        return absolute(batch, need);
-    }
-
-    /** Per-element |a - y| and its derivative sign(a - y). */
-    static Terms absolute(Batch batch, Need need) {
-        INDArray residual = batch.output().sub(batch.labels());
-        INDArray loss = need.score() ? Transforms.abs(residual, true) : null;
-        INDArray dLda = need.gradient() ? Transforms.sign(residual, false) : null;
-        return Terms.perElement(loss, dLda);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity && (weights == null || weights.length == columns) ? ResidualKernel.absolute(weights) : null;
+    protected Class<Formula> elementFormula() {
+        return Formula.class;
     }
 
     @Override
@@ -71,6 +54,22 @@ public final class MaeLoss extends BaseLoss {
     /** {@return a copy of the per-column weights, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
+    }
+
+    /** The term {@code |a - y|} and its derivative {@code sign(a - y)} (0 at 0). */
+    static final class Formula implements ElementFormula {
+        Formula(BaseLoss loss) {
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V a, V y) {
+            return n.abs(n.sub(a, y));
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V a, V y) {
+            return n.signum(n.sub(a, y));
+        }
     }
 
     /** Builder for {@link MaeLoss}: one setter per option, named and documented as the option. */

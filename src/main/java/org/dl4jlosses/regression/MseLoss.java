@@ -1,15 +1,12 @@
 package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -39,16 +36,8 @@ public final class MseLoss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        INDArray residual = batch.output().sub(batch.labels());
-        INDArray loss = need.score() ? residual.mul(residual) : null;
-        INDArray dLda = need.gradient() ? residual.muli(2) : null;
-        return Terms.perElement(loss, dLda);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity && (weights == null || weights.length == columns) ? ResidualKernel.square(weights) : null;
+    protected Class<Formula> elementFormula() {
+        return Formula.class;
     }
 
     @Override
@@ -64,6 +53,24 @@ public final class MseLoss extends BaseLoss {
     /** {@return a copy of the per-column weights, or null for none} */
     public double[] getWeights() {
         return weights == null ? null : weights.clone();
+    }
+
+    /** The term {@code (a - y)^2} and its derivative {@code 2 (a - y)}. */
+    static final class Formula implements ElementFormula {
+        Formula(MseLoss loss) {
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V a, V y) {
+            V r = n.sub(a, y);
+            return n.mul(r, r);
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V a, V y) {
+            V r = n.sub(a, y);
+            return n.add(r, r);
+        }
     }
 
     /** Builder for {@link MseLoss}: one setter per option, named and documented as the option. */

@@ -1,14 +1,12 @@
 package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -39,13 +37,8 @@ public final class SmoothL1Loss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        return beta > 0 ? HuberLoss.huber(batch, need, beta, 1.0 / beta) : MaeLoss.absolute(batch, need);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity ? beta > 0 ? ResidualKernel.huber(beta, 1.0 / beta) : ResidualKernel.absolute(null) : null;
+    protected Class<? extends ElementFormula> elementFormula() {
+        return beta > 0 ? Formula.class : MaeLoss.Formula.class;
     }
 
     @Override
@@ -56,6 +49,30 @@ public final class SmoothL1Loss extends BaseLoss {
     /** {@return the option {@code beta}} */
     public double getBeta() {
         return beta;
+    }
+
+    /**
+     * The term {@code c (r - c / 2) / beta} and its derivative {@code c / beta},
+     * {@code c = clip(r, -beta, beta)}, {@code r = a - y} (beta 0 takes {@link MaeLoss}'s formula).
+     */
+    static final class Formula implements ElementFormula {
+        private final double beta;
+
+        Formula(SmoothL1Loss loss) {
+            beta = loss.getBeta();
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V a, V y) {
+            V r = n.sub(a, y);
+            V c = n.min(n.max(r, n.of(-beta)), n.of(beta));
+            return n.mul(n.mul(c, n.fma(c, n.of(-0.5), r)), n.of(1 / beta));
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V a, V y) {
+            return n.mul(n.min(n.max(n.sub(a, y), n.of(-beta)), n.of(beta)), n.of(1 / beta));
+        }
     }
 
     /** Builder for {@link SmoothL1Loss}: one setter per option, named and documented as the option. */

@@ -53,6 +53,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <li>{@code --quick}: 1 warm-up and 2 measurement iterations of 300 ms (a smoke test)</li>
  * <li>{@code --vector true|false} (true): whether the benchmark JVM gets
  * {@code --add-modules jdk.incubator.vector}, the two ways a user runs</li>
+ * <li>{@code --dtype float|double} (float): the data type of preOutput and labels, for both
+ * implementations (use a separate {@code --out} per data type: rows are keyed without it)</li>
  * <li>{@code --torch FILE} (target/bench/torch.json), {@code --out DIR} (target/bench)</li>
  * <li>{@code --verbose}: JMH's full progress output</li>
  * <li>{@code --report}: no timing; prints the table again from {@code DIR/java.json} of the last run
@@ -87,6 +89,7 @@ public final class BenchMain {
         long timeMs = 1000;
         boolean verbose = false;
         boolean vector = true;
+        String dtype = "float";
         boolean check = false;
         boolean report = false;
         Path torch = Paths.get("target", "bench", "torch.json");
@@ -132,6 +135,9 @@ public final class BenchMain {
                     break;
                 case "--verbose":
                     verbose = true;
+                    break;
+                case "--dtype":
+                    dtype = args[++i];
                     break;
                 case "--vector":
                     vector = Boolean.parseBoolean(args[++i]);
@@ -181,16 +187,16 @@ public final class BenchMain {
         }
         List<ChainedOptionsBuilder> runs = new ArrayList<>();
         if (!pointwise.isEmpty()) {
-            runs.add(jmhOptions(pointwise, sizes, impls, workspaces, forks, warmup, iterations, timeMs, verbose, vector));
+            runs.add(jmhOptions(pointwise, sizes, impls, workspaces, forks, warmup, iterations, timeMs, verbose, vector, dtype));
         }
         List<String> coupledImpls = impls.contains("ours") ? List.of("ours") : List.of();
         if (!pointwiseOursOnly.isEmpty() && !coupledImpls.isEmpty()) {
             runs.add(jmhOptions(pointwiseOursOnly, sizes, coupledImpls, workspaces, forks, warmup, iterations, timeMs,
-                    verbose, vector));
+                    verbose, vector, dtype));
         }
         if (!coupled.isEmpty() && !coupledImpls.isEmpty()) {
             runs.add(jmhOptions(coupled, List.of(BenchCase.BATCH), coupledImpls, workspaces, forks, warmup, iterations,
-                    timeMs, verbose, vector));
+                    timeMs, verbose, vector, dtype));
         }
 
         ObjectMapper json = new ObjectMapper();
@@ -303,7 +309,8 @@ public final class BenchMain {
 
     private static ChainedOptionsBuilder jmhOptions(List<String> losses, Collection<String> sizes, List<String> impls,
                                                     List<String> workspaces, int forks, int warmup, int iterations,
-                                                    long timeMs, boolean verbose, boolean vector) {
+                                                    long timeMs, boolean verbose, boolean vector,
+                                                    String dtype) {
         return new OptionsBuilder()
                 .include(LossBenchmark.class.getName() + ".scoreAndGradient")
                 .mode(Mode.SampleTime)
@@ -321,6 +328,7 @@ public final class BenchMain {
                 .param("size", sizes.toArray(new String[0]))
                 .param("impl", impls.toArray(new String[0]))
                 .param("workspace", workspaces.toArray(new String[0]))
+                .param("dtype", dtype)
                 .resultFormat(ResultFormatType.JSON)
                 .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
     }

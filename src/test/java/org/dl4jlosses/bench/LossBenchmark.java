@@ -77,6 +77,10 @@ public class LossBenchmark {
     @Param({"true"})
     public boolean workspace;
 
+    /** The data type of preOutput and labels: float (float32) or double (float64). */
+    @Param({"float"})
+    public String dtype;
+
     private ILossFunction fn;
     private IActivation activation;
     private INDArray labels;
@@ -103,6 +107,12 @@ public class LossBenchmark {
             long[] rk = BenchCase.parseSize(size);
             preOutput = c.preOutput(rk[0], rk[1], 42);
             labels = c.labels(rk[0], rk[1], 42);
+        }
+        if (dtype.equals("double")) {
+            preOutput = preOutput.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            labels = labels.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        } else if (!dtype.equals("float")) {
+            throw new IllegalArgumentException("dtype must be float or double, got " + dtype);
         }
         // Sanity check once, outside the timing: both implementations must give a finite score.
         double s = fn.computeScore(labels, preOutput, activation, null, false);

@@ -11,6 +11,7 @@ import org.dl4jlosses.regression.MseLoss;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -100,18 +101,30 @@ class GarbageCollectionTest {
 
     private void assertStable(BaseLoss loss, INDArray labels, INDArray z, IActivation activation, INDArray mask)
             throws InterruptedException {
-        KernelPath.Result first = loss.kernelRun(labels, z, activation, mask, true, true);
-        assertNotNull(first, loss + ": the kernel path must run on this input");
-        double score = first.total;
-        INDArray gradient = first.gradient.dup();
+        Pair<Double, INDArray> first = run(loss, labels, z, activation, mask);
+        double score = first.getFirst();
+        INDArray gradient = first.getSecond().dup();
         if (!collector.isAlive()) {
             collector.start();
         }
         for (int call = 0; call < CALLS; call++) {
-            KernelPath.Result again = loss.kernelRun(labels, z, activation, mask, true, true);
-            assertNotNull(again, loss + ": the kernel path must run on this input");
-            assertEquals(score, again.total, Math.abs(score) * 1e-6, loss + " score of call " + call);
-            assertEquals(gradient, again.gradient, loss + " gradient of call " + call);
+            Pair<Double, INDArray> again = run(loss, labels, z, activation, mask);
+            assertEquals(score, again.getFirst(), Math.abs(score) * 1e-6, loss + " score of call " + call);
+            assertEquals(gradient, again.getSecond(), loss + " gradient of call " + call);
         }
+    }
+
+    /** One call on the Java path (asserted): the element path, or the kernel path. */
+    private static Pair<Double, INDArray> run(BaseLoss loss, INDArray labels, INDArray z, IActivation activation,
+                                              INDArray mask) {
+        if (loss.elementFormula() != null) {
+            ElementPath.lastLanes = null;
+            Pair<Double, INDArray> result = loss.computeGradientAndScore(labels, z, activation, mask, false);
+            assertNotNull(ElementPath.lastLanes, loss + ": the element path must run on this input");
+            return result;
+        }
+        KernelPath.Result run = loss.kernelRun(labels, z, activation, mask, true, true);
+        assertNotNull(run, loss + ": the kernel path must run on this input");
+        return new Pair<>(run.total, run.gradient);
     }
 }

@@ -124,8 +124,9 @@ class KernelPathTest {
 
     @Test
     void nonFiniteRealLabelsAreFoundWhereTheKernelSkipsTheirCheck() {
-        // The residual kernels check real labels only when a row's loss is not finite: a NaN or
-        // infinite label must still be reported, by computeGradient alone too.
+        // The regression losses find bad real labels through their rows' results (the loss, or
+        // y - y where only the gradient is computed): a NaN or infinite label must be reported by
+        // computeGradient alone too, also in a batch split over threads.
         IActivation identity = new ActivationIdentity();
         INDArray z = Nd4j.randn(DataType.FLOAT, 300, 257);
         for (ILossFunction loss : List.of(new org.dl4jlosses.regression.MseLoss(), new org.dl4jlosses.regression.MaeLoss(),

@@ -1,0 +1,519 @@
+package org.dl4jlosses.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@link LaneMath} in plain Java, for JVMs without the Vector API: one step covers the whole row,
+ * each operation is a loop over it (C2 vectorises the arithmetic ones), and its result goes to a
+ * per-thread temporary row that {@link #begin} hands out again for the next row.
+ *
+ * @param <A> float[] or double[]
+ */
+abstract class ArrayMath<A> extends LaneMath<A> {
+    static final ThreadLocal<ArrayMath<float[]>> FLOATS = ThreadLocal.withInitial(Floats::new);
+    static final ThreadLocal<ArrayMath<double[]>> DOUBLES = ThreadLocal.withInitial(Doubles::new);
+
+    private final List<A> temporaries = new ArrayList<>();
+    private int used;
+    private int capacity;
+    /** The current row's length: every operation covers this many elements. */
+    int width;
+
+    @Override
+    public final int width(int length) {
+        return length;
+    }
+
+    @Override
+    public final void begin(int length) {
+        if (length > capacity) {
+            temporaries.clear();
+            capacity = length;
+        }
+        width = length;
+        used = 0;
+    }
+
+    /** A new array of {@code length} elements. */
+    abstract A temporary(int length);
+
+    /** The next free temporary row of the current row's width. */
+    final A next() {
+        if (used == temporaries.size()) {
+            temporaries.add(temporary(capacity));
+        }
+        return temporaries.get(used++);
+    }
+
+    /** Float32 rows. */
+    static final class Floats extends ArrayMath<float[]> {
+        @Override
+        public Object newRow(int length) {
+            return new float[LaneMath.padded(length)];
+        }
+
+        @Override
+        public ByteBuffer rowOf(double[] values) {
+            ByteBuffer row = ByteBuffer.allocateDirect(LaneMath.padded(values.length) * Float.BYTES).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < values.length; i++) {
+                row.putFloat(i * Float.BYTES, (float) values[i]);
+            }
+            return row;
+        }
+
+        private float[] ones = new float[0];
+
+        @Override
+        public Object ones() {
+            if (ones.length < width) {
+                ones = new float[width];
+                Arrays.fill(ones, 1);
+            }
+            return ones;
+        }
+
+        @Override
+        float[] temporary(int length) {
+            return new float[length];
+        }
+
+        @Override
+        public void clear(ByteBuffer target, int offset, int length) {
+            for (int i = 0; i < length; i++) {
+                target.putFloat((offset + i) * Float.BYTES, 0);
+            }
+        }
+
+        @Override
+        public float[] load(Object source, int i) {
+            if (source instanceof float[]) {
+                return (float[]) source;
+            }
+            float[] out = next();
+            ((ByteBuffer) source).asFloatBuffer().get(i, out, 0, width);
+            return out;
+        }
+
+        @Override
+        public float[] loadTail(Object source, int i, int end) {
+            throw new UnsupportedOperationException("one step covers the whole row");
+        }
+
+        @Override
+        public void store(float[] v, Object target, int i) {
+            if (target instanceof float[]) {
+                System.arraycopy(v, 0, target, i, width);
+            } else {
+                ((ByteBuffer) target).asFloatBuffer().put(i, v, 0, width);
+            }
+        }
+
+        @Override
+        public void storeTail(float[] v, Object target, int i, int end) {
+            throw new UnsupportedOperationException("one step covers the whole row");
+        }
+
+        @Override
+        public float[] of(double c) {
+            float[] out = next();
+            Arrays.fill(out, 0, width, (float) c);
+            return out;
+        }
+
+        @Override
+        public float[] addLanes(float[] acc, float[] v, int i, int length) {
+            return add(acc, v);
+        }
+
+        @Override
+        public double sum(float[] v, int length) {
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                sum += v[j];
+            }
+            return sum;
+        }
+
+        @Override
+        public float[] keep(float[] x, float[] m) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = m[j] != 0 ? x[j] : 0;
+            }
+            return out;
+        }
+
+        @Override
+        public float[] add(float[] a, float[] b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] + b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] sub(float[] a, float[] b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] - b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] mul(float[] a, float[] b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] * b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] div(float[] a, float[] b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] / b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] fma(float[] a, float[] b, float[] c) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.fma(a[j], b[j], c[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] neg(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = -a[j];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] abs(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.abs(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] min(float[] a, float[] b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.min(a[j], b[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] max(float[] a, float[] b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.max(a[j], b[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] signum(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.signum(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] exp(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) Math.exp(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] log(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) Math.log(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] log1p(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) Math.log1p(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] expm1(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) Math.expm1(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] sqrt(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) Math.sqrt(a[j]);
+            }
+            return out;
+        }
+    }
+
+    /** Float64 rows. */
+    static final class Doubles extends ArrayMath<double[]> {
+        @Override
+        public Object newRow(int length) {
+            return new double[LaneMath.padded(length)];
+        }
+
+        @Override
+        public ByteBuffer rowOf(double[] values) {
+            ByteBuffer row = ByteBuffer.allocateDirect(LaneMath.padded(values.length) * Double.BYTES).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < values.length; i++) {
+                row.putDouble(i * Double.BYTES, (double) values[i]);
+            }
+            return row;
+        }
+
+        private double[] ones = new double[0];
+
+        @Override
+        public Object ones() {
+            if (ones.length < width) {
+                ones = new double[width];
+                Arrays.fill(ones, 1);
+            }
+            return ones;
+        }
+
+        @Override
+        double[] temporary(int length) {
+            return new double[length];
+        }
+
+        @Override
+        public void clear(ByteBuffer target, int offset, int length) {
+            for (int i = 0; i < length; i++) {
+                target.putDouble((offset + i) * Double.BYTES, 0);
+            }
+        }
+
+        @Override
+        public double[] load(Object source, int i) {
+            if (source instanceof double[]) {
+                return (double[]) source;
+            }
+            double[] out = next();
+            ((ByteBuffer) source).asDoubleBuffer().get(i, out, 0, width);
+            return out;
+        }
+
+        @Override
+        public double[] loadTail(Object source, int i, int end) {
+            throw new UnsupportedOperationException("one step covers the whole row");
+        }
+
+        @Override
+        public void store(double[] v, Object target, int i) {
+            if (target instanceof double[]) {
+                System.arraycopy(v, 0, target, i, width);
+            } else {
+                ((ByteBuffer) target).asDoubleBuffer().put(i, v, 0, width);
+            }
+        }
+
+        @Override
+        public void storeTail(double[] v, Object target, int i, int end) {
+            throw new UnsupportedOperationException("one step covers the whole row");
+        }
+
+        @Override
+        public double[] of(double c) {
+            double[] out = next();
+            Arrays.fill(out, 0, width, (double) c);
+            return out;
+        }
+
+        @Override
+        public double[] addLanes(double[] acc, double[] v, int i, int length) {
+            return add(acc, v);
+        }
+
+        @Override
+        public double sum(double[] v, int length) {
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                sum += v[j];
+            }
+            return sum;
+        }
+
+        @Override
+        public double[] keep(double[] x, double[] m) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = m[j] != 0 ? x[j] : 0;
+            }
+            return out;
+        }
+
+        @Override
+        public double[] add(double[] a, double[] b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] + b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] sub(double[] a, double[] b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] - b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] mul(double[] a, double[] b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] * b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] div(double[] a, double[] b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = a[j] / b[j];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] fma(double[] a, double[] b, double[] c) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.fma(a[j], b[j], c[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] neg(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = -a[j];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] abs(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.abs(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] min(double[] a, double[] b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.min(a[j], b[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] max(double[] a, double[] b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.max(a[j], b[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] signum(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = Math.signum(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] exp(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) Math.exp(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] log(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) Math.log(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] log1p(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) Math.log1p(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] expm1(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) Math.expm1(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] sqrt(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) Math.sqrt(a[j]);
+            }
+            return out;
+        }
+    }
+}

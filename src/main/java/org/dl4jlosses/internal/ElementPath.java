@@ -1,0 +1,199 @@
+package org.dl4jlosses.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs an {@link ElementFormula} over a batch, in its own data type (float32 or float64), row by
+ * row straight from and to ND4J's memory: each row is copied into small per-thread rows (kept in
+ * the L1 cache while the formula works on them), its gradient row written into the result. Rows
+ * a row mask removes, and labels an element mask removes, are never read. Batches from
+ * {@link #PARALLEL_FROM} elements on are split over the {@link Workers}. Activations other than
+ * the identity run before (ND4J's {@code getActivation}) and after (its {@code backprop}).
+ */
+final class ElementPath {
+    /** From this many elements a batch is split over the cores (cheap arithmetic needs much work to repay the hand-off). */
+    static final long PARALLEL_FROM = 1 << 14;
+    /** Elements per call of the loop in a flat run: whole vectors, and a few kilobytes for the plain-Java lanes' temporaries. */
+    private static final int BLOCK = 4096;
+
+    /** The lanes the last row range ran on, for tests that must know which execution they compared. */
+    static volatile Class<?> lastLanes;
+
+    private static final ThreadLocal<double[]> LOSSES = ThreadLocal.withInitial(() -> new double[0]);
+
+    private ElementPath() {
+    }
+
+    /** The loop over one row, {@link ElementRows} specialised for one formula and precision. */
+    interface Rows {
+        /**
+         * For the row of {@code length} elements from element {@code offset} of the buffers
+         * {@code a}, {@code y} and {@code mask} (or null): the weighted loss
+         * {@code sum_k s_k l(a_k, y_k)} with {@code s_k = rowScale w_k m_k} (0 when
+         * {@code wantLoss} is false), plus NaN when an unmasked label is not finite; when
+         * {@code gradient} is not null, {@code s_k dl/da_k} written there at the same elements.
+         * {@code weights} is a row of the lanes' type, or null.
+         */
+        <V> double row(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset, Object weights,
+                       double rowScale, boolean wantLoss, int length);
+    }
+
+    /** A loss's formula, specialised for each {@link LaneMath}. */
+    interface Specialization {
+        Rows rows(LaneMath<?> n);
+    }
+
+    /** A call's result: the total loss, the per-row losses [R, 1] (when asked) and dL/dz (when asked). */
+    static final class Result {
+        final double total;
+        final INDArray scoreArray;
+        final INDArray gradient;
+
+        Result(double total, INDArray scoreArray, INDArray gradient) {
+            this.total = total;
+            this.scoreArray = scoreArray;
+            this.gradient = gradient;
+        }
+    }
+
+    static Result run(String loss, Specialization formula, double[] weights, INDArray labels, INDArray z,
+                      IActivation activation, INDArray mask, boolean sum, boolean score, boolean gradient) {
+        Batch.Shapes shapes = Batch.checkShapes(loss, LabelKind.REAL, labels, z, activation, mask, true);
+        int rows = (int) z.size(0);
+        int columns = (int) z.size(1);
+        if (weights != null) {
+            Checks.require(weights.length == columns, loss, "weights",
+                    "of length " + columns + " (one entry per column of preOutput)", "length " + weights.length);
+        }
+        DataType type = z.dataType();
+        boolean fused = activation instanceof ActivationIdentity;
+        INDArray a = fused ? z : activation.getActivation(z.dup(), true);
+        try (HostArrays host = new HostArrays()) {
+            ByteBuffer aBytes = host.bytes(a, type);
+            ByteBuffer yBytes = host.bytes(labels, type);
+            ByteBuffer rowMask = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
+            ByteBuffer elementMask = shapes.mask == Batch.MaskShape.ELEMENT ? host.bytes(mask, type) : null;
+            INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
+            ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
+            double[] losses = LOSSES.get();
+            if (score && losses.length < rows) {
+                losses = new double[rows];
+                LOSSES.set(losses);
+            }
+            double[] lossOut = score ? losses : null;
+            boolean wantLoss = sum || score;
+            // Without masks, weights or per-row losses, the rows are one run of elements with a single tail.
+            boolean flat = rowMask == null && elementMask == null && weights == null && !score;
+            Workers.Range range = (from, to) -> {
+                LaneMath<?> n = LaneMath.of(type);
+                lastLanes = n.getClass();
+                Rows loop = formula.rows(n);
+                return flat ? flatRows(loss, loop, n, aBytes, yBytes, gradBytes, type, from, to, columns, wantLoss)
+                        : rowByRow(loss, loop, n, aBytes, yBytes, rowMask, elementMask, gradBytes, weights, type, from, to,
+                                columns, wantLoss, lossOut);
+            };
+            int threads = (long) rows * columns >= PARALLEL_FROM ? Math.min(Workers.threads(), rows) : 1;
+            double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
+            INDArray scoreArray = score ? Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1) : null;
+            if (grad != null && !fused) {
+                grad = activation.backprop(z.dup(), grad).getFirst();
+                // Masked entries get a gradient of exactly 0, whatever their preOutput (0 x NaN is NaN), and,
+                // as DL4J's losses do, also where the activation couples the outputs (softmax) and the masked
+                // score still depends on them.
+                if (rowMask != null) {
+                    for (int r = 0; r < rows; r++) {
+                        if (element(rowMask, type, r) == 0) {
+                            grad.getRow(r).assign(0);
+                        }
+                    }
+                } else if (elementMask != null) {
+                    grad = grad.ordering() == 'c' && !grad.isView() ? grad : grad.dup('c');
+                    ByteBuffer out = host.bytes(grad, type);
+                    for (int i = 0; i < rows * columns; i++) {
+                        if (element(elementMask, type, i) == 0) {
+                            put(out, type, i, 0);
+                        }
+                    }
+                }
+            }
+            return new Result(total, scoreArray, grad);
+        }
+    }
+
+    /** Rows [from, to) as one run of elements, in blocks of {@link #BLOCK}; returns their total loss. */
+    private static double flatRows(String loss, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y, ByteBuffer gradient,
+                                   DataType type, int from, int to, int columns, boolean wantLoss) {
+        double total = 0;
+        int end = to * columns;
+        for (int start = from * columns; start < end; start += BLOCK) {
+            int length = Math.min(BLOCK, end - start);
+            double l = loop.row(n, a, y, null, gradient, start, null, 1.0 / columns, wantLoss, length);
+            if (!Double.isFinite(l)) {
+                for (int r = start / columns; r <= (start + length - 1) / columns; r++) {
+                    checkLabels(loss, y, null, type, r, columns);
+                }
+            }
+            total += l;
+        }
+        return total;
+    }
+
+    /** Rows [from, to) one by one, with masks and weights; returns their total loss, each row's into {@code losses} if not null. */
+    private static double rowByRow(String loss, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y, ByteBuffer rowMask,
+                                   ByteBuffer elementMask, ByteBuffer gradient, double[] weights, DataType type, int from,
+                                   int to, int columns, boolean wantLoss, double[] losses) {
+        Object weightRow = weights == null ? null : n.rowOf(weights);
+        double total = 0;
+        for (int r = from; r < to; r++) {
+            double m = rowMask == null ? 1 : element(rowMask, type, r);
+            int at = r * columns;
+            if (m == 0) {
+                if (losses != null) {
+                    losses[r] = 0;
+                }
+                if (gradient != null) {
+                    n.clear(gradient, at, columns);
+                }
+                continue;
+            }
+            double l = loop.row(n, a, y, elementMask, gradient, at, weightRow, m / columns, wantLoss, columns);
+            if (!Double.isFinite(l)) {
+                checkLabels(loss, y, elementMask, type, r, columns);
+            }
+            total += l;
+            if (losses != null) {
+                losses[r] = l;
+            }
+        }
+        return total;
+    }
+
+    /** Throws for the first label of row r that is not finite (and not masked), if there is one. */
+    private static void checkLabels(String loss, ByteBuffer labels, ByteBuffer mask, DataType type, int r, int columns) {
+        for (int c = 0; c < columns; c++) {
+            double v = element(labels, type, r * columns + c);
+            if (!Double.isFinite(v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
+                throw Checks.fail(loss, "labels", "finite", (Double.isNaN(v) ? "NaN" : "an infinite value")
+                        + " at row " + r + ", column " + c);
+            }
+        }
+    }
+
+    private static void put(ByteBuffer b, DataType type, int i, double v) {
+        if (type == DataType.FLOAT) {
+            b.putFloat(i * Float.BYTES, (float) v);
+        } else {
+            b.putDouble(i * Double.BYTES, v);
+        }
+    }
+
+    private static double element(ByteBuffer b, DataType type, int i) {
+        return type == DataType.FLOAT ? b.getFloat(i * Float.BYTES) : b.getDouble(i * Double.BYTES);
+    }
+}

@@ -1,0 +1,113 @@
+package org.dl4jlosses.internal;
+
+/**
+ * The loops over one row of an {@link ElementFormula}: load the lanes straight from the batch's
+ * buffers, weigh the terms and gradients with their scale ({@code m_row w_k m_k / K}), sum the
+ * terms and write the gradients. {@link Specialized} loads a copy of this class per formula and
+ * precision, so that C2 inlines the formula into it.
+ *
+ * <p>Masked elements are left out by selection, not by multiplication: whatever they hold (NaN
+ * included) does not count. A label that is not finite makes the row's result NaN (through the
+ * loss, or {@code y - y} where only the gradient is computed), and the caller then looks for it.
+ *
+ * <p>Why three loops: C2 keeps a vector in a register only where it is produced on one path, so
+ * a loop body must not choose between vectors ({@code weighted ? w s : s}); each case gets its
+ * own loop instead. Each loop is its own method with only small callees (C2 does not inline a
+ * callee it already compiled into more than a few kilobytes, and a vector handed to a call that
+ * is not inlined goes to the heap), and the last, partial vector of a row goes to {@link #tail}.
+ */
+public final class ElementRows implements ElementPath.Rows {
+    private final ElementFormula formula;
+
+    public ElementRows(ElementFormula formula) {
+        this.formula = formula;
+    }
+
+    @Override
+    public <V> double row(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset, Object weights,
+                          double rowScale, boolean wantLoss, int length) {
+        n.begin(length);
+        int whole = length / n.width(length) * n.width(length);
+        double total;
+        if (mask != null || weights != null) {
+            total = general(n, a, y, mask, gradient, offset, weights, rowScale, whole);
+        } else {
+            // Score and gradient in two passes, so the score is the same number computeScore gives.
+            double check = gradient == null ? 0 : gradients(n, a, y, gradient, offset, rowScale, whole);
+            total = wantLoss ? rowScale * losses(n, a, y, offset, whole) + check : check;
+        }
+        return whole < length ? total + tail(n, a, y, mask, gradient, offset, weights, rowScale, wantLoss, whole, length)
+                : total;
+    }
+
+    /** The sum of the terms of elements [0, whole). */
+    private <V> double losses(LaneMath<V> n, Object a, Object y, int offset, int whole) {
+        V acc = n.of(0);
+        for (int i = 0; i < whole; i += n.width(whole)) {
+            acc = n.add(acc, formula.loss(n, n.load(a, offset + i), n.load(y, offset + i)));
+        }
+        return n.sum(acc, whole);
+    }
+
+    /** Writes {@code scale dl/da} for elements [0, whole); returns 0, or NaN for a label that is not finite. */
+    private <V> double gradients(LaneMath<V> n, Object a, Object y, Object gradient, int offset, double scale,
+                                 int whole) {
+        V s = n.of(scale);
+        V check = n.of(0);
+        for (int i = 0; i < whole; i += n.width(whole)) {
+            int at = offset + i;
+            V yv = n.load(y, at);
+            n.store(n.mul(formula.gradient(n, n.load(a, at), yv), s), gradient, at);
+            check = n.add(check, n.sub(yv, yv));
+        }
+        return n.sum(check, whole);
+    }
+
+    /**
+     * Both, with weights and mask (ones where there are none), for elements [0, whole): the sum
+     * of the weighted terms and the gradients' writes.
+     */
+    private <V> double general(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset,
+                               Object weights, double rowScale, int whole) {
+        Object w = weights != null ? weights : n.ones();
+        Object m = mask != null ? mask : n.ones();
+        int stepW = weights != null ? 1 : 0;
+        int stepM = mask != null ? 1 : 0;
+        int maskOffset = offset * stepM;
+        V scale = n.of(rowScale);
+        V acc = n.of(0);
+        for (int i = 0; i < whole; i += n.width(whole)) {
+            int at = offset + i;
+            V av = n.load(a, at);
+            V yv = n.load(y, at);
+            V mv = n.load(m, maskOffset + i * stepM);
+            V s = n.mul(n.mul(scale, n.load(w, i * stepW)), mv);
+            if (gradient != null) {
+                n.store(n.keep(n.mul(formula.gradient(n, av, yv), s), mv), gradient, at);
+            }
+            // The loss even when only the gradient is wanted: a choice between two vectors here would cost more.
+            V terms = n.add(n.mul(formula.loss(n, av, yv), s), n.sub(yv, yv));
+            acc = n.add(acc, n.keep(terms, mv));
+        }
+        return n.sum(acc, whole);
+    }
+
+    /** {@link #general} for the elements from i to the row's end, fewer than a vector's. */
+    private <V> double tail(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset, Object weights,
+                            double rowScale, boolean wantLoss, int i, int length) {
+        int at = offset + i;
+        int end = offset + length;
+        V av = n.loadTail(a, at, end);
+        V yv = n.loadTail(y, at, end);
+        V mv = mask != null ? n.loadTail(mask, at, end) : n.load(n.ones(), 0);
+        V s = n.mul(n.mul(n.of(rowScale), weights != null ? n.load(weights, i) : mv), mv);
+        if (gradient != null) {
+            n.storeTail(n.keep(n.mul(formula.gradient(n, av, yv), s), mv), gradient, at, end);
+        }
+        V terms = n.sub(yv, yv);
+        if (wantLoss) {
+            terms = n.add(n.mul(formula.loss(n, av, yv), s), terms);
+        }
+        return n.sum(n.addLanes(n.of(0), n.keep(terms, mv), i, length), length);
+    }
+}

@@ -1,0 +1,129 @@
+package org.dl4jlosses.internal;
+
+import java.nio.ByteBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The arithmetic a loss formula is written in: operations on a group of lanes {@code V} of one row,
+ * so that one formula serves float32 and float64, with the Vector API or without it.
+ *
+ * <p>A formula's loop walks a row in steps of {@link #width}, loading lanes from the batch's
+ * native buffers (or from rows of {@link #newRow}, padded to whole vectors), combining them and
+ * storing the result; the last, partial step uses the {@code Tail} forms. Four implementations exist:
+ * {@code FloatVector} and {@code DoubleVector} lanes of the Vector API (one vector per step), and
+ * plain Java over whole rows ({@code float[]} or {@code double[]}: one step per row, each
+ * operation a loop that C2 vectorises where it can).
+ *
+ * <p>A formula generic in {@code V} is fast only when C2 sees one implementation at its call
+ * sites; {@link Specialized} gives each precision its own copy of the formula's class.
+ *
+ * @param <V> one group of lanes
+ */
+public abstract class LaneMath<V> {
+    /** Padding of every row, in elements: a whole 512-bit vector of float32. */
+    static final int PAD = 16;
+
+    /** Whether the Vector API's module is present and not switched off ({@code -Ddl4jlosses.vector=false}). */
+    public static final boolean VECTOR = Lanes.VECTOR;
+
+    /** {@code length} ones. */
+    static double[] ones(int length) {
+        double[] ones = new double[length];
+        java.util.Arrays.fill(ones, 1);
+        return ones;
+    }
+
+    /** {@code length} rounded up to whole {@link #PAD}s. */
+    static int padded(int length) {
+        return (length + PAD - 1) / PAD * PAD;
+    }
+
+    /** Tests set this to run the formulas over the plain-Java lanes in a JVM that has the Vector API. */
+    static volatile boolean portableOnly;
+
+    /** The lanes for a batch of this data type (FLOAT or DOUBLE), for the calling thread. */
+    static LaneMath<?> of(DataType type) {
+        boolean single = type == DataType.FLOAT;
+        if (VECTOR && !portableOnly) {
+            return single ? VectorMath.FLOAT : VectorMath.DOUBLE;
+        }
+        return (single ? ArrayMath.FLOATS : ArrayMath.DOUBLES).get();
+    }
+
+    /** How many elements one step covers in a row of {@code length} elements. */
+    public abstract int width(int length);
+
+    /** Starts a row: the plain-Java lanes reuse their temporaries from here on. */
+    public void begin(int length) {
+    }
+
+    /** A row of at least {@code length} elements, padded (float[] or double[]). */
+    public abstract Object newRow(int length);
+
+    /** {@code values} as a buffer of native order, padded with zeros to whole vectors. */
+    public abstract ByteBuffer rowOf(double[] values);
+
+    /** A source of ones to load from element 0 (one step's worth). */
+    public abstract Object ones();
+
+    /** Sets {@code length} elements of {@code target} (native order, from element {@code offset}) to 0. */
+    public abstract void clear(ByteBuffer target, int offset, int length);
+
+    /** The lanes from element {@code i} of {@code source}: a row, or a buffer of native order. */
+    public abstract V load(Object source, int i);
+
+    /** The lanes from element {@code i} of {@code source} up to element {@code end} (exclusive), 0 past it. */
+    public abstract V loadTail(Object source, int i, int end);
+
+    /** Writes {@code v} to {@code target} (a row, or a buffer of native order) from element {@code i}. */
+    public abstract void store(V v, Object target, int i);
+
+    /** Writes the lanes of {@code v} for elements {@code i} to {@code end} (exclusive) only. */
+    public abstract void storeTail(V v, Object target, int i, int end);
+
+    /** {@code c} in every lane. */
+    public abstract V of(double c);
+
+    /** {@code acc + v}, counting only the lanes of elements before {@code length} (v's first is element i). */
+    public abstract V addLanes(V acc, V v, int i, int length);
+
+    /** The sum of the lanes of {@code v} (of the first {@code length} elements for whole rows). */
+    public abstract double sum(V v, int length);
+
+    /** {@code x} where {@code m != 0}, else 0 (NaN in x included). */
+    public abstract V keep(V x, V m);
+
+    public abstract V add(V a, V b);
+
+    public abstract V sub(V a, V b);
+
+    public abstract V mul(V a, V b);
+
+    public abstract V div(V a, V b);
+
+    /** {@code a * b + c}. */
+    public abstract V fma(V a, V b, V c);
+
+    public abstract V neg(V a);
+
+    public abstract V abs(V a);
+
+    public abstract V min(V a, V b);
+
+    public abstract V max(V a, V b);
+
+    /** {@code +1}, {@code -1}, 0 at 0 and NaN at NaN, as {@link Math#signum(double)}. */
+    public abstract V signum(V a);
+
+    public abstract V exp(V a);
+
+    public abstract V log(V a);
+
+    /** {@code log(1 + a)}, exact near 0. */
+    public abstract V log1p(V a);
+
+    /** {@code exp(a) - 1}, exact near 0. */
+    public abstract V expm1(V a);
+
+    public abstract V sqrt(V a);
+}

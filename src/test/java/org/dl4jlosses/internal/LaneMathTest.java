@@ -1,0 +1,251 @@
+package org.dl4jlosses.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every {@link LaneMath} present in this JVM (plain Java always, the Vector API's lanes with its
+ * module) against the plain definition of each operation, on rows of several lengths (whole
+ * vectors, a tail, shorter than one vector) holding ordinary and special values.
+ */
+class LaneMathTest {
+    private static final double[] SPECIAL = {0, -0.0, 1, -1, 0.5, 1e-30, -1e-30, 1e4, -1e4, 88, -104, 700, -745,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 3e38, 1e-8};
+
+    private static List<LaneMath<?>> maths() {
+        List<LaneMath<?>> all = new ArrayList<>(List.of(new ArrayMath.Floats(), new ArrayMath.Doubles()));
+        if (LaneMath.VECTOR) {
+            all.add(VectorMath.FLOAT);
+            all.add(VectorMath.DOUBLE);
+        }
+        return all;
+    }
+
+    private static boolean single(LaneMath<?> n) {
+        return n.newRow(1) instanceof float[];
+    }
+
+    /** values as a padded row array of n's type. */
+    private static Object row(LaneMath<?> n, double[] values) {
+        Object row = n.newRow(values.length);
+        for (int i = 0; i < values.length; i++) {
+            set(row, i, values[i]);
+        }
+        return row;
+    }
+
+    private static void set(Object row, int i, double v) {
+        if (row instanceof float[]) {
+            ((float[]) row)[i] = (float) v;
+        } else {
+            ((double[]) row)[i] = v;
+        }
+    }
+
+    private static double[] values(Random random, int length, int shift) {
+        double[] v = new double[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = i % 3 == 0 ? SPECIAL[(i / 3 + shift) % SPECIAL.length] : random.nextGaussian() * 3;
+        }
+        return v;
+    }
+
+    private static double get(Object row, int i) {
+        return row instanceof float[] ? ((float[]) row)[i] : ((double[]) row)[i];
+    }
+
+    /** Applies one operation of n over a row with the formula's loop: load, combine, store, step by width. */
+    private static <V> Object apply(LaneMath<V> n, String op, Object a, Object b, Object c, int length) {
+        n.begin(length);
+        Object out = n.newRow(length);
+        for (int i = 0; i < length; i += n.width(length)) {
+            V x = n.load(a, i);
+            V y = n.load(b, i);
+            V z = n.load(c, i);
+            V r;
+            switch (op) {
+                case "add": r = n.add(x, y); break;
+                case "sub": r = n.sub(x, y); break;
+                case "mul": r = n.mul(x, y); break;
+                case "div": r = n.div(x, y); break;
+                case "min": r = n.min(x, y); break;
+                case "max": r = n.max(x, y); break;
+                case "fma": r = n.fma(x, y, z); break;
+                case "neg": r = n.neg(x); break;
+                case "abs": r = n.abs(x); break;
+                case "signum": r = n.signum(x); break;
+                case "exp": r = n.exp(x); break;
+                case "log": r = n.log(x); break;
+                case "log1p": r = n.log1p(x); break;
+                case "expm1": r = n.expm1(x); break;
+                case "sqrt": r = n.sqrt(x); break;
+                case "keep": r = n.keep(x, y); break;
+                case "of": r = n.of(-2.5); break;
+                default: throw new IllegalArgumentException(op);
+            }
+            n.store(r, out, i);
+        }
+        return out;
+    }
+
+    private static <V> double sum(LaneMath<V> n, Object a, int length) {
+        n.begin(length);
+        V acc = n.of(0);
+        for (int i = 0; i < length; i += n.width(length)) {
+            acc = n.addLanes(acc, n.load(a, i), i, length);
+        }
+        return n.sum(acc, length);
+    }
+
+    private static void check(LaneMath<?> n, String op, double[] a, double[] b, double[] c, DoubleUnaryOperator ref1,
+                              DoubleBinaryOperator ref2, double ulps) {
+        boolean single = single(n);
+        Object out = apply(n, op, row(n, a), row(n, b), row(n, c), a.length);
+        for (int i = 0; i < a.length; i++) {
+            double x = single ? (float) a[i] : a[i];
+            double y = single ? (float) b[i] : b[i];
+            double expected = op.equals("fma") ? (single ? (float) ((double) (float) a[i] * (float) b[i] + (float) c[i])
+                    : Math.fma(a[i], b[i], c[i]))
+                    : ref1 != null ? ref1.applyAsDouble(x) : ref2.applyAsDouble(x, y);
+            if (single) {
+                expected = (float) expected;
+            }
+            double actual = get(out, i);
+            double ulp = single ? Math.ulp((float) expected) : Math.ulp(expected);
+            boolean same = Double.compare(expected, actual) == 0 || expected == actual
+                    || Math.abs(expected - actual) <= ulps * ulp
+                    // exp/log families near the float range's edges: relative error of the library routine
+                    || Math.abs(expected - actual) <= (single ? 3e-7 : 1e-15) * Math.abs(expected) * ulps;
+            if (!same) {
+                fail(n.getClass().getSimpleName() + " " + op + "(" + x + (ref2 != null ? ", " + y : "") + ") = " + actual
+                        + ", expected " + expected + " (length " + a.length + ", element " + i + ")");
+            }
+        }
+    }
+
+    @Test
+    void everyOperationMatchesItsDefinition() {
+        Random random = new Random(3);
+        for (LaneMath<?> n : maths()) {
+            for (int length : new int[] {1, 5, 16, 37, 100}) {
+                double[] a = values(random, length, 0);
+                double[] b = values(random, length, 7);
+                double[] c = values(random, length, 11);
+                check(n, "add", a, b, c, null, (x, y) -> x + y, 0);
+                check(n, "sub", a, b, c, null, (x, y) -> x - y, 0);
+                check(n, "mul", a, b, c, null, (x, y) -> x * y, 0);
+                check(n, "div", a, b, c, null, (x, y) -> x / y, 0);
+                check(n, "min", a, b, c, null, Math::min, 0);
+                check(n, "max", a, b, c, null, Math::max, 0);
+                check(n, "fma", a, b, c, null, null, 1);
+                check(n, "neg", a, b, c, x -> -x, null, 0);
+                check(n, "abs", a, b, c, Math::abs, null, 0);
+                check(n, "signum", a, b, c, Math::signum, null, 0);
+                check(n, "exp", a, b, c, Math::exp, null, 2);
+                check(n, "log", a, b, c, Math::log, null, 2);
+                check(n, "log1p", a, b, c, Math::log1p, null, 2);
+                check(n, "expm1", a, b, c, Math::expm1, null, 2);
+                check(n, "sqrt", a, b, c, Math::sqrt, null, 0);
+                check(n, "of", a, b, c, x -> -2.5, null, 0);
+                check(n, "keep", a, b, c, null, (x, y) -> y != 0 ? x : 0, 0);
+            }
+        }
+    }
+
+    @Test
+    void sumsCountOnlyTheRowsElements() {
+        Random random = new Random(4);
+        for (LaneMath<?> n : maths()) {
+            for (int length : new int[] {1, 5, 16, 37, 100}) {
+                double[] a = new double[length];
+                double expected = 0;
+                for (int i = 0; i < length; i++) {
+                    a[i] = single(n) ? (float) random.nextGaussian() : random.nextGaussian();
+                    expected += a[i];
+                }
+                Object r = row(n, a);
+                // Garbage in the padding must not count.
+                for (int i = length; i < (r instanceof float[] ? ((float[]) r).length : ((double[]) r).length); i++) {
+                    set(r, i, Double.NaN);
+                }
+                double actual = sum(n, r, length);
+                assertEquals(expected, actual, (single(n) ? 1e-5 : 1e-12) * length, n.getClass().getSimpleName() + " sum of " + length);
+            }
+        }
+    }
+
+    @Test
+    void loadsAndStoresReachOnlyTheirElementsOfNativeBuffers() {
+        for (LaneMath<?> n : maths()) {
+            moveThroughNativeMemory(n);
+        }
+    }
+
+    private static <V> void moveThroughNativeMemory(LaneMath<V> n) {
+        String name = n.getClass().getSimpleName();
+        boolean single = single(n);
+        int bytes = single ? Float.BYTES : Double.BYTES;
+        int size = 3 * LaneMath.PAD + 5;
+        double[] values = new double[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = i + 0.5;
+        }
+        ByteBuffer source = n.rowOf(values);
+        ByteBuffer target = ByteBuffer.allocateDirect(size * bytes).order(ByteOrder.nativeOrder());
+        for (int length : new int[] {3, LaneMath.PAD + 3}) {
+            int offset = 2;
+            n.begin(length);
+            for (int i = 0; i < size; i++) {
+                put(target, single, i, -1);
+            }
+            int width = n.width(length);
+            int i = 0;
+            for (; i + width <= length; i += width) {
+                n.store(n.load(source, offset + i), target, offset + i);
+            }
+            if (i < length) {
+                V tail = n.loadTail(source, offset + i, offset + length);
+                n.storeTail(tail, target, offset + i, offset + length);
+                Object lanes = n.newRow(width);
+                n.store(tail, lanes, 0);
+                for (int j = offset + length - (offset + i); j < width; j++) {
+                    assertEquals(0, get(lanes, j), 0, name + ": lanes past the tail load as 0");
+                }
+            }
+            for (int k = 0; k < size; k++) {
+                double expected = k >= offset && k < offset + length ? k + 0.5 : -1;
+                assertEquals(expected, get(target, single, k), 0, name + " element " + k + " of a copy of " + length);
+            }
+            n.clear(target, offset, length);
+            assertEquals(0, get(target, single, offset + length - 1), 0, name + ": cleared");
+            assertEquals(-1, get(target, single, offset + length), 0, name + ": clear stops at the end");
+        }
+        V ones = n.load(n.ones(), 0);
+        Object out = n.newRow(LaneMath.PAD);
+        n.begin(Math.min(LaneMath.PAD, n.width(LaneMath.PAD)));
+        n.store(n.load(n.ones(), 0), out, 0);
+        assertEquals(1, get(out, 0), 0, name + ": ones");
+        assertEquals(true, ones != null);
+    }
+
+    private static void put(ByteBuffer b, boolean single, int i, double v) {
+        if (single) {
+            b.putFloat(i * Float.BYTES, (float) v);
+        } else {
+            b.putDouble(i * Double.BYTES, v);
+        }
+    }
+
+    private static double get(ByteBuffer b, boolean single, int i) {
+        return single ? b.getFloat(i * Float.BYTES) : b.getDouble(i * Double.BYTES);
+    }
+}
