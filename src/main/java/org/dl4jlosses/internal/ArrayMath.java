@@ -52,8 +52,8 @@ abstract class ArrayMath<A> extends LaneMath<A> {
     /** Float32 rows. */
     static final class Floats extends ArrayMath<float[]> {
         @Override
-        public Object newRow(int length) {
-            return new float[LaneMath.padded(length)];
+        float[] temporary(int length) {
+            return new float[length];
         }
 
         @Override
@@ -65,20 +65,14 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             return row;
         }
 
-        private float[] ones = new float[0];
+        private ByteBuffer ones = ByteBuffer.allocate(0);
 
         @Override
-        public Object ones() {
-            if (ones.length < width) {
-                ones = new float[width];
-                Arrays.fill(ones, 1);
+        public ByteBuffer ones() {
+            if (ones.capacity() < width * Float.BYTES) {
+                ones = rowOf(LaneMath.ones(width));
             }
             return ones;
-        }
-
-        @Override
-        float[] temporary(int length) {
-            return new float[length];
         }
 
         @Override
@@ -89,31 +83,24 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         }
 
         @Override
-        public float[] load(Object source, int i) {
-            if (source instanceof float[]) {
-                return (float[]) source;
-            }
+        public float[] load(ByteBuffer source, int i) {
             float[] out = next();
-            ((ByteBuffer) source).asFloatBuffer().get(i, out, 0, width);
+            source.asFloatBuffer().get(i, out, 0, width);
             return out;
         }
 
         @Override
-        public float[] loadTail(Object source, int i, int end) {
+        public float[] loadTail(ByteBuffer source, int i, int end) {
             throw new UnsupportedOperationException("one step covers the whole row");
         }
 
         @Override
-        public void store(float[] v, Object target, int i) {
-            if (target instanceof float[]) {
-                System.arraycopy(v, 0, target, i, width);
-            } else {
-                ((ByteBuffer) target).asFloatBuffer().put(i, v, 0, width);
-            }
+        public void store(float[] v, ByteBuffer target, int i) {
+            target.asFloatBuffer().put(i, v, 0, width);
         }
 
         @Override
-        public void storeTail(float[] v, Object target, int i, int end) {
+        public void storeTail(float[] v, ByteBuffer target, int i, int end) {
             throw new UnsupportedOperationException("one step covers the whole row");
         }
 
@@ -286,8 +273,8 @@ abstract class ArrayMath<A> extends LaneMath<A> {
     /** Float64 rows. */
     static final class Doubles extends ArrayMath<double[]> {
         @Override
-        public Object newRow(int length) {
-            return new double[LaneMath.padded(length)];
+        double[] temporary(int length) {
+            return new double[length];
         }
 
         @Override
@@ -299,20 +286,14 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             return row;
         }
 
-        private double[] ones = new double[0];
+        private ByteBuffer ones = ByteBuffer.allocate(0);
 
         @Override
-        public Object ones() {
-            if (ones.length < width) {
-                ones = new double[width];
-                Arrays.fill(ones, 1);
+        public ByteBuffer ones() {
+            if (ones.capacity() < width * Double.BYTES) {
+                ones = rowOf(LaneMath.ones(width));
             }
             return ones;
-        }
-
-        @Override
-        double[] temporary(int length) {
-            return new double[length];
         }
 
         @Override
@@ -323,31 +304,24 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         }
 
         @Override
-        public double[] load(Object source, int i) {
-            if (source instanceof double[]) {
-                return (double[]) source;
-            }
+        public double[] load(ByteBuffer source, int i) {
             double[] out = next();
-            ((ByteBuffer) source).asDoubleBuffer().get(i, out, 0, width);
+            source.asDoubleBuffer().get(i, out, 0, width);
             return out;
         }
 
         @Override
-        public double[] loadTail(Object source, int i, int end) {
+        public double[] loadTail(ByteBuffer source, int i, int end) {
             throw new UnsupportedOperationException("one step covers the whole row");
         }
 
         @Override
-        public void store(double[] v, Object target, int i) {
-            if (target instanceof double[]) {
-                System.arraycopy(v, 0, target, i, width);
-            } else {
-                ((ByteBuffer) target).asDoubleBuffer().put(i, v, 0, width);
-            }
+        public void store(double[] v, ByteBuffer target, int i) {
+            target.asDoubleBuffer().put(i, v, 0, width);
         }
 
         @Override
-        public void storeTail(double[] v, Object target, int i, int end) {
+        public void storeTail(double[] v, ByteBuffer target, int i, int end) {
             throw new UnsupportedOperationException("one step covers the whole row");
         }
 

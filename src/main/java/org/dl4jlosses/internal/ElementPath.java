@@ -38,10 +38,10 @@ final class ElementPath {
          * {@code sum_k s_k l(a_k, y_k)} with {@code s_k = rowScale w_k m_k} (0 when
          * {@code wantLoss} is false), plus NaN when an unmasked label is not finite; when
          * {@code gradient} is not null, {@code s_k dl/da_k} written there at the same elements.
-         * {@code weights} is a row of the lanes' type, or null.
+         * {@code weights} is a buffer from {@link LaneMath#rowOf}, or null.
          */
-        <V> double row(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset, Object weights,
-                       double rowScale, boolean wantLoss, int length);
+        <V> double row(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset,
+                       ByteBuffer weights, double rowScale, boolean wantLoss, int length);
     }
 
     /** A loss's formula, specialised for each {@link LaneMath}. */
@@ -148,7 +148,7 @@ final class ElementPath {
     private static double rowByRow(String loss, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y, ByteBuffer rowMask,
                                    ByteBuffer elementMask, ByteBuffer gradient, double[] weights, DataType type, int from,
                                    int to, int columns, boolean wantLoss, double[] losses) {
-        Object weightRow = weights == null ? null : n.rowOf(weights);
+        ByteBuffer weightRow = weights == null ? null : n.rowOf(weights);
         double total = 0;
         for (int r = from; r < to; r++) {
             double m = rowMask == null ? 1 : element(rowMask, type, r);

@@ -1,5 +1,7 @@
 package org.dl4jlosses.internal;
 
+import java.nio.ByteBuffer;
+
 /**
  * The loops over one row of an {@link ElementFormula}: load the lanes straight from the batch's
  * buffers, weigh the terms and gradients with their scale ({@code m_row w_k m_k / K}), sum the
@@ -24,7 +26,7 @@ public final class ElementRows implements ElementPath.Rows {
     }
 
     @Override
-    public <V> double row(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset, Object weights,
+    public <V> double row(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset, ByteBuffer weights,
                           double rowScale, boolean wantLoss, int length) {
         n.begin(length);
         int whole = length / n.width(length) * n.width(length);
@@ -41,7 +43,7 @@ public final class ElementRows implements ElementPath.Rows {
     }
 
     /** The sum of the terms of elements [0, whole). */
-    private <V> double losses(LaneMath<V> n, Object a, Object y, int offset, int whole) {
+    private <V> double losses(LaneMath<V> n, ByteBuffer a, ByteBuffer y, int offset, int whole) {
         V acc = n.of(0);
         for (int i = 0; i < whole; i += n.width(whole)) {
             acc = n.add(acc, formula.loss(n, n.load(a, offset + i), n.load(y, offset + i)));
@@ -50,7 +52,7 @@ public final class ElementRows implements ElementPath.Rows {
     }
 
     /** Writes {@code scale dl/da} for elements [0, whole); returns 0, or NaN for a label that is not finite. */
-    private <V> double gradients(LaneMath<V> n, Object a, Object y, Object gradient, int offset, double scale,
+    private <V> double gradients(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer gradient, int offset, double scale,
                                  int whole) {
         V s = n.of(scale);
         V check = n.of(0);
@@ -67,10 +69,10 @@ public final class ElementRows implements ElementPath.Rows {
      * Both, with weights and mask (ones where there are none), for elements [0, whole): the sum
      * of the weighted terms and the gradients' writes.
      */
-    private <V> double general(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset,
-                               Object weights, double rowScale, int whole) {
-        Object w = weights != null ? weights : n.ones();
-        Object m = mask != null ? mask : n.ones();
+    private <V> double general(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset,
+                               ByteBuffer weights, double rowScale, int whole) {
+        ByteBuffer w = weights != null ? weights : n.ones();
+        ByteBuffer m = mask != null ? mask : n.ones();
         int stepW = weights != null ? 1 : 0;
         int stepM = mask != null ? 1 : 0;
         int maskOffset = offset * stepM;
@@ -93,7 +95,7 @@ public final class ElementRows implements ElementPath.Rows {
     }
 
     /** {@link #general} for the elements from i to the row's end, fewer than a vector's. */
-    private <V> double tail(LaneMath<V> n, Object a, Object y, Object mask, Object gradient, int offset, Object weights,
+    private <V> double tail(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset, ByteBuffer weights,
                             double rowScale, boolean wantLoss, int i, int length) {
         int at = offset + i;
         int end = offset + length;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * so that one formula serves float32 and float64, with the Vector API or without it.
  *
  * <p>A formula's loop walks a row in steps of {@link #width}, loading lanes from the batch's
- * native buffers (or from rows of {@link #newRow}, padded to whole vectors), combining them and
+ * native buffers (and small ones of its own, padded to whole vectors), combining them and
  * storing the result; the last, partial step uses the {@code Tail} forms. Four implementations exist:
  * {@code FloatVector} and {@code DoubleVector} lanes of the Vector API (one vector per step), and
  * plain Java over whole rows ({@code float[]} or {@code double[]}: one step per row, each
@@ -57,29 +57,30 @@ public abstract class LaneMath<V> {
     public void begin(int length) {
     }
 
-    /** A row of at least {@code length} elements, padded (float[] or double[]). */
-    public abstract Object newRow(int length);
-
     /** {@code values} as a buffer of native order, padded with zeros to whole vectors. */
     public abstract ByteBuffer rowOf(double[] values);
 
-    /** A source of ones to load from element 0 (one step's worth). */
-    public abstract Object ones();
+    /** A buffer of ones to load from element 0 (one step's worth). */
+    public abstract ByteBuffer ones();
 
     /** Sets {@code length} elements of {@code target} (native order, from element {@code offset}) to 0. */
     public abstract void clear(ByteBuffer target, int offset, int length);
 
-    /** The lanes from element {@code i} of {@code source}: a row, or a buffer of native order. */
-    public abstract V load(Object source, int i);
+    /**
+     * The lanes from element {@code i} of {@code source} (native order). Sources are always
+     * buffers: a choice of source type inside this method would be a choice between vectors for
+     * every formula that inlines it (see {@link ElementRows}).
+     */
+    public abstract V load(ByteBuffer source, int i);
 
     /** The lanes from element {@code i} of {@code source} up to element {@code end} (exclusive), 0 past it. */
-    public abstract V loadTail(Object source, int i, int end);
+    public abstract V loadTail(ByteBuffer source, int i, int end);
 
-    /** Writes {@code v} to {@code target} (a row, or a buffer of native order) from element {@code i}. */
-    public abstract void store(V v, Object target, int i);
+    /** Writes {@code v} to {@code target} (native order) from element {@code i}. */
+    public abstract void store(V v, ByteBuffer target, int i);
 
     /** Writes the lanes of {@code v} for elements {@code i} to {@code end} (exclusive) only. */
-    public abstract void storeTail(V v, Object target, int i, int end);
+    public abstract void storeTail(V v, ByteBuffer target, int i, int end);
 
     /** {@code c} in every lane. */
     public abstract V of(double c);

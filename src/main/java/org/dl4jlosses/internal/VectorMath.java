@@ -30,11 +30,6 @@ final class VectorMath {
         }
 
         @Override
-        public Object newRow(int length) {
-            return new float[LaneMath.padded(length)];
-        }
-
-        @Override
         public ByteBuffer rowOf(double[] values) {
             ByteBuffer row = ByteBuffer.allocateDirect(LaneMath.padded(values.length) * Float.BYTES).order(ByteOrder.nativeOrder());
             for (int i = 0; i < values.length; i++) {
@@ -46,7 +41,7 @@ final class VectorMath {
         private final ByteBuffer ones = rowOf(ones(LaneMath.PAD));
 
         @Override
-        public Object ones() {
+        public ByteBuffer ones() {
             return ones;
         }
 
@@ -58,46 +53,31 @@ final class VectorMath {
         }
 
         @Override
-        public FloatVector load(Object source, int i) {
-            return source instanceof ByteBuffer ? FloatVector.fromByteBuffer(S, (ByteBuffer) source, i * BYTES, ORDER)
-                    : FloatVector.fromArray(S, (float[]) source, i);
+        public FloatVector load(ByteBuffer source, int i) {
+            return FloatVector.fromByteBuffer(S, source, i * BYTES, ORDER);
         }
 
         @Override
-        public FloatVector loadTail(Object source, int i, int end) {
-            // Masked memory access is slow in JDK 17: a whole load from a padded row, or a copy.
-            VectorMask<Float> past = IOTA.compare(VectorOperators.GE, end - i);
-            if (source instanceof float[]) {
-                return FloatVector.fromArray(S, (float[]) source, i).blend(0, past);
-            }
-            ByteBuffer buffer = (ByteBuffer) source;
+        public FloatVector loadTail(ByteBuffer source, int i, int end) {
+            // Masked memory access is slow in JDK 17: the tail is copied.
             float[] lanes = new float[S.length()];
             for (int j = 0; j < end - i; j++) {
-                lanes[j] = buffer.getFloat((i + j) * BYTES);
+                lanes[j] = source.getFloat((i + j) * BYTES);
             }
             return FloatVector.fromArray(S, lanes, 0);
         }
 
         @Override
-        public void store(FloatVector v, Object target, int i) {
-            if (target instanceof ByteBuffer) {
-                v.intoByteBuffer((ByteBuffer) target, i * BYTES, ORDER);
-            } else {
-                v.intoArray((float[]) target, i);
-            }
+        public void store(FloatVector v, ByteBuffer target, int i) {
+            v.intoByteBuffer(target, i * BYTES, ORDER);
         }
 
         @Override
-        public void storeTail(FloatVector v, Object target, int i, int end) {
-            if (target instanceof float[]) {
-                v.intoArray((float[]) target, i);
-                return;
-            }
-            ByteBuffer buffer = (ByteBuffer) target;
+        public void storeTail(FloatVector v, ByteBuffer target, int i, int end) {
             float[] lanes = new float[S.length()];
             v.intoArray(lanes, 0);
             for (int j = 0; j < end - i; j++) {
-                buffer.putFloat((i + j) * BYTES, lanes[j]);
+                target.putFloat((i + j) * BYTES, lanes[j]);
             }
         }
 
@@ -210,11 +190,6 @@ final class VectorMath {
         }
 
         @Override
-        public Object newRow(int length) {
-            return new double[LaneMath.padded(length)];
-        }
-
-        @Override
         public ByteBuffer rowOf(double[] values) {
             ByteBuffer row = ByteBuffer.allocateDirect(LaneMath.padded(values.length) * Double.BYTES).order(ByteOrder.nativeOrder());
             for (int i = 0; i < values.length; i++) {
@@ -226,7 +201,7 @@ final class VectorMath {
         private final ByteBuffer ones = rowOf(ones(LaneMath.PAD));
 
         @Override
-        public Object ones() {
+        public ByteBuffer ones() {
             return ones;
         }
 
@@ -238,46 +213,31 @@ final class VectorMath {
         }
 
         @Override
-        public DoubleVector load(Object source, int i) {
-            return source instanceof ByteBuffer ? DoubleVector.fromByteBuffer(S, (ByteBuffer) source, i * BYTES, ORDER)
-                    : DoubleVector.fromArray(S, (double[]) source, i);
+        public DoubleVector load(ByteBuffer source, int i) {
+            return DoubleVector.fromByteBuffer(S, source, i * BYTES, ORDER);
         }
 
         @Override
-        public DoubleVector loadTail(Object source, int i, int end) {
-            // Masked memory access is slow in JDK 17: a whole load from a padded row, or a copy.
-            VectorMask<Double> past = IOTA.compare(VectorOperators.GE, end - i);
-            if (source instanceof double[]) {
-                return DoubleVector.fromArray(S, (double[]) source, i).blend(0, past);
-            }
-            ByteBuffer buffer = (ByteBuffer) source;
+        public DoubleVector loadTail(ByteBuffer source, int i, int end) {
+            // Masked memory access is slow in JDK 17: the tail is copied.
             double[] lanes = new double[S.length()];
             for (int j = 0; j < end - i; j++) {
-                lanes[j] = buffer.getDouble((i + j) * BYTES);
+                lanes[j] = source.getDouble((i + j) * BYTES);
             }
             return DoubleVector.fromArray(S, lanes, 0);
         }
 
         @Override
-        public void store(DoubleVector v, Object target, int i) {
-            if (target instanceof ByteBuffer) {
-                v.intoByteBuffer((ByteBuffer) target, i * BYTES, ORDER);
-            } else {
-                v.intoArray((double[]) target, i);
-            }
+        public void store(DoubleVector v, ByteBuffer target, int i) {
+            v.intoByteBuffer(target, i * BYTES, ORDER);
         }
 
         @Override
-        public void storeTail(DoubleVector v, Object target, int i, int end) {
-            if (target instanceof double[]) {
-                v.intoArray((double[]) target, i);
-                return;
-            }
-            ByteBuffer buffer = (ByteBuffer) target;
+        public void storeTail(DoubleVector v, ByteBuffer target, int i, int end) {
             double[] lanes = new double[S.length()];
             v.intoArray(lanes, 0);
             for (int j = 0; j < end - i; j++) {
-                buffer.putDouble((i + j) * BYTES, lanes[j]);
+                target.putDouble((i + j) * BYTES, lanes[j]);
             }
         }
 
