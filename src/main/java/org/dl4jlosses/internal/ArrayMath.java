@@ -70,7 +70,7 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         @Override
         public ByteBuffer ones() {
             if (ones.capacity() < width * Float.BYTES) {
-                ones = rowOf(LaneMath.ones(width));
+                ones = rowOf(LaneMath.ones(LaneMath.padded(width)));
             }
             return ones;
         }
@@ -291,7 +291,7 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         @Override
         public ByteBuffer ones() {
             if (ones.capacity() < width * Double.BYTES) {
-                ones = rowOf(LaneMath.ones(width));
+                ones = rowOf(LaneMath.ones(LaneMath.padded(width)));
             }
             return ones;
         }

@@ -227,6 +227,28 @@ class LaneMathTest {
         assertEquals(true, ones != null);
     }
 
+    @Test
+    void onesAreOnesForEveryRowLengthAfterAnother() {
+        // A shorter row's buffer of ones once had zeros where a longer row read on.
+        for (LaneMath<?> n : maths()) {
+            for (int[] lengths : new int[][] {{6, 10}, {3, 16}, {20, 40}, {40, 20}}) {
+                for (int length : lengths) {
+                    n.begin(length);
+                    int width = Math.min(length, n.width(length));
+                    ByteBuffer out = buffer(n, width);
+                    store(n, n.ones(), out);
+                    for (int j = 0; j < width; j++) {
+                        assertEquals(1, get(out, single(n), j), 0, n.getClass().getSimpleName() + " one " + j + " of " + length);
+                    }
+                }
+            }
+        }
+    }
+
+    private static <V> void store(LaneMath<V> n, ByteBuffer source, ByteBuffer target) {
+        n.store(n.load(source, 0), target, 0);
+    }
+
     private static void put(ByteBuffer b, boolean single, int i, double v) {
         if (single) {
             b.putFloat(i * Float.BYTES, (float) v);
