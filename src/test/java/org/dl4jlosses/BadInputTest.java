@@ -1,5 +1,6 @@
 package org.dl4jlosses;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.dl4jlosses.testing.Assert.rejects;
 
 import java.util.function.Supplier;
@@ -91,10 +92,19 @@ class BadInputTest {
     }
 
     @Test
-    void nanLabelsAreRejectedEvenInMaskedRows() {
-        INDArray mask = Nd4j.createFromArray(new float[][] {{1}, {0}});
-        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{1}, {Float.NaN}}), z(2, 2), SOFTMAX, mask,
+    void nanLabelsAreRejectedOutsideMaskedRowsOnly() {
+        INDArray z = z(2, 2);
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{1}, {Float.NaN}}), z, SOFTMAX, null,
                 "CrossEntropyLoss: labels", "got NaN at row 1");
+        rejectsEverywhere(new CrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{1, 0}, {Float.NaN, 1}}), z, SOFTMAX, null,
+                "CrossEntropyLoss: labels", "got NaN at row 1, column 0");
+        // A masked row is not data: its labels are not read.
+        INDArray mask = Nd4j.createFromArray(new float[][] {{1}, {0}});
+        double masked = new CrossEntropyLoss().computeScore(Nd4j.createFromArray(new float[][] {{1}, {Float.NaN}}), z, SOFTMAX,
+                mask, false);
+        double firstRow = new CrossEntropyLoss().computeScore(Nd4j.createFromArray(new float[][] {{1}}), z.getRow(0, true),
+                SOFTMAX, null, false);
+        assertEquals(firstRow, masked, 1e-6);
     }
 
     @Test

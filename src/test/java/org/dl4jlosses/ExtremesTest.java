@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Collectors;
 import org.dl4jlosses.testing.Catalogue;
 import org.dl4jlosses.testing.Catalogue.Entry;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
+import org.dl4jlosses.classification.PolyLoss;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -55,6 +57,66 @@ class ExtremesTest {
         assertEquals(0.0, e.loss.computeScore(labels, z, e.activation, mask, true));
         assertEquals(0.0, e.loss.computeGradient(labels, z, e.activation, mask).amaxNumber().doubleValue());
         assertEquals(0.0, e.loss.computeScoreArray(labels, z, e.activation, mask).amaxNumber().doubleValue());
+    }
+
+    static List<Entry> softmaxEntries() {
+        return entries().stream().filter(e -> e.activation instanceof ActivationSoftmax).collect(Collectors.toList());
+    }
+
+    /**
+     * A softmax loss depends on the logits' differences only: rows shifted far below zero (where
+     * exp underflows) or far above give the same numbers, in float64 too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("softmaxEntries")
+    void softmaxLossesAreExactForLogitsFarFromZeroInFloat64(Entry e) {
+        Random random = new Random(7);
+        INDArray z = e.z(random, 5, 4, DataType.DOUBLE);
+        INDArray labels = e.labels(random, 5, 4, DataType.DOUBLE);
+        double score = e.loss.computeScore(labels, z, e.activation, null, false);
+        INDArray gradient = e.loss.computeGradient(labels, z, e.activation, null);
+        for (double shift : new double[] {-800, -1e4, 1e4}) {
+            INDArray shifted = z.add(shift);
+            String what = e + " shifted by " + shift;
+            close(score, e.loss.computeScore(labels, shifted, e.activation, null, false), 1e-9, what);
+            INDArray g = e.loss.computeGradient(labels, shifted, e.activation, null);
+            assertTrue(finite(g), what + ": finite gradient");
+            assertEquals(0, g.sub(gradient).amaxNumber().doubleValue(), 1e-9, what + ": gradient");
+        }
+    }
+
+    @Test
+    void rowsOfVeryNegativeLogitsInFloat64() {
+        // The case: row 1 is softmax([-1, -2, 0]) shifted by -799.
+        double[] shifted = {-1, -2, 0};
+        double sum = Math.exp(-1) + Math.exp(-2) + 1;
+        double[] p = {Math.exp(-1) / sum, Math.exp(-2) / sum, 1 / sum};
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
+            INDArray z = Nd4j.createFromArray(new double[][] {{2, 0, -1}, {-800, -801, -799}}).castTo(type);
+            INDArray y = Nd4j.createFromArray(new double[][] {{0}, {1}}).castTo(type);
+            INDArray g = new CrossEntropyLoss().computeGradient(y, z, new ActivationSoftmax(), null);
+            for (int c = 0; c < 3; c++) {
+                close(p[c] - (c == 1 ? 1 : 0), g.getDouble(1, c), tolerance, type + " CE gradient " + c);
+            }
+            INDArray mask = Nd4j.createFromArray(new double[][] {{0}, {1}}).castTo(type);
+            INDArray masked = new CrossEntropyLoss().computeGradient(y, z, new ActivationSoftmax(), mask);
+            close(p[0], masked.getDouble(1, 0), tolerance, type + " CE gradient under a row mask");
+            assertEquals(0, masked.getRow(0).amaxNumber().doubleValue(), 0);
+            // Poly-1 (epsilon 1): -log p_1 + (1 - p_1), the first row's the same at the unshifted logits.
+            double poly = -Math.log(p[1]) + (1 - p[1]);
+            double first = -Math.log(Math.exp(2) / (Math.exp(2) + 1 + Math.exp(-1))) + 1 - Math.exp(2) / (Math.exp(2) + 1 + Math.exp(-1));
+            close(first + poly, new PolyLoss().computeScore(y, z, new ActivationSoftmax(), null, false), tolerance,
+                    type + " PolyLoss score");
+            // DL4J's testClippingXENT input: every logit -1000, so p = 1/5 everywhere.
+            INDArray flat = Nd4j.valueArrayOf(new long[] {3, 5}, -1000.0, type);
+            INDArray oneHot = Nd4j.createFromArray(new double[][] {{1, 0, 0, 0, 0}, {0, 0, 1, 0, 0}, {0, 0, 0, 0, 1}}).castTo(type);
+            INDArray ce = new CrossEntropyLoss().computeGradient(oneHot, flat, new ActivationSoftmax(), null);
+            assertEquals(0, ce.sub(oneHot.rsub(0.2)).amaxNumber().doubleValue(), tolerance,
+                    type + " CE gradient at -1000");
+            close(3 * (Math.log(5) + 0.8), new PolyLoss().computeScore(oneHot, flat, new ActivationSoftmax(), null, false), tolerance,
+                    type + " PolyLoss at -1000");
+        }
     }
 
     @Test

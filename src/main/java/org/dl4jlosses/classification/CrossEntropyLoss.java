@@ -2,11 +2,11 @@ package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
+import org.dl4jlosses.internal.RowFormula;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -51,10 +51,19 @@ public final class CrossEntropyLoss extends BaseLoss {
     }
 
     @Override
+    protected RowFormula.Setup rowFormula(IActivation activation) {
+        return activation instanceof ActivationSoftmax
+                ? new RowFormula.Setup(SoftmaxFamily.class, weights, labelSmoothing, 0.0, 0.0) : null;
+    }
+
+    @Override
+    protected double[] columnWeights() {
+        return weights;
+    }
+
+    /** The clipped form, for activations other than softmax. */
+    @Override
     protected Terms evaluate(Batch batch, Need need) {
-        if (batch.softmax()) {
-            return SoftmaxFocal.evaluate(batch, need.score(), need.gradient(), weights, labelSmoothing, 0, 0);
-        }
         INDArray mass = Ops.smooth(batch.labels(), labelSmoothing, batch.columns());
         if (weights != null) {
             mass = mass.mulRowVector(batch.row("weights", weights));
@@ -63,12 +72,6 @@ public final class CrossEntropyLoss extends BaseLoss {
         INDArray loss = need.score() ? Ops.rowSums(Transforms.log(p, true).muli(mass)).negi() : null;
         INDArray dLda = need.gradient() ? mass.div(p).negi() : null;
         return Terms.perRow(loss, dLda);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        boolean fits = weights == null || weights.length == columns;
-        return activation instanceof ActivationSoftmax && fits ? new SoftmaxFocalKernel(weights, labelSmoothing, 0, 0) : null;
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
+import org.dl4jlosses.internal.RowFormula;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -63,21 +64,20 @@ public final class FocalLoss extends BaseLoss {
     }
 
     @Override
+    protected RowFormula.Setup rowFormula(IActivation activation) {
+        return activation instanceof ActivationSoftmax ? new RowFormula.Setup(SoftmaxFamily.class, weights, 0.0, gamma, 0.0) : null;
+    }
+
+    /** The sigmoid form. */
+    @Override
     protected Terms evaluate(Batch batch, Need need) {
-        return batch.softmax()
-                ? SoftmaxFocal.evaluate(batch, need.score(), need.gradient(), weights, 0, gamma, 0)
-                : SigmoidFocal.evaluate(batch, need.score(), need.gradient(), 0, gamma, alpha, 0);
+        return SigmoidFocal.evaluate(batch, need.score(), need.gradient(), 0, gamma, alpha, 0);
     }
 
     @Override
     protected FloatKernel floatKernel(IActivation activation, int columns) {
-        if (weights != null && weights.length != columns) {
-            return null;
-        }
-        if (activation instanceof ActivationSoftmax) {
-            return new SoftmaxFocalKernel(weights, 0, gamma, 0);
-        }
-        return activation instanceof ActivationSigmoid ? new SigmoidFocalKernel(weights, 0, gamma, alpha, 0) : null;
+        boolean fits = weights == null || weights.length == columns;
+        return activation instanceof ActivationSigmoid && fits ? new SigmoidFocalKernel(weights, 0, gamma, alpha, 0) : null;
     }
 
     @Override

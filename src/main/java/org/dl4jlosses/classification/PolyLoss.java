@@ -7,6 +7,7 @@ import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
+import org.dl4jlosses.internal.RowFormula;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -71,22 +72,21 @@ public final class PolyLoss extends BaseLoss {
     }
 
     @Override
+    protected RowFormula.Setup rowFormula(IActivation activation) {
+        return activation instanceof ActivationSoftmax
+                ? new RowFormula.Setup(SoftmaxFamily.class, weights, labelSmoothing, gamma, epsilon) : null;
+    }
+
+    /** The sigmoid form. */
+    @Override
     protected Terms evaluate(Batch batch, Need need) {
-        return batch.softmax()
-                ? SoftmaxFocal.evaluate(batch, need.score(), need.gradient(), weights, labelSmoothing, gamma, epsilon)
-                : SigmoidFocal.evaluate(batch, need.score(), need.gradient(), labelSmoothing, gamma, alpha, epsilon);
+        return SigmoidFocal.evaluate(batch, need.score(), need.gradient(), labelSmoothing, gamma, alpha, epsilon);
     }
 
     @Override
     protected FloatKernel floatKernel(IActivation activation, int columns) {
-        if (weights != null && weights.length != columns) {
-            return null;
-        }
-        if (activation instanceof ActivationSoftmax) {
-            // alpha with softmax is rejected by labelKind on the op path.
-            return alpha < 0 ? new SoftmaxFocalKernel(weights, labelSmoothing, gamma, epsilon) : null;
-        }
-        return activation instanceof ActivationSigmoid
+        boolean fits = weights == null || weights.length == columns;
+        return activation instanceof ActivationSigmoid && fits
                 ? new SigmoidFocalKernel(weights, labelSmoothing, gamma, alpha, epsilon) : null;
     }
 

@@ -1,6 +1,9 @@
 package org.dl4jlosses.internal;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,6 +271,121 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             }
             return out;
         }
+        @Override
+        public double first(float[] v) {
+            return v[0];
+        }
+
+        @Override
+        public Object row(int length) {
+            return new float[LaneMath.padded(length)];
+        }
+
+        @Override
+        public Buffer view(ByteBuffer bytes) {
+            return bytes.asFloatBuffer();
+        }
+
+        @Override
+        public void copy(Buffer source, int offset, Object row, int length) {
+            ((FloatBuffer) source).get(offset, (float[]) row, 0, length);
+        }
+
+        @Override
+        public void copy(Object row, Buffer target, int offset, int length) {
+            ((FloatBuffer) target).put(offset, (float[]) row, 0, length);
+        }
+
+        @Override
+        public float[] loadRow(Object row, int i) {
+            float[] out = next();
+            System.arraycopy((float[]) row, i, out, 0, width);
+            return out;
+        }
+
+        @Override
+        public void storeRow(float[] v, Object row, int i) {
+            System.arraycopy(v, 0, (float[]) row, i, width);
+        }
+
+        @Override
+        public double get(Object row, int i) {
+            return ((float[]) row)[i];
+        }
+
+        @Override
+        public void set(Object row, int i, double value) {
+            ((float[]) row)[i] = (float) value;
+        }
+
+        @Override
+        public double get(ByteBuffer source, int i) {
+            return source.getFloat(i * Float.BYTES);
+        }
+
+        @Override
+        public double max(Object row, int length) {
+            float[] x = (float[]) row;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < length; j++) {
+                max = Math.max(max, x[j]);
+            }
+            return max;
+        }
+
+        @Override
+        public double expSum(Object row, int length, double shift, Object out) {
+            float[] x = (float[]) row;
+            float[] o = out == null ? next() : (float[]) out;
+            float s = (float) shift;
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                o[j] = (float) Math.exp(x[j] - s);
+                sum += o[j];
+            }
+            return sum;
+        }
+
+        @Override
+        public void scale(Object row, int length, double factor) {
+            float[] x = (float[]) row;
+            float f = (float) factor;
+            for (int j = 0; j < length; j++) {
+                x[j] *= f;
+            }
+        }
+
+        @Override
+        public double dot(Object a, Object b, int length) {
+            float[] u = (float[]) a;
+            float[] v = (float[]) b;
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                sum += u[j] * v[j];
+            }
+            return sum;
+        }
+
+        @Override
+        public int labelClass(Object row, int length) {
+            float[] v = (float[]) row;
+            float min = 0;
+            float max = 0;
+            int count = 0;
+            int index = -1;
+            for (int j = 0; j < length; j++) {
+                min = Math.min(min, v[j]);
+                max = Math.max(max, v[j]);
+                if (v[j] != 0) {
+                    count++;
+                    index = j;
+                }
+            }
+            if (!(min >= 0 && max <= 1)) {
+                return OUTSIDE_UNIT;
+            }
+            return count == 1 && max == 1 ? index : -1;
+        }
     }
 
     /** Float64 rows. */
@@ -488,6 +606,121 @@ abstract class ArrayMath<A> extends LaneMath<A> {
                 out[j] = (double) Math.sqrt(a[j]);
             }
             return out;
+        }
+        @Override
+        public double first(double[] v) {
+            return v[0];
+        }
+
+        @Override
+        public Object row(int length) {
+            return new double[LaneMath.padded(length)];
+        }
+
+        @Override
+        public Buffer view(ByteBuffer bytes) {
+            return bytes.asDoubleBuffer();
+        }
+
+        @Override
+        public void copy(Buffer source, int offset, Object row, int length) {
+            ((DoubleBuffer) source).get(offset, (double[]) row, 0, length);
+        }
+
+        @Override
+        public void copy(Object row, Buffer target, int offset, int length) {
+            ((DoubleBuffer) target).put(offset, (double[]) row, 0, length);
+        }
+
+        @Override
+        public double[] loadRow(Object row, int i) {
+            double[] out = next();
+            System.arraycopy((double[]) row, i, out, 0, width);
+            return out;
+        }
+
+        @Override
+        public void storeRow(double[] v, Object row, int i) {
+            System.arraycopy(v, 0, (double[]) row, i, width);
+        }
+
+        @Override
+        public double get(Object row, int i) {
+            return ((double[]) row)[i];
+        }
+
+        @Override
+        public void set(Object row, int i, double value) {
+            ((double[]) row)[i] = (double) value;
+        }
+
+        @Override
+        public double get(ByteBuffer source, int i) {
+            return source.getDouble(i * Double.BYTES);
+        }
+
+        @Override
+        public double max(Object row, int length) {
+            double[] x = (double[]) row;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < length; j++) {
+                max = Math.max(max, x[j]);
+            }
+            return max;
+        }
+
+        @Override
+        public double expSum(Object row, int length, double shift, Object out) {
+            double[] x = (double[]) row;
+            double[] o = out == null ? next() : (double[]) out;
+            double s = (double) shift;
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                o[j] = (double) Math.exp(x[j] - s);
+                sum += o[j];
+            }
+            return sum;
+        }
+
+        @Override
+        public void scale(Object row, int length, double factor) {
+            double[] x = (double[]) row;
+            double f = (double) factor;
+            for (int j = 0; j < length; j++) {
+                x[j] *= f;
+            }
+        }
+
+        @Override
+        public double dot(Object a, Object b, int length) {
+            double[] u = (double[]) a;
+            double[] v = (double[]) b;
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                sum += u[j] * v[j];
+            }
+            return sum;
+        }
+
+        @Override
+        public int labelClass(Object row, int length) {
+            double[] v = (double[]) row;
+            double min = 0;
+            double max = 0;
+            int count = 0;
+            int index = -1;
+            for (int j = 0; j < length; j++) {
+                min = Math.min(min, v[j]);
+                max = Math.max(max, v[j]);
+                if (v[j] != 0) {
+                    count++;
+                    index = j;
+                }
+            }
+            if (!(min >= 0 && max <= 1)) {
+                return OUTSIDE_UNIT;
+            }
+            return count == 1 && max == 1 ? index : -1;
         }
     }
 }

@@ -79,6 +79,8 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /** The element formula's loops by LaneMath class, made on first use (see {@link Specialized}). */
     private transient volatile Map<Class<?>, ElementPath.Rows> rows;
+    /** The row formula by LaneMath class, made on first use. */
+    private transient volatile Map<Class<?>, Object> formulas;
 
     /** What a call needs from {@link #evaluate}. */
     protected enum Need {
@@ -131,6 +133,18 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * @return the formula's class, or null
      */
     protected Class<? extends ElementFormula> elementFormula() {
+        return null;
+    }
+
+    /**
+     * This loss's {@link RowFormula} with this activation, or null (the default) when an element
+     * formula, a kernel or {@link #evaluate} computes it. A row formula works on the logits of a
+     * softmax layer: only a softmax activation may have one.
+     *
+     * @param activation the layer's activation
+     * @return the formula's class and options, or null
+     */
+    protected RowFormula.Setup rowFormula(IActivation activation) {
         return null;
     }
 
@@ -198,6 +212,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         try {
             BaseLoss copy = (BaseLoss) super.clone();
             copy.rows = null;
+            copy.formulas = null;
             for (Field f : OPTIONS.get(getClass())) {
                 Object value = f.get(copy);
                 if (value instanceof double[]) {
@@ -218,9 +233,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         if (halfPrecision(preOutput)) {
             return computeScore(labels, inFloat(preOutput), activationFn, mask, average);
         }
-        if (elementFormula() != null) {
+        if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                double total = elementRun(labels, preOutput, activationFn, mask, true, false, false).total;
+                double total = formulaRun(labels, preOutput, activationFn, mask, true, false, false).total;
                 return average ? total / examples(preOutput.size(0)) : total;
             }
         }
@@ -241,9 +256,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         if (halfPrecision(preOutput)) {
             return computeScoreArray(labels, inFloat(preOutput), activationFn, mask).castTo(preOutput.dataType());
         }
-        if (elementFormula() != null) {
+        if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                return memory.export(elementRun(labels, preOutput, activationFn, mask, false, true, false).scoreArray);
+                return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, true, false).scoreArray);
             }
         }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
@@ -262,9 +277,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         if (halfPrecision(preOutput)) {
             return computeGradient(labels, inFloat(preOutput), activationFn, mask).castTo(preOutput.dataType());
         }
-        if (elementFormula() != null) {
+        if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                return memory.export(elementRun(labels, preOutput, activationFn, mask, false, false, true).gradient);
+                return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, false, true).gradient);
             }
         }
         KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
@@ -286,9 +301,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                     average);
             return new Pair<>(inFloat.getFirst(), inFloat.getSecond().castTo(preOutput.dataType()));
         }
-        if (elementFormula() != null) {
+        if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                ElementPath.Result result = elementRun(labels, preOutput, activationFn, mask, true, false, true);
+                ElementPath.Result result = formulaRun(labels, preOutput, activationFn, mask, true, false, true);
                 double total = result.total;
                 return new Pair<>(average ? total / examples(preOutput.size(0)) : total, memory.export(result.gradient));
             }
@@ -329,11 +344,36 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     // ---------------------------------------------------------------- the element path
 
-    /** Runs the element formula for the total loss, the per-row losses and dL/dz, as far as asked. */
-    private ElementPath.Result elementRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+    /** Whether an element or row formula computes this call (else the kernel or the op formula of {@link #evaluate}). */
+    private boolean hasFormula(IActivation activation) {
+        return elementFormula() != null || activation != null && rowFormula(activation) != null;
+    }
+
+    /** Runs the element or row formula for the total loss, the per-row losses and dL/dz, as far as asked. */
+    private ElementPath.Result formulaRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                           boolean total, boolean scoreArray, boolean gradient) {
+        if (elementFormula() == null) {
+            labelKind(activation);
+            return RowPath.run(name(), n -> rowFormula(n, activation), columnWeights(), labels, preOutput, activation, mask, total,
+                    scoreArray, gradient);
+        }
         return ElementPath.run(name(), this::elementRows, columnWeights(), labels, preOutput, activation, mask,
                 total, scoreArray, gradient);
+    }
+
+    /** The row formula for these lanes, a copy of its own per loss class (see {@link RowFormula}). */
+    private RowFormula rowFormula(LaneMath<?> n, IActivation activation) {
+        Map<Class<?>, Object> cache = formulas;
+        if (cache == null) {
+            cache = new java.util.concurrent.ConcurrentHashMap<>();
+            formulas = cache;
+        }
+        return (RowFormula) cache.computeIfAbsent(n.getClass(), math -> {
+            RowFormula.Setup setup = rowFormula(activation);
+            Object[] arguments = Arrays.copyOf(setup.arguments, setup.arguments.length + 1);
+            arguments[setup.arguments.length] = n;
+            return Specialized.instance(setup.type, RowFormula.class, List.of(setup.type, getClass(), math), arguments);
+        });
     }
 
     /** The element formula's loop for these lanes, a copy of its own (see {@link Specialized}). */

@@ -1,5 +1,6 @@
 package org.dl4jlosses.internal;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -127,4 +128,63 @@ public abstract class LaneMath<V> {
     public abstract V expm1(V a);
 
     public abstract V sqrt(V a);
+
+    /** The value of lane 0. */
+    public abstract double first(V v);
+
+    // Rows on the heap: a row formula copies its row in and works on it in several passes (the
+    // Vector API's loads from heap arrays are faster than from native buffers in JDK 17, by a
+    // fifth on a softmax row). A row is a float[] or double[] of the lanes' precision, padded to
+    // whole vectors, so a step may read and write past the row's end; sums leave those lanes out.
+
+    /** A row of {@code length} elements, padded to whole vectors. */
+    public abstract Object row(int length);
+
+    /** {@code bytes} as a buffer of this precision's elements ({@code FloatBuffer} or {@code DoubleBuffer}), to copy rows with. */
+    public abstract Buffer view(ByteBuffer bytes);
+
+    /** Copies {@code length} elements of {@code source} (a {@link #view}) from element {@code offset} into {@code row}. */
+    public abstract void copy(Buffer source, int offset, Object row, int length);
+
+    /** Copies the first {@code length} elements of {@code row} into {@code target} (a {@link #view}) from element {@code offset}. */
+    public abstract void copy(Object row, Buffer target, int offset, int length);
+
+    /** The lanes of {@code row} from element {@code i} (past the row's end: what the padding holds). */
+    public abstract V loadRow(Object row, int i);
+
+    /** Writes {@code v} into {@code row} from element {@code i}. */
+    public abstract void storeRow(V v, Object row, int i);
+
+    /** Element {@code i} of {@code row}. */
+    public abstract double get(Object row, int i);
+
+    /** Sets element {@code i} of {@code row}. */
+    public abstract void set(Object row, int i, double value);
+
+    /** Element {@code i} of {@code source}. */
+    public abstract double get(ByteBuffer source, int i);
+
+    /** The largest of the first {@code length} elements, NaN if one is NaN. */
+    public abstract double max(Object row, int length);
+
+    /**
+     * {@code sum_i exp(x_i - shift)} over the first {@code length} elements, each
+     * {@code exp(x_i - shift)} also written to {@code out} when it is not null.
+     */
+    public abstract double expSum(Object x, int length, double shift, Object out);
+
+    /** Multiplies the first {@code length} elements by {@code factor}, in place. */
+    public abstract void scale(Object row, int length, double factor);
+
+    /** {@code sum_i a_i b_i} over the first {@code length} elements. */
+    public abstract double dot(Object a, Object b, int length);
+
+    /**
+     * What a row of class labels is: the class of a one-hot row (one 1, zeros elsewhere), -1 for
+     * another row of values in [0, 1], {@link #OUTSIDE_UNIT} for a row with a value outside [0, 1] or NaN.
+     */
+    public abstract int labelClass(Object row, int length);
+
+    /** {@link #labelClass}'s answer for a row with a value outside [0, 1] or NaN. */
+    public static final int OUTSIDE_UNIT = -2;
 }

@@ -1,6 +1,9 @@
 package org.dl4jlosses.internal;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -23,7 +26,7 @@ final class VectorMath {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int BYTES = Float.BYTES;
         private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
-
+        
         @Override
         public int width(int length) {
             return S.length();
@@ -176,6 +179,168 @@ final class VectorMath {
         public FloatVector sqrt(FloatVector a) {
             return a.sqrt();
         }
+        @Override
+        public double first(FloatVector v) {
+            return v.lane(0);
+        }
+
+        @Override
+        public Object row(int length) {
+            return new float[LaneMath.padded(length)];
+        }
+
+        @Override
+        public Buffer view(ByteBuffer bytes) {
+            return bytes.asFloatBuffer();
+        }
+
+        @Override
+        public void copy(Buffer source, int offset, Object row, int length) {
+            ((FloatBuffer) source).get(offset, (float[]) row, 0, length);
+        }
+
+        @Override
+        public void copy(Object row, Buffer target, int offset, int length) {
+            ((FloatBuffer) target).put(offset, (float[]) row, 0, length);
+        }
+
+        @Override
+        public FloatVector loadRow(Object row, int i) {
+            return FloatVector.fromArray(S, (float[]) row, i);
+        }
+
+        @Override
+        public void storeRow(FloatVector v, Object row, int i) {
+            v.intoArray((float[]) row, i);
+        }
+
+        @Override
+        public double get(Object row, int i) {
+            return ((float[]) row)[i];
+        }
+
+        @Override
+        public void set(Object row, int i, double value) {
+            ((float[]) row)[i] = (float) value;
+        }
+
+        @Override
+        public double get(ByteBuffer source, int i) {
+            return source.getFloat(i * BYTES);
+        }
+
+        @Override
+        public double max(Object row, int length) {
+            float[] x = (float[]) row;
+            int whole = S.loopBound(length);
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < whole; i += S.length()) {
+                acc = acc.max(FloatVector.fromArray(S, x, i));
+            }
+            float max = acc.reduceLanes(VectorOperators.MAX);
+            for (int i = whole; i < length; i++) {
+                max = Math.max(max, x[i]);
+            }
+            return max;
+        }
+
+        @Override
+        public double expSum(Object row, int length, double shift, Object out) {
+            float[] x = (float[]) row;
+            int whole = S.loopBound(length);
+            FloatVector s = of(shift);
+            FloatVector acc = FloatVector.zero(S);
+            if (out == null) {
+                for (int i = 0; i < whole; i += S.length()) {
+                    acc = acc.add(FloatVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP));
+                }
+            } else {
+                float[] o = (float[]) out;
+                for (int i = 0; i < whole; i += S.length()) {
+                    FloatVector e = FloatVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP);
+                    e.intoArray(o, i);
+                    acc = acc.add(e);
+                }
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < length; i++) {
+                float e = (float) Math.exp(x[i] - (float) shift);
+                if (out != null) {
+                    ((float[]) out)[i] = e;
+                }
+                sum += e;
+            }
+            return sum;
+        }
+
+        @Override
+        public void scale(Object row, int length, double factor) {
+            float[] x = (float[]) row;
+            FloatVector f = of(factor);
+            // Whole vectors over the padding too: the padding is the row's own.
+            for (int i = 0; i < length; i += S.length()) {
+                FloatVector.fromArray(S, x, i).mul(f).intoArray(x, i);
+            }
+        }
+
+        @Override
+        public double dot(Object a, Object b, int length) {
+            float[] u = (float[]) a;
+            float[] v = (float[]) b;
+            int whole = S.loopBound(length);
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = 0; i < whole; i += S.length()) {
+                acc = FloatVector.fromArray(S, u, i).fma(FloatVector.fromArray(S, v, i), acc);
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < length; i++) {
+                sum += u[i] * v[i];
+            }
+            return sum;
+        }
+
+        @Override
+        public int labelClass(Object row, int length) {
+            // One pass that is cheap for one-hot rows (every v (v - 1) zero, NaN shows, and a sum of 1); the
+            // position of the 1 is the sum of v times its index. Other rows take a second pass for their range.
+            float[] y = (float[]) row;
+            int whole = S.loopBound(length);
+            FloatVector sum = FloatVector.zero(S);
+            FloatVector offSet = FloatVector.zero(S);
+            FloatVector where = FloatVector.zero(S);
+            for (int i = 0; i < whole; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, y, i);
+                sum = sum.add(v);
+                offSet = offSet.max(v.fma(v, v.neg()).abs());
+                where = v.fma(IOTA.add(i), where);
+            }
+            double total = sum.reduceLanes(VectorOperators.ADD);
+            double worst = offSet.reduceLanes(VectorOperators.MAX);
+            double index = where.reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < length; i++) {
+                double v = y[i];
+                total += v;
+                worst = Math.max(worst, Math.abs(v * v - v));
+                index += v * i;
+            }
+            if (worst == 0 && total == 1) {
+                return (int) index;
+            }
+            FloatVector low = FloatVector.zero(S);
+            FloatVector high = FloatVector.zero(S);
+            for (int i = 0; i < whole; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, y, i);
+                low = low.min(v);
+                high = high.max(v);
+            }
+            double min = low.reduceLanes(VectorOperators.MIN);
+            double max = high.reduceLanes(VectorOperators.MAX);
+            for (int i = whole; i < length; i++) {
+                min = Math.min(min, y[i]);
+                max = Math.max(max, y[i]);
+            }
+            return min >= 0 && max <= 1 ? -1 : OUTSIDE_UNIT;
+        }
     }
 
     /** Float64 lanes of the Vector API. */
@@ -183,7 +348,7 @@ final class VectorMath {
         private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
         private static final int BYTES = Double.BYTES;
         private static final DoubleVector IOTA = DoubleVector.zero(S).addIndex(1);
-
+        
         @Override
         public int width(int length) {
             return S.length();
@@ -335,6 +500,168 @@ final class VectorMath {
         @Override
         public DoubleVector sqrt(DoubleVector a) {
             return a.sqrt();
+        }
+        @Override
+        public double first(DoubleVector v) {
+            return v.lane(0);
+        }
+
+        @Override
+        public Object row(int length) {
+            return new double[LaneMath.padded(length)];
+        }
+
+        @Override
+        public Buffer view(ByteBuffer bytes) {
+            return bytes.asDoubleBuffer();
+        }
+
+        @Override
+        public void copy(Buffer source, int offset, Object row, int length) {
+            ((DoubleBuffer) source).get(offset, (double[]) row, 0, length);
+        }
+
+        @Override
+        public void copy(Object row, Buffer target, int offset, int length) {
+            ((DoubleBuffer) target).put(offset, (double[]) row, 0, length);
+        }
+
+        @Override
+        public DoubleVector loadRow(Object row, int i) {
+            return DoubleVector.fromArray(S, (double[]) row, i);
+        }
+
+        @Override
+        public void storeRow(DoubleVector v, Object row, int i) {
+            v.intoArray((double[]) row, i);
+        }
+
+        @Override
+        public double get(Object row, int i) {
+            return ((double[]) row)[i];
+        }
+
+        @Override
+        public void set(Object row, int i, double value) {
+            ((double[]) row)[i] = (double) value;
+        }
+
+        @Override
+        public double get(ByteBuffer source, int i) {
+            return source.getDouble(i * BYTES);
+        }
+
+        @Override
+        public double max(Object row, int length) {
+            double[] x = (double[]) row;
+            int whole = S.loopBound(length);
+            DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < whole; i += S.length()) {
+                acc = acc.max(DoubleVector.fromArray(S, x, i));
+            }
+            double max = acc.reduceLanes(VectorOperators.MAX);
+            for (int i = whole; i < length; i++) {
+                max = Math.max(max, x[i]);
+            }
+            return max;
+        }
+
+        @Override
+        public double expSum(Object row, int length, double shift, Object out) {
+            double[] x = (double[]) row;
+            int whole = S.loopBound(length);
+            DoubleVector s = of(shift);
+            DoubleVector acc = DoubleVector.zero(S);
+            if (out == null) {
+                for (int i = 0; i < whole; i += S.length()) {
+                    acc = acc.add(DoubleVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP));
+                }
+            } else {
+                double[] o = (double[]) out;
+                for (int i = 0; i < whole; i += S.length()) {
+                    DoubleVector e = DoubleVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP);
+                    e.intoArray(o, i);
+                    acc = acc.add(e);
+                }
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < length; i++) {
+                double e = (double) Math.exp(x[i] - (double) shift);
+                if (out != null) {
+                    ((double[]) out)[i] = e;
+                }
+                sum += e;
+            }
+            return sum;
+        }
+
+        @Override
+        public void scale(Object row, int length, double factor) {
+            double[] x = (double[]) row;
+            DoubleVector f = of(factor);
+            // Whole vectors over the padding too: the padding is the row's own.
+            for (int i = 0; i < length; i += S.length()) {
+                DoubleVector.fromArray(S, x, i).mul(f).intoArray(x, i);
+            }
+        }
+
+        @Override
+        public double dot(Object a, Object b, int length) {
+            double[] u = (double[]) a;
+            double[] v = (double[]) b;
+            int whole = S.loopBound(length);
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int i = 0; i < whole; i += S.length()) {
+                acc = DoubleVector.fromArray(S, u, i).fma(DoubleVector.fromArray(S, v, i), acc);
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < length; i++) {
+                sum += u[i] * v[i];
+            }
+            return sum;
+        }
+
+        @Override
+        public int labelClass(Object row, int length) {
+            // One pass that is cheap for one-hot rows (every v (v - 1) zero, NaN shows, and a sum of 1); the
+            // position of the 1 is the sum of v times its index. Other rows take a second pass for their range.
+            double[] y = (double[]) row;
+            int whole = S.loopBound(length);
+            DoubleVector sum = DoubleVector.zero(S);
+            DoubleVector offSet = DoubleVector.zero(S);
+            DoubleVector where = DoubleVector.zero(S);
+            for (int i = 0; i < whole; i += S.length()) {
+                DoubleVector v = DoubleVector.fromArray(S, y, i);
+                sum = sum.add(v);
+                offSet = offSet.max(v.fma(v, v.neg()).abs());
+                where = v.fma(IOTA.add(i), where);
+            }
+            double total = sum.reduceLanes(VectorOperators.ADD);
+            double worst = offSet.reduceLanes(VectorOperators.MAX);
+            double index = where.reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < length; i++) {
+                double v = y[i];
+                total += v;
+                worst = Math.max(worst, Math.abs(v * v - v));
+                index += v * i;
+            }
+            if (worst == 0 && total == 1) {
+                return (int) index;
+            }
+            DoubleVector low = DoubleVector.zero(S);
+            DoubleVector high = DoubleVector.zero(S);
+            for (int i = 0; i < whole; i += S.length()) {
+                DoubleVector v = DoubleVector.fromArray(S, y, i);
+                low = low.min(v);
+                high = high.max(v);
+            }
+            double min = low.reduceLanes(VectorOperators.MIN);
+            double max = high.reduceLanes(VectorOperators.MAX);
+            for (int i = whole; i < length; i++) {
+                min = Math.min(min, y[i]);
+                max = Math.max(max, y[i]);
+            }
+            return min >= 0 && max <= 1 ? -1 : OUTSIDE_UNIT;
         }
     }
 }

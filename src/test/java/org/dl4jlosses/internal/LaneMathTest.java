@@ -151,6 +151,105 @@ class LaneMathTest {
         }
     }
 
+    private static Object heapRow(LaneMath<?> n, double[] values) {
+        Object row = n.row(values.length);
+        for (int i = 0; i < values.length; i++) {
+            n.set(row, i, values[i]);
+        }
+        return row;
+    }
+
+    @Test
+    void rowPrimitivesMatchTheirDefinitions() {
+        Random random = new Random(9);
+        for (LaneMath<?> n : maths()) {
+            boolean single = single(n);
+            String name = n.getClass().getSimpleName();
+            for (int length : new int[] {1, 3, 8, 16, 37, 100}) {
+                double[] x = new double[length];
+                double[] y = new double[length];
+                for (int i = 0; i < length; i++) {
+                    x[i] = round(single, random.nextGaussian() * 20 - 700);
+                    y[i] = round(single, random.nextGaussian());
+                }
+                Object xs = heapRow(n, x);
+                Object ys = heapRow(n, y);
+                // Garbage in the padding must not count.
+                for (int i = length; i < LaneMath.padded(length); i++) {
+                    n.set(xs, i, i % 2 == 0 ? Double.NaN : 1e30);
+                    n.set(ys, i, Double.NaN);
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                double dot = 0;
+                double expected = 0;
+                for (int i = 0; i < length; i++) {
+                    max = Math.max(max, x[i]);
+                    dot += x[i] * y[i];
+                }
+                for (int i = 0; i < length; i++) {
+                    expected += Math.exp(x[i] - max);
+                }
+                String what = name + " over " + length;
+                n.begin(length);
+                assertEquals(max, n.max(xs, length), 0, what + ": max");
+                assertEquals(dot, n.dot(xs, ys, length), Math.abs(dot) * (single ? 1e-5 : 1e-13) + 1e-9, what + ": dot");
+                Object out = n.row(length);
+                assertEquals(expected, n.expSum(xs, length, max, out), expected * (single ? 1e-5 : 1e-13), what + ": expSum");
+                assertEquals(expected, n.expSum(xs, length, max, null), expected * (single ? 1e-5 : 1e-13), what);
+                for (int i = 0; i < length; i++) {
+                    assertEquals(Math.exp(x[i] - max), n.get(out, i), single ? 1e-6 : 1e-15, what + ": exp " + i);
+                }
+                n.scale(out, length, -2);
+                assertEquals(-2 * Math.exp(x[length - 1] - max), n.get(out, length - 1), single ? 1e-6 : 1e-15, what + ": scale");
+                Object copy = n.row(length);
+                ByteBuffer bytes = buffer(n, length + 2);
+                n.copy(xs, n.view(bytes), 1, length);
+                n.copy(n.view(bytes), 1, copy, length);
+                assertEquals(x[length - 1], n.get(copy, length - 1), 0, what + ": copies");
+                assertEquals(x[0], n.get(bytes, 1), 0, what + ": copy to a buffer");
+                assertEquals(0, get(bytes, single, 0), 0, what + ": copies only its elements");
+                x[length / 2] = Double.NaN;
+                assertEquals(Double.NaN, n.max(heapRow(n, x), length), 0, what + ": max of a row with NaN");
+            }
+        }
+    }
+
+    @Test
+    void labelClassTellsOneHotRowsFromProbabilitiesAndOutsiders() {
+        for (LaneMath<?> n : maths()) {
+            String name = n.getClass().getSimpleName();
+            for (int length : new int[] {1, 3, 8, 16, 37, 100}) {
+                for (int hot = 0; hot < length; hot += Math.max(1, length / 7)) {
+                    double[] y = new double[length];
+                    y[hot] = 1;
+                    assertEquals(hot, n.labelClass(heapRow(n, y), length), name + " one-hot " + hot + " of " + length);
+                    y[(hot + 1) % length] += 0.5;
+                    int expected = length == 1 ? LaneMath.OUTSIDE_UNIT : -1;
+                    assertEquals(expected, n.labelClass(heapRow(n, y), length), name + " two values in " + length);
+                    y[hot] = Double.NaN;
+                    assertEquals(LaneMath.OUTSIDE_UNIT, n.labelClass(heapRow(n, y), length), name + " NaN in " + length);
+                    y[hot] = -0.5;
+                    assertEquals(LaneMath.OUTSIDE_UNIT, n.labelClass(heapRow(n, y), length), name + " -0.5 in " + length);
+                    y[(hot + 1) % length] = 0;
+                    y[hot] = 1;
+                    Object padded = heapRow(n, y);
+                    for (int i = length; i < LaneMath.padded(length); i++) {
+                        n.set(padded, i, 7);
+                    }
+                    assertEquals(hot, n.labelClass(padded, length), name + " padding not read, " + length);
+                }
+                assertEquals(-1, n.labelClass(heapRow(n, new double[length]), length), name + " zeros");
+                double[] half = new double[length];
+                java.util.Arrays.fill(half, 1.0 / length);
+                assertEquals(length == 1 ? 0 : -1, n.labelClass(heapRow(n, half), length), name + " uniform");
+            }
+        }
+    }
+
+    private static double round(boolean single, double v) {
+        return single ? (float) v : v;
+    }
+
     @Test
     void sumsCountOnlyTheRowsElements() {
         Random random = new Random(4);

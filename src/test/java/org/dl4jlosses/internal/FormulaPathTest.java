@@ -21,13 +21,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The element formulas through each {@link LaneMath}: float64 with the Vector API's lanes against
+ * The element formulas and the row formulas (the softmax family) through each {@link LaneMath}: float64 with the Vector API's lanes against
  * float64 in plain Java (to rounding), and float32 against float64 (to float precision), at sizes
  * that exercise whole vectors, the padded tail and the split over threads (more than 2^14
  * elements), with row and element masks, labels of another type and a strided preOutput. Each
  * comparison asserts which lanes ran.
  */
-class ElementPathTest {
+class FormulaPathTest {
     private static final int SPLIT_ELEMENTS = 80_000;
 
     @AfterEach
@@ -38,7 +38,7 @@ class ElementPathTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (Catalogue.Entry e : Catalogue.pointwise()) {
-            if (((BaseLoss) e.loss).elementFormula() == null) {
+            if (!hasFormula(e)) {
                 continue;
             }
             boolean perColumn = e.loss.toString().contains("=[");
@@ -51,9 +51,18 @@ class ElementPathTest {
         return cases.stream();
     }
 
+    private static boolean hasFormula(Catalogue.Entry e) {
+        return ((BaseLoss) e.loss).elementFormula() != null || rowFormula(e);
+    }
+
+    private static boolean rowFormula(Catalogue.Entry e) {
+        return ((BaseLoss) e.loss).rowFormula(e.activation) != null;
+    }
+
     @Test
-    void theCatalogueHasElementFormulas() {
-        assertTrue(cases().count() >= 20, "element-formula cases: " + cases().count());
+    void theCatalogueHasElementAndRowFormulas() {
+        assertTrue(cases().filter(c -> !rowFormula((Catalogue.Entry) c.get()[0])).count() >= 20, "element-formula cases");
+        assertTrue(cases().filter(c -> rowFormula((Catalogue.Entry) c.get()[0])).count() >= 60, "row-formula cases");
     }
 
     @ParameterizedTest(name = "{0} {1}x{2}")
@@ -66,7 +75,8 @@ class ElementPathTest {
         INDArray elementMask = Catalogue.elementMask(random, rows, columns, DataType.DOUBLE);
         INDArray wide = Nd4j.zeros(DataType.DOUBLE, rows, columns + 3);
         INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(2, columns + 2)).assign(z);
-        for (INDArray mask : new INDArray[] {null, rowMask, elementMask}) {
+        // The softmax family takes row masks only.
+        for (INDArray mask : rowFormula(e) ? new INDArray[] {null, rowMask} : new INDArray[] {null, rowMask, elementMask}) {
             compare(e, labels, z, mask);
         }
         compare(e, labels.castTo(DataType.FLOAT), view, rowMask);
@@ -95,11 +105,12 @@ class ElementPathTest {
         INDArray labelsBefore = labels.dup();
         IActivation activation = e.activation;
         ElementPath.lastLanes = null;
+        RowPath.lastLanes = null;
         Result r = new Result(e.loss.computeScore(labels, z, activation, mask, false),
                 e.loss.computeScore(labels, z, activation, mask, true),
                 e.loss.computeScoreArray(labels, z, activation, mask),
                 e.loss.computeGradient(labels, z, activation, mask));
-        assertEquals(lanes, ElementPath.lastLanes, name + ": lanes that ran");
+        assertEquals(lanes, rowFormula(e) ? RowPath.lastLanes : ElementPath.lastLanes, name + ": lanes that ran");
         var both = e.loss.computeGradientAndScore(labels, z, activation, mask, false);
         // Another loop, another order of float sums.
         double rounding = z.dataType() == DataType.DOUBLE ? 1e-12 : 2e-6;

@@ -1,0 +1,57 @@
+package org.dl4jlosses.internal;
+
+/**
+ * The formula of a loss computed row by row from the logits of a softmax layer, written once
+ * over {@link LaneMath} for every precision. {@link RowPath} does everything around it (labels
+ * and their checks, row masks, threads, buffers).
+ *
+ * <p>An implementation is a small class with one constructor and no state besides its options:
+ * {@link Specialized} loads a copy of the class per precision and loss class, so that each copy's
+ * profile sees one precision and the options of one loss (a choice on an option inside a loop is
+ * then one C2 can drop).
+ */
+public interface RowFormula {
+    /**
+     * Whether the formula needs every row's labels as values: class indices are then handed to
+     * {@link #row} as one-hot rows too.
+     *
+     * @return true to get class indices as one-hot rows
+     */
+    boolean denseLabels();
+
+    /**
+     * One row's loss {@code scale l(z, y)} (when {@code wantLoss}, else anything) and, when
+     * {@code gradient} is not null, its gradient {@code scale dl/dz} written there. Every row is a
+     * {@link LaneMath#row} of {@code k} elements.
+     *
+     * @param n the lanes
+     * @param z the logits
+     * @param y the labels; null for a class index unless {@link #denseLabels}
+     * @param target the row's class when its labels are a class index or a one-hot row, else -1
+     * @param gradient the row the gradient goes to, or null
+     * @param scratch a row for the formula's own use
+     * @param k the row's length
+     * @param scale the row's weight (its row mask value)
+     * @param wantLoss whether the loss is wanted
+     * @param <V> one group of lanes
+     * @return the row's loss, times {@code scale}
+     */
+    <V> double row(LaneMath<V> n, Object z, Object y, int target, Object gradient, Object scratch, int k, double scale,
+                   boolean wantLoss);
+
+    /** A row formula's class and its constructor's arguments. */
+    final class Setup {
+        final Class<? extends RowFormula> type;
+        final Object[] arguments;
+
+        /**
+         * @param type the formula's class
+         * @param arguments its one constructor's arguments, but the last: the {@link LaneMath} it
+         *        will run on (for rows of its options in that precision)
+         */
+        public Setup(Class<? extends RowFormula> type, Object... arguments) {
+            this.type = type;
+            this.arguments = arguments;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.dl4jlosses.internal;
+
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a {@link RowFormula} over a batch of logits with class labels, in its own data type
+ * (float32 or float64): each row is copied from ND4J's memory into a small row on the heap (the
+ * formula makes several passes over it while it sits in the L1 cache), its labels are checked as
+ * they are read (class indices, or rows of values in [0, 1]), and its gradient row is copied
+ * into the result. Rows a row mask removes are never read. Batches from
+ * {@link ElementPath#PARALLEL_FROM} elements on are split over the {@link Workers}.
+ */
+final class RowPath {
+    /** The lanes the last row range ran on, for tests that must know which execution they compared. */
+    static volatile Class<?> lastLanes;
+
+    private static final ThreadLocal<double[]> LOSSES = ThreadLocal.withInitial(() -> new double[0]);
+
+    private RowPath() {
+    }
+
+    /** A loss's row formula, specialised for each {@link LaneMath}. */
+    interface Specialization {
+        RowFormula formula(LaneMath<?> n);
+    }
+
+    static ElementPath.Result run(String loss, Specialization formulas, double[] weights, INDArray labels, INDArray z,
+                                  IActivation activation, INDArray mask, boolean sum, boolean score, boolean gradient) {
+        Batch.Shapes shapes = Batch.checkShapes(loss, LabelKind.CLASSES, labels, z, activation, mask);
+        int rows = (int) z.size(0);
+        int columns = (int) z.size(1);
+        if (weights != null) {
+            Checks.require(weights.length == columns, loss, "weights",
+                    "of length " + columns + " (one entry per column of preOutput)", "length " + weights.length);
+        }
+        DataType type = z.dataType();
+        try (HostArrays host = new HostArrays()) {
+            Call call = new Call(loss, host.bytes(z, type), host.bytes(labels, type),
+                    shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null, shapes.indexLabels, rows, columns);
+            INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
+            ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
+            double[] losses = LOSSES.get();
+            if (score && losses.length < rows) {
+                losses = new double[rows];
+                LOSSES.set(losses);
+            }
+            double[] lossOut = score ? losses : null;
+            Workers.Range range = (from, to) -> {
+                LaneMath<?> n = LaneMath.of(type);
+                lastLanes = n.getClass();
+                return call.rows(formulas.formula(n), n, gradBytes, from, to, lossOut, sum || score);
+            };
+            int threads = (long) rows * columns >= ElementPath.PARALLEL_FROM ? Math.min(Workers.threads(), rows) : 1;
+            double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
+            INDArray scoreArray = score ? Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1) : null;
+            return new ElementPath.Result(total, scoreArray, grad);
+        }
+    }
+
+    /** One call's inputs, read by every thread. */
+    private static final class Call {
+        final String loss;
+        final ByteBuffer z;
+        final ByteBuffer labels;
+        final ByteBuffer rowMask;
+        final boolean indices;
+        final int rows;
+        final int columns;
+
+        Call(String loss, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices, int rows, int columns) {
+            this.loss = loss;
+            this.z = z;
+            this.labels = labels;
+            this.rowMask = rowMask;
+            this.indices = indices;
+            this.rows = rows;
+            this.columns = columns;
+        }
+
+        /** Rows [from, to); returns their total loss, each row's into {@code losses} if not null. */
+        double rows(RowFormula formula, LaneMath<?> n, ByteBuffer gradient, int from, int to, double[] losses, boolean wantLoss) {
+            int k = columns;
+            Buffer zs = n.view(z);
+            Buffer ys = indices ? null : n.view(labels);
+            Buffer gs = gradient == null ? null : n.view(gradient);
+            Object zRow = n.row(k);
+            Object yRow = indices && !formula.denseLabels() ? null : n.row(k);
+            Object gradientRow = gradient == null ? null : n.row(k);
+            Object scratch = n.row(k);
+            Object zeros = n.row(k);
+            int oneHot = -1;
+            double total = 0;
+            for (int r = from; r < to; r++) {
+                double m = rowMask == null ? 1 : n.get(rowMask, r);
+                if (m == 0) {
+                    if (losses != null) {
+                        losses[r] = 0;
+                    }
+                    if (gradient != null) {
+                        n.copy(zeros, gs, r * k, k);
+                    }
+                    continue;
+                }
+                int target;
+                if (indices) {
+                    double v = n.get(labels, r);
+                    if (!(v >= 0 && v < k && v == Math.rint(v))) {
+                        throw Checks.fail(loss, "labels", "class indices in 0.." + (k - 1) + " (one per row) or one-hot rows ["
+                                + rows + ", " + k + "]", v + " at row " + r);
+                    }
+                    target = (int) v;
+                    if (yRow != null) {
+                        if (oneHot >= 0) {
+                            n.set(yRow, oneHot, 0);
+                        }
+                        n.set(yRow, target, 1);
+                        oneHot = target;
+                    }
+                } else {
+                    n.copy(ys, r * k, yRow, k);
+                    target = n.labelClass(yRow, k);
+                    if (target == LaneMath.OUTSIDE_UNIT) {
+                        throw badRow(n, yRow, r);
+                    }
+                }
+                n.copy(zs, r * k, zRow, k);
+                double l = formula.row(n, zRow, yRow, target, gradientRow, scratch, k, m, wantLoss);
+                if (gradient != null) {
+                    n.copy(gradientRow, gs, r * k, k);
+                }
+                total += l;
+                if (losses != null) {
+                    losses[r] = l;
+                }
+            }
+            return total;
+        }
+
+        /** The error for row r of dense labels, which has a value outside [0, 1] or NaN. */
+        private IllegalArgumentException badRow(LaneMath<?> n, Object y, int r) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            String expected = "one-hot or probability rows with values in [0, 1], or class indices [" + rows + ", 1]";
+            for (int c = 0; c < columns; c++) {
+                double v = n.get(y, c);
+                if (Double.isNaN(v)) {
+                    return Checks.fail(loss, "labels", expected, "NaN at row " + r + ", column " + c);
+                }
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            return Checks.fail(loss, "labels", expected, "values in [" + min + ", " + max + "] at row " + r);
+        }
+    }
+}
