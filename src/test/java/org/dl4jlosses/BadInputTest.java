@@ -107,6 +107,35 @@ class BadInputTest {
         assertEquals(firstRow, masked, 1e-6);
     }
 
+
+    static java.util.List<org.dl4jlosses.testing.Catalogue.Entry> entries() {
+        return org.dl4jlosses.testing.Catalogue.pointwise();
+    }
+
+    /** A mask keeps or removes: NaN, infinity, -1, 0.5 and 2 are rejected, in row and element masks, float32 and float64. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("entries")
+    void masksHoldZerosAndOnesOnly(org.dl4jlosses.testing.Catalogue.Entry e) {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            java.util.Random random = new java.util.Random(3);
+            INDArray z = e.z(random, 5, 4, type);
+            INDArray labels = e.labels(random, 5, 4, type);
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1, 0.5, 2}) {
+                INDArray rowMask = Nd4j.ones(type, 5, 1);
+                rowMask.putScalar(3, 0, bad);
+                rejectsEverywhere(e.loss, labels, z, e.activation, rowMask, e.loss.getClass().getSimpleName() + ": mask must be 0 or 1",
+                        "got " + bad + " at row 3");
+                if (e.elementWise) {
+                    INDArray elementMask = Nd4j.ones(type, 5, 4);
+                    elementMask.putScalar(2, 1, 0);
+                    elementMask.putScalar(3, 2, bad);
+                    rejectsEverywhere(e.loss, labels, z, e.activation, elementMask, "mask must be 0 or 1",
+                            "got " + bad + " at row 3, column 2");
+                }
+            }
+        }
+    }
+
     @Test
     void classIndicesMustBeInRange() {
         INDArray outOfRange = Nd4j.createFromArray(new float[][] {{0}, {3}, {1}});

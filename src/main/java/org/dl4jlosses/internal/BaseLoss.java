@@ -399,6 +399,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      */
     KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                         boolean score, boolean gradient) {
+        Checks.maskValues(name(), mask);
         if (!Kernels.applies(preOutput)) {
             return null;
         }
@@ -417,6 +418,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     // ---------------------------------------------------------------- reduction
 
     private Batch prepare(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
+        Checks.maskValues(name(), mask);
         return Batch.prepare(name(), labelKind(activation), labels, preOutput, activation, mask);
     }
 

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * row straight from and to ND4J's memory: each row is copied into small per-thread rows (kept in
  * the L1 cache while the formula works on them), its gradient row written into the result. Rows
  * a row mask removes, and labels an element mask removes, are never read. Batches from
- * {@link #PARALLEL_FROM} elements on are split over the {@link Workers}. Activations other than
+ * {@link #PARALLEL_FROM} elements on are split over the {@link Workers}. Masks hold 0 or 1 only. Activations other than
  * the identity run before (ND4J's {@code getActivation}) and after (its {@code backprop}).
  */
 final class ElementPath {
@@ -152,6 +152,9 @@ final class ElementPath {
         double total = 0;
         for (int r = from; r < to; r++) {
             double m = rowMask == null ? 1 : element(rowMask, type, r);
+            if (m != 1 && m != 0) {
+                throw Checks.badMask(loss, m, "row " + r);
+            }
             int at = r * columns;
             if (m == 0) {
                 if (losses != null) {
@@ -165,6 +168,7 @@ final class ElementPath {
             double l = loop.row(n, a, y, elementMask, gradient, at, weightRow, m / columns, wantLoss, columns);
             if (!Double.isFinite(l)) {
                 checkLabels(loss, y, elementMask, type, r, columns);
+                checkMask(loss, elementMask, type, r, columns);
             }
             total += l;
             if (losses != null) {
@@ -181,6 +185,16 @@ final class ElementPath {
             if (!Double.isFinite(v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
                 throw Checks.fail(loss, "labels", "finite", (Double.isNaN(v) ? "NaN" : "an infinite value")
                         + " at row " + r + ", column " + c);
+            }
+        }
+    }
+
+    /** Throws for the first entry of row r of the element mask (if there is one) that is neither 0 nor 1. */
+    private static void checkMask(String loss, ByteBuffer mask, DataType type, int r, int columns) {
+        for (int c = 0; mask != null && c < columns; c++) {
+            double m = element(mask, type, r * columns + c);
+            if (m != 0 && m != 1) {
+                throw Checks.badMask(loss, m, "row " + r + ", column " + c);
             }
         }
     }

@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
  * precision, so that C2 inlines the formula into it.
  *
  * <p>Masked elements are left out by selection, not by multiplication: whatever they hold (NaN
- * included) does not count. A label that is not finite makes the row's result NaN (through the
- * loss, or {@code y - y} where only the gradient is computed), and the caller then looks for it.
+ * included) does not count. A label that is not finite, or a mask entry that is neither 0 nor 1,
+ * makes the row's result NaN (through the loss, {@code y - y} where only the gradient is computed,
+ * or {@code sqrt(-|m (m - 1)|)}), and the caller then looks for it.
  *
  * <p>Why three loops: C2 keeps a vector in a register only where it is produced on one path, so
  * a loop body must not choose between vectors ({@code weighted ? w s : s}); each case gets its
@@ -89,7 +90,7 @@ public final class ElementRows implements ElementPath.Rows {
             }
             // The loss even when only the gradient is wanted: a choice between two vectors here would cost more.
             V terms = n.add(n.mul(formula.loss(n, av, yv), s), n.sub(yv, yv));
-            acc = n.add(acc, n.keep(terms, mv));
+            acc = n.add(n.add(acc, n.keep(terms, mv)), notBinary(n, mv));
         }
         return n.sum(acc, whole);
     }
@@ -110,6 +111,11 @@ public final class ElementRows implements ElementPath.Rows {
         if (wantLoss) {
             terms = n.add(n.mul(formula.loss(n, av, yv), s), terms);
         }
-        return n.sum(n.addLanes(n.of(0), n.keep(terms, mv), i, length), length);
+        return n.sum(n.addLanes(n.of(0), n.add(n.keep(terms, mv), notBinary(n, mv)), i, length), length);
+    }
+
+    /** 0 where the mask is 0 or 1, NaN elsewhere (NaN and infinity included): {@code sqrt(-|m (m - 1)|)}. */
+    private static <V> V notBinary(LaneMath<V> n, V m) {
+        return n.sqrt(n.neg(n.abs(n.fma(m, m, n.neg(m)))));
     }
 }

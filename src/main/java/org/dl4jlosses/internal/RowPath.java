@@ -21,6 +21,8 @@ final class RowPath {
     static volatile Class<?> lastLanes;
 
     private static final ThreadLocal<double[]> LOSSES = ThreadLocal.withInitial(() -> new double[0]);
+    /** Per thread and data type: the rows of z, labels, gradient, the formula's scratch, and zeros. */
+    private static final ThreadLocal<Object[][]> ROWS = ThreadLocal.withInitial(() -> new Object[2][]);
 
     private RowPath() {
     }
@@ -41,7 +43,7 @@ final class RowPath {
         }
         DataType type = z.dataType();
         try (HostArrays host = new HostArrays()) {
-            Call call = new Call(loss, host.bytes(z, type), host.bytes(labels, type),
+            Call call = new Call(loss, type, host.bytes(z, type), host.bytes(labels, type),
                     shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null, shapes.indexLabels, rows, columns);
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
@@ -63,9 +65,29 @@ final class RowPath {
         }
     }
 
+    /**
+     * The calling thread's rows for this precision, of at least k elements: reused from call to
+     * call, since a call's rows are split into many ranges and fresh rows for each cost as much as
+     * the arithmetic of a small range.
+     */
+    private static Object[] ownRows(LaneMath<?> n, DataType type, int k) {
+        Object[][] all = ROWS.get();
+        int which = type == DataType.FLOAT ? 0 : 1;
+        Object[] rows = all[which];
+        if (rows == null || java.lang.reflect.Array.getLength(rows[0]) < LaneMath.padded(k)) {
+            rows = new Object[5];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = n.row(k);
+            }
+            all[which] = rows;
+        }
+        return rows;
+    }
+
     /** One call's inputs, read by every thread. */
     private static final class Call {
         final String loss;
+        final DataType type;
         final ByteBuffer z;
         final ByteBuffer labels;
         final ByteBuffer rowMask;
@@ -73,8 +95,9 @@ final class RowPath {
         final int rows;
         final int columns;
 
-        Call(String loss, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices, int rows, int columns) {
+        Call(String loss, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices, int rows, int columns) {
             this.loss = loss;
+            this.type = type;
             this.z = z;
             this.labels = labels;
             this.rowMask = rowMask;
@@ -89,15 +112,24 @@ final class RowPath {
             Buffer zs = n.view(z);
             Buffer ys = indices ? null : n.view(labels);
             Buffer gs = gradient == null ? null : n.view(gradient);
-            Object zRow = n.row(k);
-            Object yRow = indices && !formula.denseLabels() ? null : n.row(k);
-            Object gradientRow = gradient == null ? null : n.row(k);
-            Object scratch = n.row(k);
-            Object zeros = n.row(k);
+            Object[] own = ownRows(n, type, k);
+            Object zRow = own[0];
+            Object yRow = indices && !formula.denseLabels() ? null : own[1];
+            Object gradientRow = own[2];
+            Object scratch = own[3];
+            Object zeros = own[4];
+            if (yRow != null && indices) {
+                for (int c = 0; c < k; c++) {
+                    n.set(yRow, c, 0);
+                }
+            }
             int oneHot = -1;
             double total = 0;
             for (int r = from; r < to; r++) {
                 double m = rowMask == null ? 1 : n.get(rowMask, r);
+                if (m != 1 && m != 0) {
+                    throw Checks.badMask(loss, m, "row " + r);
+                }
                 if (m == 0) {
                     if (losses != null) {
                         losses[r] = 0;
