@@ -20,6 +20,7 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Numerical safety: huge logits, saturated probabilities, empty masks. */
 class ExtremesTest {
@@ -116,6 +117,24 @@ class ExtremesTest {
                     type + " CE gradient at -1000");
             close(3 * (Math.log(5) + 0.8), new PolyLoss().computeScore(oneHot, flat, new ActivationSoftmax(), null, false), tolerance,
                     type + " PolyLoss at -1000");
+        }
+    }
+
+    @Test
+    void anInfiniteScoreInOneRowLeavesTheOtherRowsOfCrammerSingerAlone() {
+        org.dl4jlosses.classification.HingeLoss cs = org.dl4jlosses.classification.HingeLoss.builder()
+                .mode(org.dl4jlosses.classification.HingeLoss.Mode.CRAMMER_SINGER).build();
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray z = Nd4j.createFromArray(new double[][] {{Double.POSITIVE_INFINITY, 0, 1}, {0.5, -0.2, 0.1}, {2, 1, -1}})
+                    .castTo(type);
+            INDArray y = Nd4j.createFromArray(new double[][] {{0, 1, 0}, {1, 0, 0}, {0, 0, 1}}).castTo(type);
+            INDArray rest = cs.computeScoreArray(y.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()),
+                    z.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()).dup(), new org.nd4j.linalg.activations.impl.ActivationIdentity(), null);
+            INDArray all = cs.computeScoreArray(y, z, new org.nd4j.linalg.activations.impl.ActivationIdentity(), null);
+            // Row 1: max(0, 1 + 0.1 - 0.5) = 0.6; row 2: max(0, 1 + 2 - (-1)) = 4.
+            close(0.6, rest.getDouble(0), 1e-6, type + " row 1 alone");
+            close(0.6, all.getDouble(1), 1e-6, type + " row 1 beside an infinite score");
+            close(4, all.getDouble(2), 1e-6, type + " row 2 beside an infinite score");
         }
     }
 

@@ -83,8 +83,10 @@ public final class HingeLoss extends BaseLoss {
             }
             case CRAMMER_SINGER: {
                 INDArray trueScore = Ops.rowSums(f.mul(y));
-                double span = f.maxNumber().doubleValue() - f.minNumber().doubleValue() + 1;
-                INDArray rivals = f.sub(y.mul(span));
+                // The true class pushed below every rival by its own row's span: a span over the whole batch
+                // would let one infinite score anywhere turn every row's rivals into NaN.
+                INDArray span = f.max(true, 1).subi(f.min(true, 1)).addi(1);
+                INDArray rivals = f.sub(y.mulColumnVector(span));
                 INDArray h = Transforms.relu(rivals.max(true, 1).subi(trueScore).addi(margin), false);
                 INDArray loss = need.score() ? power(h) : null;
                 INDArray dLda = null;

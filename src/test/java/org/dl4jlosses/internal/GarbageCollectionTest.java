@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The kernels read converted copies of their inputs (views, 'f' order, other data types) that
+ * The Java paths read converted copies of their inputs (views, 'f' order, other data types) that
  * nothing else refers to: results must not depend on when the garbage collector runs. Each case
  * runs the kernel path (asserted) many times under a thread that calls {@code System.gc()} in a
  * loop, and every result must equal the first one computed without that pressure. Before the
@@ -114,13 +114,19 @@ class GarbageCollectionTest {
         }
     }
 
-    /** One call on the Java path (asserted): the element path, or the kernel path. */
+    /** One call on the Java path (asserted): the element path, the row path, or the kernel path. */
     private static Pair<Double, INDArray> run(BaseLoss loss, INDArray labels, INDArray z, IActivation activation,
                                               INDArray mask) {
         if (loss.elementFormula() != null) {
             ElementPath.lastLanes = null;
             Pair<Double, INDArray> result = loss.computeGradientAndScore(labels, z, activation, mask, false);
             assertNotNull(ElementPath.lastLanes, loss + ": the element path must run on this input");
+            return result;
+        }
+        if (loss.rowFormula(activation) != null) {
+            RowPath.lastLanes = null;
+            Pair<Double, INDArray> result = loss.computeGradientAndScore(labels, z, activation, mask, false);
+            assertNotNull(RowPath.lastLanes, loss + ": the row path must run on this input");
             return result;
         }
         KernelPath.Result run = loss.kernelRun(labels, z, activation, mask, true, true);
