@@ -93,15 +93,21 @@ public final class Batch {
         require(z != null, loss, "preOutput", "a [rows, columns] array", "null");
         require(labels != null, loss, "labels", "an array", "null");
         require(activation != null, loss, "activationFn", "an activation", "null");
-        require(z.rank() == 2, loss, "preOutput", "rank 2 [rows, columns]", "rank " + z.rank() + " " + shape(z));
+        // Messages are built only on failure: this runs on every call, and building them cost a tenth of a small batch.
+        if (z.rank() != 2) {
+            throw fail(loss, "preOutput", "rank 2 [rows, columns]", "rank " + z.rank() + " " + shape(z));
+        }
         require(z.dataType().isFPType(), loss, "preOutput", "a floating-point array", z.dataType());
         long rows = z.size(0);
         long columns = z.size(1);
-        require(rows > 0 && columns > 0, loss, "preOutput", "non-empty", shape(z));
-        String expectedLabels = expectedLabels(kind, rows, columns);
-        require(labels.rank() == 2 && labels.size(0) == rows, loss, "labels", expectedLabels, shape(labels));
-        if (kind.classes()) {
-            require(columns >= 2, loss, "preOutput", "at least 2 columns (classes)", shape(z));
+        if (rows <= 0 || columns <= 0) {
+            throw fail(loss, "preOutput", "non-empty", shape(z));
+        }
+        if (labels.rank() != 2 || labels.size(0) != rows) {
+            throw fail(loss, "labels", expectedLabels(kind, rows, columns), shape(labels));
+        }
+        if (kind.classes() && columns < 2) {
+            throw fail(loss, "preOutput", "at least 2 columns (classes)", shape(z));
         }
         boolean indices = kind.classes() && labels.size(1) == 1;
         boolean widthOk;
@@ -118,7 +124,9 @@ public final class Batch {
             default:
                 widthOk = labels.size(1) >= 1;
         }
-        require(widthOk, loss, "labels", expectedLabels, shape(labels));
+        if (!widthOk) {
+            throw fail(loss, "labels", expectedLabels(kind, rows, columns), shape(labels));
+        }
         if (mask == null) {
             return new Shapes(MaskShape.NONE, indices);
         }

@@ -67,9 +67,9 @@ final class ElementPath {
         Batch.Shapes shapes = Batch.checkShapes(loss, LabelKind.REAL, labels, z, activation, mask, true);
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
-        if (weights != null) {
-            Checks.require(weights.length == columns, loss, "weights",
-                    "of length " + columns + " (one entry per column of preOutput)", "length " + weights.length);
+        if (weights != null && weights.length != columns) {
+            throw Checks.fail(loss, "weights", "of length " + columns + " (one entry per column of preOutput)",
+                    "length " + weights.length);
         }
         DataType type = z.dataType();
         boolean fused = activation instanceof ActivationIdentity;

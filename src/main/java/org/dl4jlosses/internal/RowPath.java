@@ -37,9 +37,9 @@ final class RowPath {
         Batch.Shapes shapes = Batch.checkShapes(loss, LabelKind.CLASSES, labels, z, activation, mask);
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
-        if (weights != null) {
-            Checks.require(weights.length == columns, loss, "weights",
-                    "of length " + columns + " (one entry per column of preOutput)", "length " + weights.length);
+        if (weights != null && weights.length != columns) {
+            throw Checks.fail(loss, "weights", "of length " + columns + " (one entry per column of preOutput)",
+                    "length " + weights.length);
         }
         DataType type = z.dataType();
         try (HostArrays host = new HostArrays()) {
