@@ -7,7 +7,9 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Buffers over ND4J arrays' native memory for one call, keeping every array they read
@@ -18,6 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * free its memory while a kernel still reads it (a JVM crash, or numbers that depend on GC
  * timing). Every buffer handed out here is backed by an array this object holds until
  * {@link #close}.
+ *
+ * <p>On a backend whose arrays live on a device (CUDA), each array is brought to the host before
+ * its buffer is handed out, and marked as last written on the host at {@link #close}, so that the
+ * device reads what the Java code wrote (on the CPU backend both are no-ops).
  */
 final class HostArrays implements AutoCloseable {
     private final List<INDArray> held = new ArrayList<>(6);
@@ -35,6 +41,7 @@ final class HostArrays implements AutoCloseable {
         }
         held.add(x);
         held.add(dense);
+        Nd4j.getAffinityManager().ensureLocation(dense, AffinityManager.Location.HOST);
         ByteBuffer all = dense.data().asNio();
         return all.position((int) dense.offset() * type.width()).slice().order(ByteOrder.nativeOrder());
     }
@@ -46,6 +53,9 @@ final class HostArrays implements AutoCloseable {
 
     @Override
     public void close() {
+        for (int i = 1; i < held.size(); i += 2) {
+            Nd4j.getAffinityManager().tagLocation(held.get(i), AffinityManager.Location.HOST);
+        }
         Reference.reachabilityFence(held);
         held.clear();
     }

@@ -42,6 +42,9 @@ class GarbageCollectionTest {
         collector = new Thread(() -> {
             while (collecting.get()) {
                 System.gc();
+                // A breath between collections: in the full suite's large heap each one takes long, and
+                // back to back they left the calls almost no time to run (the class took 9 minutes).
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
             }
         });
         collector.setDaemon(true);
