@@ -41,10 +41,11 @@ class GarbageCollectionTest {
         collecting.set(true);
         collector = new Thread(() -> {
             while (collecting.get()) {
+                long start = System.nanoTime();
                 System.gc();
-                // A breath between collections: in the full suite's large heap each one takes long, and
-                // back to back they left the calls almost no time to run (the class took 9 minutes).
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                // As long a breath as the collection took: half the time collecting, whatever the heap. In the
+                // full suite's large heap, collections back to back left the calls no time to run (12 minutes).
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(2_000_000, System.nanoTime() - start));
             }
         });
         collector.setDaemon(true);
