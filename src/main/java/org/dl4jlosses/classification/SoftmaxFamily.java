@@ -63,11 +63,11 @@ final class SoftmaxFamily implements RowFormula {
 
         double targetLogp = single ? n.get(z, target) - lse : 0;
         double oneMinusPt = 1;
-        double rho = 1;
-        if (single) {
-            oneMinusPt = -Math.expm1(targetLogp);
-            rho = weights == null ? 1 : weights[target];
-        } else if (epsilon != 0) {
+        double rho = single && weights != null ? weights[target] : 1;
+        // Only Poly-1 needs 1 - p_t, taken in the lanes: Math.expm1 is no intrinsic, and slow.
+        if (single && epsilon != 0) {
+            oneMinusPt = targetOneMinusP(n, targetLogp);
+        } else if (!single && epsilon != 0) {
             double pt = (1 - smoothing) * n.dot(y, exps, k) / expSum + smoothing / k;
             oneMinusPt = Math.max(1 - pt, 0);
             rho = weights == null ? 1 : n.dot(y, weightRow, k);
@@ -97,6 +97,12 @@ final class SoftmaxFamily implements RowFormula {
 
     // The single class's term and weight are methods of their own, small enough for C2 to inline or
     // compile with their vectors inside them: in the long row method, vector operations were left as calls.
+
+    /** {@code 1 - p = -expm1(log p)} of one class. */
+    private static <V> double targetOneMinusP(LaneMath<V> n, double logp) {
+        n.begin(1);
+        return -n.first(n.expm1(n.of(logp)));
+    }
 
     /** {@link #term} of one class. */
     private <V> double targetTerm(LaneMath<V> n, double logp, double m) {
