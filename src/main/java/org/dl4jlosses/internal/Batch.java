@@ -161,6 +161,17 @@ public final class Batch {
         }
     }
 
+    /** Whether v is a class index among {@code classes} classes. */
+    static boolean isClassIndex(double v, int classes) {
+        return v >= 0 && v < classes && v == Math.rint(v);
+    }
+
+    /** The error for the class index v at row r of a batch of {@code rows} rows and {@code classes} classes. */
+    static IllegalArgumentException badClassIndex(String loss, double v, int classes, int rows, int r) {
+        return fail(loss, "labels", "class indices in 0.." + (classes - 1) + " (one per row) or one-hot rows ["
+                + rows + ", " + classes + "]", v + " at row " + r);
+    }
+
     /** Class indices [R, 1] to one-hot rows; masked rows may hold anything and become class 0. */
     private static INDArray oneHot(String loss, INDArray indices, int classes, DataType type, INDArray rowMask) {
         double[] values = indices.toDoubleVector();
@@ -171,10 +182,8 @@ public final class Batch {
             if (mask != null && mask[i] == 0 && Double.isFinite(v)) {
                 continue;
             }
-            if (!(v >= 0 && v < classes && v == Math.rint(v))) {
-                throw fail(loss, "labels", "class indices in 0.." + (classes - 1)
-                        + " (one per row) or one-hot rows [" + values.length + ", " + classes + "]",
-                        v + " at row " + i);
+            if (!isClassIndex(v, classes)) {
+                throw badClassIndex(loss, v, classes, values.length, i);
             }
             index[i] = (int) v;
         }

@@ -13,7 +13,7 @@ public final class FloatRow {
     public float[] labels;
     /**
      * The class index when the labels are class indices, or when the dense row is one-hot for
-     * {@link LabelKind#ONE_CLASS} and {@link LabelKind#CLASSES} labels ({@link #labels} then also
+     * {@link LabelKind#ONE_CLASS} labels ({@link #labels} then also
      * holds the row); else -1.
      */
     public int target;

@@ -60,7 +60,6 @@ final class KernelPath {
             case REAL:
             case PROBABILITY:
             case CHANNELS:
-            case CLASSES:
             case ONE_CLASS:
             case SIGNED_BINARY:
                 return true;
@@ -199,18 +198,13 @@ final class KernelPath {
         }
 
         /**
-         * The dense label row's class for ONE_CLASS labels and for one-hot CLASSES rows, else -1;
+         * The dense label row's class for ONE_CLASS labels, else -1;
          * BAD when the row is outside the label kind's domain.
          */
         private int checkRow(float[] labelRow) {
             switch (kind) {
                 case REAL:
                     return Lanes.notFinite(labelRow, 0, labelColumns) ? BAD : -1;
-                case CLASSES: {
-                    // A one-hot row is in the domain: one pass tells both, and the kernel reads one class.
-                    int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
-                    return target >= 0 ? target : Lanes.outsideUnit(labelRow, 0, labelColumns) ? BAD : -1;
-                }
                 case ONE_CLASS: {
                     int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
                     return target < 0 ? BAD : target;

@@ -142,9 +142,8 @@ final class RowPath {
                 int target;
                 if (indices) {
                     double v = n.get(labels, r);
-                    if (!(v >= 0 && v < k && v == Math.rint(v))) {
-                        throw Checks.fail(loss, "labels", "class indices in 0.." + (k - 1) + " (one per row) or one-hot rows ["
-                                + rows + ", " + k + "]", v + " at row " + r);
+                    if (!Batch.isClassIndex(v, k)) {
+                        throw Batch.badClassIndex(loss, v, k, rows, r);
                     }
                     target = (int) v;
                     if (yRow != null) {
