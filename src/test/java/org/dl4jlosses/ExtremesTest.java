@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
+import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -151,5 +152,36 @@ class ExtremesTest {
         close(2e4, new CrossEntropyLoss().computeScore(y32, z32, new ActivationSoftmax(), null, false), 1e-6, "CE float32");
         close(1e4, new BinaryCrossEntropyLoss().computeScore(Nd4j.createFromArray(new float[][] {{1}}),
                 Nd4j.createFromArray(new float[][] {{-1e4f}}), new ActivationSigmoid(), null, false), 1e-6, "BCE float32");
+    }
+
+    /**
+     * The sigmoid family works from the logits: at +-1e4 and +-800, where exp under- or overflows in
+     * both precisions, the numbers are exact. The wrong side of each logit costs its magnitude
+     * (times alpha_t for focal loss, plus q = 1 for Poly-1), and its gradient is the whole step.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void sigmoidLossesAreExactForLogitsFarFromZero(DataType type) {
+        INDArray z = Nd4j.createFromArray(new double[][] {{-1e4, 1e4, -800, 800}, {1e4, -1e4, 800, -800}}).castTo(type);
+        INDArray y = Nd4j.createFromArray(new double[][] {{1, 0, 1, 0}, {1, 0, 1, 0}}).castTo(type);
+        ActivationSigmoid sigmoid = new ActivationSigmoid();
+        Object[][] cases = {
+            {new BinaryCrossEntropyLoss(), (1e4 + 1e4 + 800 + 800) / 4, new double[] {-1, 1, -1, 1}},
+            {new FocalLoss(), (0.25 * 1e4 + 0.75 * 1e4 + 0.25 * 800 + 0.75 * 800) / 4, new double[] {-0.25, 0.75, -0.25, 0.75}},
+            {new PolyLoss(), (1e4 + 1 + 1e4 + 1 + 801 + 801) / 4, new double[] {-1, 1, -1, 1}},
+        };
+        for (Object[] c : cases) {
+            org.nd4j.linalg.lossfunctions.ILossFunction loss = (org.nd4j.linalg.lossfunctions.ILossFunction) c[0];
+            String what = loss + " " + type;
+            INDArray scores = loss.computeScoreArray(y, z, sigmoid, null);
+            close((double) c[1], scores.getDouble(0, 0), 1e-12 * (double) c[1], what + ": wrong side");
+            assertEquals(0.0, scores.getDouble(1, 0), 0.0, what + ": right side");
+            INDArray gradient = loss.computeGradient(y, z, sigmoid, null).castTo(DataType.DOUBLE);
+            double[] expected = (double[]) c[2];
+            for (int k = 0; k < 4; k++) {
+                assertEquals(expected[k] / 4, gradient.getDouble(0, k), 1e-15, what + ": gradient " + k);
+                assertEquals(0.0, gradient.getDouble(1, k), 0.0, what + ": right side's gradient " + k);
+            }
+        }
     }
 }

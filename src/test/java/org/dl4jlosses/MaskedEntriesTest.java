@@ -4,6 +4,9 @@ import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
+import org.dl4jlosses.classification.FocalLoss;
+import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
@@ -12,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,25 +24,35 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Masked entries are not data: the element-wise losses never validate or read labels (or
- * preOutput values) under a mask. Any value there, NaN and infinity included, gives the score
+ * preOutput values) under a mask, whether real values or probabilities. Any value there, NaN and infinity included, gives the score
  * and gradient of the same batch with a 0 in its place.
  */
 class MaskedEntriesTest {
-    private static final List<ILossFunction> LOSSES = List.of(new MseLoss(), MaeLoss.builder().weights(1, 2, 0.5, 1, 3).build(),
+    private static final List<ILossFunction> REAL = List.of(new MseLoss(), MaeLoss.builder().weights(1, 2, 0.5, 1, 3).build(),
             new HuberLoss(), SmoothL1Loss.builder().beta(0.5).build(), SmoothL1Loss.builder().beta(0).build());
+    /** Losses of labels in [0, 1]: garbage there also means values outside [0, 1]. */
+    private static final List<ILossFunction> PROBABILITY = List.of(new BinaryCrossEntropyLoss(),
+            BinaryCrossEntropyLoss.builder().weights(1, 2, 0.5, 1, 3).posWeight(2, 1, 0.5, 3, 1).labelSmoothing(0.1).build(),
+            new FocalLoss(), PolyLoss.builder().gamma(1.5).alpha(0.25).labelSmoothing(0.1).build());
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void garbageUnderAMaskIsNeverRead(DataType type) {
-        for (IActivation activation : new IActivation[] {new ActivationIdentity(), new ActivationTanH()}) {
+        garbageUnderAMaskIsNeverRead(type, REAL, new IActivation[] {new ActivationIdentity(), new ActivationTanH()}, false);
+        garbageUnderAMaskIsNeverRead(type, PROBABILITY, new IActivation[] {new ActivationSigmoid(), new ActivationTanH()}, true);
+    }
+
+    private static void garbageUnderAMaskIsNeverRead(DataType type, List<ILossFunction> losses, IActivation[] activations,
+                                                     boolean probabilities) {
+        for (IActivation activation : activations) {
             for (int columns : new int[] {5, 37}) {
                 int rows = 6;
                 INDArray z = Nd4j.randn(type, rows, columns);
-                INDArray labels = Nd4j.randn(type, rows, columns);
+                INDArray labels = probabilities ? Nd4j.rand(type, rows, columns) : Nd4j.randn(type, rows, columns);
                 INDArray elementMask = Nd4j.ones(type, rows, columns);
                 INDArray rowMask = Nd4j.ones(type, rows, 1);
                 rowMask.putScalar(4, 0, 0);
-                double[] garbage = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e30};
+                double[] garbage = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e30, 1.3, -1};
                 INDArray dirtyLabels = labels.dup();
                 INDArray dirtyZ = z.dup();
                 INDArray cleanLabels = labels.dup();
@@ -57,8 +71,9 @@ class MaskedEntriesTest {
                     rowCleanLabels.putScalar(4, c, 0);
                     cleanZ.putScalar(4, c, 0);
                 }
-                for (ILossFunction loss : LOSSES) {
-                    if (columns != 5 && loss.toString().contains("=[")) {
+                for (ILossFunction loss : losses) {
+                    boolean sigmoidOnly = loss instanceof FocalLoss || loss instanceof PolyLoss;
+                    if (columns != 5 && loss.toString().contains("=[") || sigmoidOnly && activation instanceof ActivationTanH) {
                         continue;
                     }
                     String name = loss + " " + type + " " + activation + " " + columns;

@@ -2,16 +2,14 @@ package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -56,40 +54,18 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        INDArray y = Ops.smooth(batch.labels(), labelSmoothing, 2);
-        INDArray pw = posWeight == null ? null : batch.row("posWeight", posWeight);
-        if (batch.sigmoid()) {
-            INDArray z = batch.z();
-            INDArray loss = null;
-            INDArray grad = null;
-            if (pw == null) {
-                loss = need.score() ? Ops.softplus(z).subi(y.mul(z)) : null;
-                grad = need.gradient() ? Ops.sigmoid(z).subi(y) : null;
-            } else {
-                INDArray c = y.mulRowVector(pw.sub(1)).addi(1);
-                loss = need.score() ? Ops.softplus(z.neg()).muli(c).addi(y.rsub(1).muli(z)) : null;
-                grad = need.gradient() ? Ops.sigmoid(z).muli(c).subi(y.mulRowVector(pw)) : null;
-            }
-            return Terms.perElementFused(loss, grad);
-        }
-        INDArray p = batch.clippedProbabilities();
-        INDArray positive = pw == null ? y : y.mulRowVector(pw);
-        INDArray negative = y.rsub(1);
-        INDArray loss = null;
-        if (need.score()) {
-            INDArray logNot = Transforms.log(p.rsub(1), false);
-            loss = Transforms.log(p, true).muli(positive).addi(logNot.muli(negative)).negi();
-        }
-        INDArray dLda = need.gradient() ? negative.div(p.rsub(1)).subi(positive.div(p)) : null;
-        return Terms.perElement(loss, dLda);
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return new FormulaSetup(activation instanceof ActivationSigmoid ? Logits.class : Probabilities.class, labelSmoothing);
     }
 
     @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        boolean fits = (weights == null || weights.length == columns) && (posWeight == null || posWeight.length == columns);
-        return activation instanceof ActivationSigmoid && fits
-                ? new SigmoidCrossEntropyKernel(weights, posWeight, labelSmoothing) : null;
+    protected double[] columnOption() {
+        return posWeight;
+    }
+
+    @Override
+    protected String columnOptionName() {
+        return "posWeight";
     }
 
     @Override
@@ -115,6 +91,69 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
     /** {@return the option {@code labelSmoothing}} */
     public double getLabelSmoothing() {
         return labelSmoothing;
+    }
+
+    /**
+     * The term from the logits, {@code c softplus(-z) + (1 - y') z} with {@code c = pw y' + 1 - y'},
+     * and its derivative {@code c sigmoid(z) - pw y'} ({@code pw} the column's positive weight).
+     */
+    static final class Logits implements ElementFormula.OnSigmoidLogits {
+        private final double smoothing;
+
+        Logits(double smoothing) {
+            this.smoothing = smoothing;
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V z, V y, V pw) {
+            V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
+            V c = n.fma(n.sub(pw, n.of(1)), ys, n.of(1));
+            return n.fma(c, n.softplus(n.neg(z)), n.mul(n.sub(n.of(1), ys), z));
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V z, V y, V pw) {
+            V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
+            V c = n.fma(n.sub(pw, n.of(1)), ys, n.of(1));
+            return n.fma(c, n.sigmoid(z), n.neg(n.mul(pw, ys)));
+        }
+
+        @Override
+        public <V> V labelCheck(LaneMath<V> n, V y) {
+            return n.nanOutsideUnit(y);
+        }
+    }
+
+    /**
+     * The term from probabilities {@code p = clip(a, 1e-7, 1 - 1e-7)} (any activation but the
+     * sigmoid), {@code -(pw y' log p + (1 - y') log(1 - p))}, and its derivative
+     * {@code (1 - y') / (1 - p) - pw y' / p} (the clip's derivative left out, as DL4J's {@code LossBinaryXENT} does).
+     */
+    static final class Probabilities implements ElementFormula {
+        private final double smoothing;
+
+        Probabilities(double smoothing) {
+            this.smoothing = smoothing;
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V a, V y, V pw) {
+            V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
+            V p = n.min(n.max(a, n.of(Batch.P_MIN)), n.of(1 - Batch.P_MIN));
+            return n.neg(n.fma(n.mul(pw, ys), n.log(p), n.mul(n.sub(n.of(1), ys), n.log1p(n.neg(p)))));
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V a, V y, V pw) {
+            V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
+            V p = n.min(n.max(a, n.of(Batch.P_MIN)), n.of(1 - Batch.P_MIN));
+            return n.sub(n.div(n.sub(n.of(1), ys), n.sub(n.of(1), p)), n.div(n.mul(pw, ys), p));
+        }
+
+        @Override
+        public <V> V labelCheck(LaneMath<V> n, V y) {
+            return n.nanOutsideUnit(y);
+        }
     }
 
     /** Builder for {@link BinaryCrossEntropyLoss}: one setter per option, named and documented as the option. */

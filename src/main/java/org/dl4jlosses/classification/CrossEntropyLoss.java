@@ -6,7 +6,7 @@ import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.RowFormula;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -51,9 +51,9 @@ public final class CrossEntropyLoss extends BaseLoss {
     }
 
     @Override
-    protected RowFormula.Setup rowFormula(IActivation activation) {
+    protected FormulaSetup rowFormula(IActivation activation) {
         return activation instanceof ActivationSoftmax
-                ? new RowFormula.Setup(SoftmaxFamily.class, weights, labelSmoothing, 0.0, 0.0) : null;
+                ? new FormulaSetup(SoftmaxFamily.class, weights, labelSmoothing, 0.0, 0.0) : null;
     }
 
     @Override

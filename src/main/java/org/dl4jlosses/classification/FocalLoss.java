@@ -1,14 +1,11 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Checks;
-import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.RowFormula;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -64,20 +61,14 @@ public final class FocalLoss extends BaseLoss {
     }
 
     @Override
-    protected RowFormula.Setup rowFormula(IActivation activation) {
-        return activation instanceof ActivationSoftmax ? new RowFormula.Setup(SoftmaxFamily.class, weights, 0.0, gamma, 0.0) : null;
+    protected FormulaSetup rowFormula(IActivation activation) {
+        return activation instanceof ActivationSoftmax ? new FormulaSetup(SoftmaxFamily.class, weights, 0.0, gamma, 0.0) : null;
     }
 
     /** The sigmoid form. */
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        return SigmoidFocal.evaluate(batch, need.score(), need.gradient(), 0, gamma, alpha, 0);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        boolean fits = weights == null || weights.length == columns;
-        return activation instanceof ActivationSigmoid && fits ? new SigmoidFocalKernel(weights, 0, gamma, alpha, 0) : null;
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return activation instanceof ActivationSigmoid ? new FormulaSetup(SigmoidFocal.class, 0.0, gamma, alpha, 0.0) : null;
     }
 
     @Override

@@ -1,62 +1,63 @@
 package org.dl4jlosses.classification;
 
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.Ops;
-import org.dl4jlosses.internal.Terms;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.LaneMath;
 
 /**
- * The sigmoid focal family per element, from the logits. With {@code y' = y (1 - e) + e / 2},
- * {@code p = sigmoid(z)}, {@code q = 1 - p_t = y' sigmoid(-z) + (1 - y') p} and
- * {@code ce = softplus(z) - y' z} (binary cross-entropy with logits):
+ * The sigmoid focal family per element, from the logits ({@link FocalLoss} and {@link PolyLoss}
+ * with a sigmoid activation). With {@code y' = y (1 - e) + e / 2}, {@code p = sigmoid(z)},
+ * {@code q = 1 - p_t = y' sigmoid(-z) + (1 - y') p} and {@code ce = softplus(z) - y' z} (binary
+ * cross-entropy with logits):
  *
  * <pre>
- *   loss = alpha_t q^gamma ce + eps q^(gamma + 1),   alpha_t = alpha y' + (1 - alpha)(1 - y')  (1 if alpha &lt; 0)
- *   dL/dz = alpha_t [gamma q^(gamma-1) q' ce + q^gamma (p - y')] + eps (gamma+1) q^gamma q',   q' = (1 - 2y') p (1 - p)
+ *   loss  = q^gamma (alpha_t ce + eps q),   alpha_t = alpha y' + (1 - alpha)(1 - y')  (1 if alpha &lt; 0)
+ *   dL/dz = q^gamma [alpha_t (gamma (q' / q) ce + p - y') + eps (gamma + 1) q'],   q' = (1 - 2y') p (1 - p)
  * </pre>
  *
- * Focal loss is {@code eps = e = 0}; Poly-1 the general case. {@code q} uses sigmoid(-z) rather
- * than {@code 1 - p}, so it stays exact where p rounds to 1.
+ * Focal loss is {@code eps = e = 0}; Poly-1 the general case. {@code q} takes sigmoid(-z) rather
+ * than {@code 1 - p}, so it stays exact where p rounds to 1; {@code |q' / q| <= 1}, and where
+ * {@code q} is 0 the focal term is 0 (its limit), so no power of {@code q} below 0 is taken.
  */
-final class SigmoidFocal {
-    private SigmoidFocal() {
+final class SigmoidFocal implements ElementFormula.OnSigmoidLogits {
+    private final double smoothing;
+    private final double gamma;
+    /** alpha_t = alphaSlope y' + alphaBase. */
+    private final double alphaSlope;
+    private final double alphaBase;
+    private final double epsilon;
+
+    SigmoidFocal(double smoothing, double gamma, double alpha, double epsilon) {
+        this.smoothing = smoothing;
+        this.gamma = gamma;
+        this.alphaSlope = alpha < 0 ? 0 : 2 * alpha - 1;
+        this.alphaBase = alpha < 0 ? 1 : 1 - alpha;
+        this.epsilon = epsilon;
     }
 
-    static Terms evaluate(Batch batch, boolean score, boolean gradient, double smoothing, double gamma,
-                          double alpha, double epsilon) {
-        INDArray z = batch.z();
-        INDArray y = Ops.smooth(batch.labels(), smoothing, 2);
-        INDArray p = Ops.sigmoid(z);
-        INDArray pNeg = Ops.sigmoidOfNegative(z);
-        INDArray q = y.rsub(1).muli(p).addi(y.mul(pNeg));
-        INDArray ce = Ops.softplus(z).subi(y.mul(z));
-        INDArray alphaT = alpha >= 0 ? y.mul(2 * alpha - 1).addi(1 - alpha) : null;
-        INDArray qg = Ops.pow(q, gamma);
+    @Override
+    public <V> V loss(LaneMath<V> n, V z, V y, V unused) {
+        V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
+        V ce = n.sub(n.softplus(z), n.mul(ys, z));
+        V q = n.fma(ys, n.sigmoid(n.neg(z)), n.mul(n.sub(n.of(1), ys), n.sigmoid(z)));
+        V alphaT = n.fma(ys, n.of(alphaSlope), n.of(alphaBase));
+        return n.mul(n.pow(q, gamma), n.fma(alphaT, ce, n.mul(q, n.of(epsilon))));
+    }
 
-        INDArray loss = null;
-        if (score) {
-            loss = qg.mul(ce);
-            if (alphaT != null) {
-                loss.muli(alphaT);
-            }
-            if (epsilon != 0) {
-                loss.addi(Ops.pow(q, gamma + 1).muli(epsilon));
-            }
-        }
-        INDArray grad = null;
-        if (gradient) {
-            INDArray dq = y.mul(-2).addi(1).muli(p).muli(pNeg);
-            grad = p.sub(y).muli(qg);
-            if (gamma > 0) {
-                grad.addi(Ops.pow(q, gamma - 1).muli(dq).muli(ce).muli(gamma));
-            }
-            if (alphaT != null) {
-                grad.muli(alphaT);
-            }
-            if (epsilon != 0) {
-                grad.addi(qg.mul(dq).muli(epsilon * (gamma + 1)));
-            }
-        }
-        return Terms.perElementFused(loss, grad);
+    @Override
+    public <V> V gradient(LaneMath<V> n, V z, V y, V unused) {
+        V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
+        V ce = n.sub(n.softplus(z), n.mul(ys, z));
+        V p = n.sigmoid(z);
+        V pNot = n.sigmoid(n.neg(z));
+        V q = n.fma(ys, pNot, n.mul(n.sub(n.of(1), ys), p));
+        V dq = n.mul(n.fma(ys, n.of(-2), n.of(1)), n.mul(p, pNot));
+        V alphaT = n.fma(ys, n.of(alphaSlope), n.of(alphaBase));
+        V focal = n.fma(n.mul(n.keep(n.div(dq, q), q), n.of(gamma)), ce, n.sub(p, ys));
+        return n.mul(n.pow(q, gamma), n.fma(alphaT, focal, n.mul(dq, n.of(epsilon * (gamma + 1)))));
+    }
+
+    @Override
+    public <V> V labelCheck(LaneMath<V> n, V y) {
+        return n.nanOutsideUnit(y);
     }
 }

@@ -271,6 +271,24 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             }
             return out;
         }
+
+        @Override
+        public float[] pow(float[] a, double b) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) Math.pow(a[j], b);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] whereNonNegative(float[] test, float[] yes, float[] no) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = test[j] >= 0 ? yes[j] : no[j];
+            }
+            return out;
+        }
         @Override
         public double first(float[] v) {
             return v[0];
@@ -604,6 +622,24 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             double[] out = next();
             for (int j = 0; j < width; j++) {
                 out[j] = (double) Math.sqrt(a[j]);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] pow(double[] a, double b) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) Math.pow(a[j], b);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] whereNonNegative(double[] test, double[] yes, double[] no) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = test[j] >= 0 ? yes[j] : no[j];
             }
             return out;
         }

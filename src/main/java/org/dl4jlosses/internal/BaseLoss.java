@@ -78,7 +78,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
             .build();
 
     /** The element formula's loops by LaneMath class, made on first use (see {@link Specialized}). */
-    private transient volatile Map<Class<?>, ElementPath.Rows> rows;
+    private transient volatile Map<List<Class<?>>, ElementPath.Rows> rows;
     /** The row formula by LaneMath class, made on first use. */
     private transient volatile Map<Class<?>, Object> formulas;
 
@@ -127,13 +127,34 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     }
 
     /**
-     * The class of this loss's {@link ElementFormula}, or null (the default) for a loss that
-     * implements {@link #evaluate} instead. Its one constructor takes this loss.
+     * This loss's {@link ElementFormula} with this activation (which may be null: the call then
+     * fails its checks), or null (the default) when a row formula, a kernel or {@link #evaluate}
+     * computes it.
      *
-     * @return the formula's class, or null
+     * @param activation the layer's activation
+     * @return the formula's class and options, or null
      */
-    protected Class<? extends ElementFormula> elementFormula() {
+    protected FormulaSetup elementFormula(IActivation activation) {
         return null;
+    }
+
+    /**
+     * A per-column option that the element formula reads as its argument {@code c} (one entry
+     * per column of {@code preOutput}, length checked on every call), or null (the default).
+     *
+     * @return the option's values, or null
+     */
+    protected double[] columnOption() {
+        return null;
+    }
+
+    /**
+     * The name of {@link #columnOption()}, for messages.
+     *
+     * @return the option's name
+     */
+    protected String columnOptionName() {
+        return "columnOption";
     }
 
     /**
@@ -144,7 +165,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * @param activation the layer's activation
      * @return the formula's class and options, or null
      */
-    protected RowFormula.Setup rowFormula(IActivation activation) {
+    protected FormulaSetup rowFormula(IActivation activation) {
         return null;
     }
 
@@ -346,19 +367,20 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /** Whether an element or row formula computes this call (else the kernel or the op formula of {@link #evaluate}). */
     private boolean hasFormula(IActivation activation) {
-        return elementFormula() != null || activation != null && rowFormula(activation) != null;
+        return elementFormula(activation) != null || activation != null && rowFormula(activation) != null;
     }
 
     /** Runs the element or row formula for the total loss, the per-row losses and dL/dz, as far as asked. */
     private ElementPath.Result formulaRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                           boolean total, boolean scoreArray, boolean gradient) {
-        if (elementFormula() == null) {
-            labelKind(activation);
+        LabelKind kind = labelKind(activation);
+        FormulaSetup element = elementFormula(activation);
+        if (element == null) {
             return RowPath.run(name(), n -> rowFormula(n, activation), columnWeights(), labels, preOutput, activation, mask, total,
                     scoreArray, gradient);
         }
-        return ElementPath.run(name(), this::elementRows, columnWeights(), labels, preOutput, activation, mask,
-                total, scoreArray, gradient);
+        return ElementPath.run(name(), element.type, n -> elementRows(n, element), kind, columnWeights(), columnOptionName(),
+                columnOption(), labels, preOutput, activation, mask, total, scoreArray, gradient);
     }
 
     /** The row formula for these lanes, a copy of its own per loss class (see {@link RowFormula}). */
@@ -369,24 +391,24 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
             formulas = cache;
         }
         return (RowFormula) cache.computeIfAbsent(n.getClass(), math -> {
-            RowFormula.Setup setup = rowFormula(activation);
+            FormulaSetup setup = rowFormula(activation);
             Object[] arguments = Arrays.copyOf(setup.arguments, setup.arguments.length + 1);
             arguments[setup.arguments.length] = n;
             return Specialized.instance(setup.type, RowFormula.class, List.of(setup.type, getClass(), math), arguments);
         });
     }
 
-    /** The element formula's loop for these lanes, a copy of its own (see {@link Specialized}). */
-    private ElementPath.Rows elementRows(LaneMath<?> n) {
-        Map<Class<?>, ElementPath.Rows> cache = rows;
+    /** The element formula's loop for these lanes, a copy of its own per loss class (see {@link Specialized}). */
+    private ElementPath.Rows elementRows(LaneMath<?> n, FormulaSetup setup) {
+        Map<List<Class<?>>, ElementPath.Rows> cache = rows;
         if (cache == null) {
             cache = new java.util.concurrent.ConcurrentHashMap<>();
             rows = cache;
         }
-        return cache.computeIfAbsent(n.getClass(), math -> {
-            Class<? extends ElementFormula> formula = elementFormula();
-            ElementFormula copy = Specialized.instance(formula, ElementFormula.class, math, this);
-            return Specialized.instance(ElementRows.class, ElementPath.Rows.class, List.of(formula, math), copy);
+        return cache.computeIfAbsent(List.of(setup.type, n.getClass()), key -> {
+            List<Class<?>> copyKey = List.of(setup.type, getClass(), n.getClass());
+            ElementFormula copy = Specialized.instance(setup.type, ElementFormula.class, copyKey, setup.arguments);
+            return Specialized.instance(ElementRows.class, ElementPath.Rows.class, copyKey, copy);
         });
     }
 

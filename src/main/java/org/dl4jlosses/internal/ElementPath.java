@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the L1 cache while the formula works on them), its gradient row written into the result. Rows
  * a row mask removes, and labels an element mask removes, are never read. Batches from
  * {@link #PARALLEL_FROM} elements on are split over the {@link Workers}. Masks hold 0 or 1 only. Activations other than
- * the identity run before (ND4J's {@code getActivation}) and after (its {@code backprop}).
+ * the identity run before (ND4J's {@code getActivation}) and after (its {@code backprop}), but for
+ * a formula on a sigmoid layer's logits ({@link ElementFormula.OnSigmoidLogits}).
  */
 final class ElementPath {
     /** From this many elements a batch is split over the cores (cheap arithmetic needs much work to repay the hand-off). */
@@ -38,10 +40,11 @@ final class ElementPath {
          * {@code sum_k s_k l(a_k, y_k)} with {@code s_k = rowScale w_k m_k} (0 when
          * {@code wantLoss} is false), plus NaN when an unmasked label is not finite; when
          * {@code gradient} is not null, {@code s_k dl/da_k} written there at the same elements.
-         * {@code weights} is a buffer from {@link LaneMath#rowOf}, or null.
+         * {@code weights} and {@code option} (the formula's per-column option) are buffers from
+         * {@link LaneMath#rowOf}, or null.
          */
         <V> double row(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset,
-                       ByteBuffer weights, double rowScale, boolean wantLoss, int length);
+                       ByteBuffer weights, ByteBuffer option, double rowScale, boolean wantLoss, int length);
     }
 
     /** A loss's formula, specialised for each {@link LaneMath}. */
@@ -62,17 +65,22 @@ final class ElementPath {
         }
     }
 
-    static Result run(String loss, Specialization formula, double[] weights, INDArray labels, INDArray z,
-                      IActivation activation, INDArray mask, boolean sum, boolean score, boolean gradient) {
-        Batch.Shapes shapes = Batch.checkShapes(loss, LabelKind.REAL, labels, z, activation, mask, true);
+    /**
+     * Runs the formula of class {@code formulaType} (made for each lanes by {@code formula}) over a batch
+     * whose labels are of {@code kind} (REAL or PROBABILITY), with the loss's per-column
+     * {@code weights} and per-column {@code option} (or nulls).
+     */
+    static Result run(String loss, Class<?> formulaType, Specialization formula, LabelKind kind, double[] weights, String optionName,
+                      double[] option, INDArray labels, INDArray z, IActivation activation, INDArray mask, boolean sum,
+                      boolean score, boolean gradient) {
+        Batch.Shapes shapes = Batch.checkShapes(loss, kind, labels, z, activation, mask, true);
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
-        if (weights != null && weights.length != columns) {
-            throw Checks.fail(loss, "weights", "of length " + columns + " (one entry per column of preOutput)",
-                    "length " + weights.length);
-        }
+        checkLength(loss, "weights", weights, columns);
+        checkLength(loss, optionName, option, columns);
+        boolean fused = activation instanceof ActivationIdentity
+                || activation instanceof ActivationSigmoid && ElementFormula.OnSigmoidLogits.class.isAssignableFrom(formulaType);
         DataType type = z.dataType();
-        boolean fused = activation instanceof ActivationIdentity;
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
             ByteBuffer aBytes = host.bytes(a, type);
@@ -88,15 +96,15 @@ final class ElementPath {
             }
             double[] lossOut = score ? losses : null;
             boolean wantLoss = sum || score;
-            // Without masks, weights or per-row losses, the rows are one run of elements with a single tail.
-            boolean flat = rowMask == null && elementMask == null && weights == null && !score;
+            // Without masks, weights, option or per-row losses, the rows are one run of elements with a single tail.
+            boolean flat = rowMask == null && elementMask == null && weights == null && option == null && !score;
             Workers.Range range = (from, to) -> {
                 LaneMath<?> n = LaneMath.of(type);
                 lastLanes = n.getClass();
                 Rows loop = formula.rows(n);
-                return flat ? flatRows(loss, loop, n, aBytes, yBytes, gradBytes, type, from, to, columns, wantLoss)
-                        : rowByRow(loss, loop, n, aBytes, yBytes, rowMask, elementMask, gradBytes, weights, type, from, to,
-                                columns, wantLoss, lossOut);
+                return flat ? flatRows(loss, kind, loop, n, aBytes, yBytes, gradBytes, type, from, to, columns, wantLoss)
+                        : rowByRow(loss, kind, loop, n, aBytes, yBytes, rowMask, elementMask, gradBytes, weights, option, type,
+                                from, to, columns, wantLoss, lossOut);
             };
             int threads = (long) rows * columns >= PARALLEL_FROM ? Math.min(Workers.threads(), rows) : 1;
             double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
@@ -126,17 +134,24 @@ final class ElementPath {
         }
     }
 
+    private static void checkLength(String loss, String name, double[] option, int columns) {
+        if (option != null && option.length != columns) {
+            throw Checks.fail(loss, name, "of length " + columns + " (one entry per column of preOutput)",
+                    "length " + option.length);
+        }
+    }
+
     /** Rows [from, to) as one run of elements, in blocks of {@link #BLOCK}; returns their total loss. */
-    private static double flatRows(String loss, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y, ByteBuffer gradient,
-                                   DataType type, int from, int to, int columns, boolean wantLoss) {
+    private static double flatRows(String loss, LabelKind kind, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y,
+                                   ByteBuffer gradient, DataType type, int from, int to, int columns, boolean wantLoss) {
         double total = 0;
         int end = to * columns;
         for (int start = from * columns; start < end; start += BLOCK) {
             int length = Math.min(BLOCK, end - start);
-            double l = loop.row(n, a, y, null, gradient, start, null, 1.0 / columns, wantLoss, length);
+            double l = loop.row(n, a, y, null, gradient, start, null, null, 1.0 / columns, wantLoss, length);
             if (!Double.isFinite(l)) {
                 for (int r = start / columns; r <= (start + length - 1) / columns; r++) {
-                    checkLabels(loss, y, null, type, r, columns);
+                    checkLabels(loss, kind, y, null, type, r, columns);
                 }
             }
             total += l;
@@ -145,10 +160,12 @@ final class ElementPath {
     }
 
     /** Rows [from, to) one by one, with masks and weights; returns their total loss, each row's into {@code losses} if not null. */
-    private static double rowByRow(String loss, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y, ByteBuffer rowMask,
-                                   ByteBuffer elementMask, ByteBuffer gradient, double[] weights, DataType type, int from,
-                                   int to, int columns, boolean wantLoss, double[] losses) {
+    private static double rowByRow(String loss, LabelKind kind, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y,
+                                   ByteBuffer rowMask, ByteBuffer elementMask, ByteBuffer gradient, double[] weights,
+                                   double[] option, DataType type, int from, int to, int columns, boolean wantLoss,
+                                   double[] losses) {
         ByteBuffer weightRow = weights == null ? null : n.rowOf(weights);
+        ByteBuffer optionRow = option == null ? null : n.rowOf(option);
         double total = 0;
         for (int r = from; r < to; r++) {
             double m = rowMask == null ? 1 : element(rowMask, type, r);
@@ -165,9 +182,9 @@ final class ElementPath {
                 }
                 continue;
             }
-            double l = loop.row(n, a, y, elementMask, gradient, at, weightRow, m / columns, wantLoss, columns);
+            double l = loop.row(n, a, y, elementMask, gradient, at, weightRow, optionRow, m / columns, wantLoss, columns);
             if (!Double.isFinite(l)) {
-                checkLabels(loss, y, elementMask, type, r, columns);
+                checkLabels(loss, kind, y, elementMask, type, r, columns);
                 checkMask(loss, elementMask, type, r, columns);
             }
             total += l;
@@ -178,13 +195,17 @@ final class ElementPath {
         return total;
     }
 
-    /** Throws for the first label of row r that is not finite (and not masked), if there is one. */
-    private static void checkLabels(String loss, ByteBuffer labels, ByteBuffer mask, DataType type, int r, int columns) {
+    /** Throws for the first label of row r (not masked) that is not finite, or for PROBABILITY labels not in [0, 1], if there is one. */
+    private static void checkLabels(String loss, LabelKind kind, ByteBuffer labels, ByteBuffer mask, DataType type, int r,
+                                    int columns) {
+        boolean unit = kind == LabelKind.PROBABILITY;
         for (int c = 0; c < columns; c++) {
             double v = element(labels, type, r * columns + c);
-            if (!Double.isFinite(v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
-                throw Checks.fail(loss, "labels", "finite", (Double.isNaN(v) ? "NaN" : "an infinite value")
-                        + " at row " + r + ", column " + c);
+            boolean bad = unit ? !(v >= 0 && v <= 1) : !Double.isFinite(v);
+            if (bad && (mask == null || element(mask, type, r * columns + c) != 0)) {
+                String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
+                throw Checks.fail(loss, "labels", unit ? "probabilities in [0, 1]" : "finite", value + " at row " + r
+                        + ", column " + c);
             }
         }
     }

@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
  *
  * <p>Masked elements are left out by selection, not by multiplication: whatever they hold (NaN
  * included) does not count. A label that is not finite, or a mask entry that is neither 0 nor 1,
- * makes the row's result NaN (through the loss, {@code y - y} where only the gradient is computed,
- * or {@code sqrt(-|m (m - 1)|)}), and the caller then looks for it.
+ * makes the row's result NaN (through the formula's {@link ElementFormula#labelCheck}, or
+ * {@code sqrt(-|m (m - 1)|)}), and the caller then looks for it.
  *
  * <p>Why three loops: C2 keeps a vector in a register only where it is produced on one path, so
  * a loop body must not choose between vectors ({@code weighted ? w s : s}); each case gets its
@@ -28,26 +28,28 @@ public final class ElementRows implements ElementPath.Rows {
 
     @Override
     public <V> double row(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset, ByteBuffer weights,
-                          double rowScale, boolean wantLoss, int length) {
+                          ByteBuffer option, double rowScale, boolean wantLoss, int length) {
         n.begin(length);
         int whole = length / n.width(length) * n.width(length);
         double total;
-        if (mask != null || weights != null) {
-            total = general(n, a, y, mask, gradient, offset, weights, rowScale, whole);
+        if (mask != null || weights != null || option != null) {
+            total = general(n, a, y, mask, gradient, offset, weights, option, rowScale, whole);
         } else {
             // Score and gradient in two passes, so the score is the same number computeScore gives.
             double check = gradient == null ? 0 : gradients(n, a, y, gradient, offset, rowScale, whole);
             total = wantLoss ? rowScale * losses(n, a, y, offset, whole) + check : check;
         }
-        return whole < length ? total + tail(n, a, y, mask, gradient, offset, weights, rowScale, wantLoss, whole, length)
+        return whole < length ? total + tail(n, a, y, mask, gradient, offset, weights, option, rowScale, wantLoss, whole, length)
                 : total;
     }
 
-    /** The sum of the terms of elements [0, whole). */
+    /** The sum of the terms of elements [0, whole), NaN for a label the formula does not take. */
     private <V> double losses(LaneMath<V> n, ByteBuffer a, ByteBuffer y, int offset, int whole) {
         V acc = n.of(0);
+        V c = n.of(1);
         for (int i = 0; i < whole; i += n.width(whole)) {
-            acc = n.add(acc, formula.loss(n, n.load(a, offset + i), n.load(y, offset + i)));
+            V yv = n.load(y, offset + i);
+            acc = n.add(acc, n.add(formula.loss(n, n.load(a, offset + i), yv, c), formula.labelCheck(n, yv)));
         }
         return n.sum(acc, whole);
     }
@@ -56,25 +58,28 @@ public final class ElementRows implements ElementPath.Rows {
     private <V> double gradients(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer gradient, int offset, double scale,
                                  int whole) {
         V s = n.of(scale);
+        V c = n.of(1);
         V check = n.of(0);
         for (int i = 0; i < whole; i += n.width(whole)) {
             int at = offset + i;
             V yv = n.load(y, at);
-            n.store(n.mul(formula.gradient(n, n.load(a, at), yv), s), gradient, at);
-            check = n.add(check, n.sub(yv, yv));
+            n.store(n.mul(formula.gradient(n, n.load(a, at), yv, c), s), gradient, at);
+            check = n.add(check, formula.labelCheck(n, yv));
         }
         return n.sum(check, whole);
     }
 
     /**
-     * Both, with weights and mask (ones where there are none), for elements [0, whole): the sum
-     * of the weighted terms and the gradients' writes.
+     * Both, with weights, the per-column option and mask (ones where there are none), for
+     * elements [0, whole): the sum of the weighted terms and the gradients' writes.
      */
     private <V> double general(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset,
-                               ByteBuffer weights, double rowScale, int whole) {
+                               ByteBuffer weights, ByteBuffer option, double rowScale, int whole) {
         ByteBuffer w = weights != null ? weights : n.ones();
+        ByteBuffer o = option != null ? option : n.ones();
         ByteBuffer m = mask != null ? mask : n.ones();
         int stepW = weights != null ? 1 : 0;
+        int stepO = option != null ? 1 : 0;
         int stepM = mask != null ? 1 : 0;
         int maskOffset = offset * stepM;
         V scale = n.of(rowScale);
@@ -84,12 +89,13 @@ public final class ElementRows implements ElementPath.Rows {
             V av = n.load(a, at);
             V yv = n.load(y, at);
             V mv = n.load(m, maskOffset + i * stepM);
+            V cv = n.load(o, i * stepO);
             V s = n.mul(n.mul(scale, n.load(w, i * stepW)), mv);
             if (gradient != null) {
-                n.store(n.keep(n.mul(formula.gradient(n, av, yv), s), mv), gradient, at);
+                n.store(n.keep(n.mul(formula.gradient(n, av, yv, cv), s), mv), gradient, at);
             }
             // The loss even when only the gradient is wanted: a choice between two vectors here would cost more.
-            V terms = n.add(n.mul(formula.loss(n, av, yv), s), n.sub(yv, yv));
+            V terms = n.add(n.mul(formula.loss(n, av, yv, cv), s), formula.labelCheck(n, yv));
             acc = n.add(n.add(acc, n.keep(terms, mv)), notBinary(n, mv));
         }
         return n.sum(acc, whole);
@@ -97,19 +103,20 @@ public final class ElementRows implements ElementPath.Rows {
 
     /** {@link #general} for the elements from i to the row's end, fewer than a vector's. */
     private <V> double tail(LaneMath<V> n, ByteBuffer a, ByteBuffer y, ByteBuffer mask, ByteBuffer gradient, int offset, ByteBuffer weights,
-                            double rowScale, boolean wantLoss, int i, int length) {
+                            ByteBuffer option, double rowScale, boolean wantLoss, int i, int length) {
         int at = offset + i;
         int end = offset + length;
         V av = n.loadTail(a, at, end);
         V yv = n.loadTail(y, at, end);
         V mv = mask != null ? n.loadTail(mask, at, end) : n.load(n.ones(), 0);
+        V cv = option != null ? n.load(option, i) : n.of(1);
         V s = n.mul(n.mul(n.of(rowScale), weights != null ? n.load(weights, i) : mv), mv);
         if (gradient != null) {
-            n.storeTail(n.keep(n.mul(formula.gradient(n, av, yv), s), mv), gradient, at, end);
+            n.storeTail(n.keep(n.mul(formula.gradient(n, av, yv, cv), s), mv), gradient, at, end);
         }
-        V terms = n.sub(yv, yv);
+        V terms = formula.labelCheck(n, yv);
         if (wantLoss) {
-            terms = n.add(n.mul(formula.loss(n, av, yv), s), terms);
+            terms = n.add(n.mul(formula.loss(n, av, yv, cv), s), terms);
         }
         return n.sum(n.addLanes(n.of(0), n.add(n.keep(terms, mv), notBinary(n, mv)), i, length), length);
     }

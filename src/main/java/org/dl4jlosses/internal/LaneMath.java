@@ -129,6 +129,28 @@ public abstract class LaneMath<V> {
 
     public abstract V sqrt(V a);
 
+    /** {@code a^b} lane-wise, as {@link Math#pow} ({@code 0^0 = 1}). */
+    public abstract V pow(V a, double b);
+
+    /** {@code yes} where {@code test >= 0}, {@code no} elsewhere (NaN included). */
+    public abstract V whereNonNegative(V test, V yes, V no);
+
+    /** {@code log(1 + exp(a))}, exact for any {@code a}: {@code max(a, 0) + log1p(exp(-|a|))}. */
+    public final V softplus(V a) {
+        return add(max(a, of(0)), log1p(exp(neg(abs(a)))));
+    }
+
+    /** {@code 1 / (1 + exp(-a))}, exact for any {@code a}: the exponential taken is never above 1. */
+    public final V sigmoid(V a) {
+        V t = exp(neg(abs(a)));
+        return div(whereNonNegative(a, of(1), t), add(t, of(1)));
+    }
+
+    /** 0 where {@code y} is in [0, 1], NaN elsewhere (NaN and infinities included): {@code 0 sqrt(y (1 - y))}. */
+    public final V nanOutsideUnit(V y) {
+        return mul(sqrt(mul(y, sub(of(1), y))), of(0));
+    }
+
     /** The value of lane 0. */
     public abstract double first(V v);
 

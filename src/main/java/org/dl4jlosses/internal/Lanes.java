@@ -172,29 +172,6 @@ public final class Lanes {
         return s != 0 || Float.isNaN(s);
     }
 
-    /**
-     * x^p as {@link Ops#pow} computes it: 1 for p = 0 (also at x = 0), exact products for p = 1,
-     * 2, 3, and for negative p the base floored at 1e-30 (so that 0^p times 0 stays 0).
-     */
-    public static float pow(float x, float p) {
-        if (p == 0) {
-            return 1;
-        }
-        if (p == 1) {
-            return x;
-        }
-        if (p == 2) {
-            return x * x;
-        }
-        if (p == 3) {
-            return x * x * x;
-        }
-        return (float) Math.pow(p < 0 ? Math.max(x, POW_FLOOR) : x, p);
-    }
-
-    /** The base floor of {@link #pow} for negative powers (Ops' 1e-30 in float). */
-    static final float POW_FLOOR = 1e-30f;
-
     /** Flag of {@link #binaryValues}: some value is -1. */
     public static final int MINUS_ONE = 1;
     /** Flag of {@link #binaryValues}: some value is 0. */
@@ -276,30 +253,5 @@ public final class Lanes {
             }
         }
         return sum;
-    }
-
-    private static volatile float[] ones = new float[0];
-
-    /** A shared, read-only array of at least n ones (a neutral factor for vector loops). */
-    public static float[] ones(int n) {
-        float[] current = ones;
-        if (current.length >= n) {
-            return current;
-        }
-        synchronized (Lanes.class) {
-            if (ones.length < n) {
-                float[] grown = new float[Math.max(n, 2 * ones.length)];
-                java.util.Arrays.fill(grown, 1f);
-                ones = grown;
-            }
-            return ones;
-        }
-    }
-
-    /** a[from..to) copied into a new zero-padded array of {@code length}: a vector's remainder as a whole vector. */
-    public static float[] padded(float[] a, int from, int to, int length) {
-        float[] out = new float[length];
-        System.arraycopy(a, from, out, 0, to - from);
-        return out;
     }
 }

@@ -12,7 +12,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /** Numerically safe building blocks the formulas share. Every method returns a new array. */
 public final class Ops {
     /** Floor for a base raised to a negative power, so that 0^(negative) times 0 stays 0. */
-    private static final double TINY = 1e-30;
     private static final Map<String, INDArray> CONSTANTS = new ConcurrentHashMap<>();
 
     private Ops() {
@@ -26,11 +25,6 @@ public final class Ops {
 
     public static INDArray sigmoid(INDArray x) {
         return Transforms.sigmoid(x, true);
-    }
-
-    /** sigmoid(-x) = 1 - sigmoid(x), computed without cancellation. */
-    public static INDArray sigmoidOfNegative(INDArray x) {
-        return Transforms.sigmoid(x.neg(), false);
     }
 
     /** Row-wise softmax. */
@@ -119,26 +113,6 @@ public final class Ops {
         INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0));
         Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, x, vector, 0.0, out);
         return out.reshape(x.size(0), 1);
-    }
-
-    /** x^p with the base floored at 1e-30 where p is negative, so that a zero base gives a large finite value. */
-    public static INDArray pow(INDArray x, double p) {
-        if (p == 0) {
-            return Nd4j.onesLike(x);
-        }
-        if (p == 1) {
-            return x.dup();
-        }
-        // ND4J's pow is a generic transcendental (about 40x the cost of a multiply); focal losses'
-        // default gamma = 2 makes small integer powers the common case.
-        if (p == 2) {
-            return x.mul(x);
-        }
-        if (p == 3) {
-            return x.mul(x).muli(x);
-        }
-        INDArray base = p < 0 ? Transforms.max(x, TINY, true) : x;
-        return Transforms.pow(base, p, p >= 0);
     }
 
     /** x clipped to [lo, hi]. */

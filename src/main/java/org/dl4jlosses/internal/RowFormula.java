@@ -38,20 +38,4 @@ public interface RowFormula {
      */
     <V> double row(LaneMath<V> n, Object z, Object y, int target, Object gradient, Object scratch, int k, double scale,
                    boolean wantLoss);
-
-    /** A row formula's class and its constructor's arguments. */
-    final class Setup {
-        final Class<? extends RowFormula> type;
-        final Object[] arguments;
-
-        /**
-         * @param type the formula's class
-         * @param arguments its one constructor's arguments, but the last: the {@link LaneMath} it
-         *        will run on (for rows of its options in that precision)
-         */
-        public Setup(Class<? extends RowFormula> type, Object... arguments) {
-            this.type = type;
-            this.arguments = arguments;
-        }
-    }
 }

@@ -30,11 +30,6 @@ public final class Terms {
         return new Terms(loss, dLda, true, false);
     }
 
-    /** Per-element loss and dL/dz, the activation fused into the formula. */
-    public static Terms perElementFused(INDArray loss, INDArray dLdz) {
-        return new Terms(loss, dLdz, true, true);
-    }
-
     /** Per-row loss [R, 1] and dL/da. */
     public static Terms perRow(INDArray loss, INDArray dLda) {
         return new Terms(loss, dLda, false, false);

@@ -170,23 +170,6 @@ public final class VectorLanes {
         return sum + Lanes.weighElementsScalar(loss, g, factor, scale, bound, n);
     }
 
-    /** {@link Lanes#pow} lane-wise: the same special cases, for an exponent fixed per call. */
-    public static FloatVector pow(FloatVector x, float p) {
-        if (p == 0) {
-            return FloatVector.broadcast(x.species(), 1f);
-        }
-        if (p == 1) {
-            return x;
-        }
-        if (p == 2) {
-            return x.mul(x);
-        }
-        if (p == 3) {
-            return x.mul(x).mul(x);
-        }
-        return (p < 0 ? x.max(Lanes.POW_FLOOR) : x).lanewise(VectorOperators.POW, p);
-    }
-
     static int binaryValues(float[] a, int off, int n) {
         int bound = S.loopBound(n);
         VectorMask<Float> minusOne = S.maskAll(false);

@@ -179,6 +179,16 @@ final class VectorMath {
         public FloatVector sqrt(FloatVector a) {
             return a.sqrt();
         }
+
+        @Override
+        public FloatVector pow(FloatVector a, double b) {
+            return a.lanewise(VectorOperators.POW, (float) b);
+        }
+
+        @Override
+        public FloatVector whereNonNegative(FloatVector test, FloatVector yes, FloatVector no) {
+            return no.blend(yes, test.compare(VectorOperators.GE, 0));
+        }
         @Override
         public double first(FloatVector v) {
             return v.lane(0);
@@ -500,6 +510,16 @@ final class VectorMath {
         @Override
         public DoubleVector sqrt(DoubleVector a) {
             return a.sqrt();
+        }
+
+        @Override
+        public DoubleVector pow(DoubleVector a, double b) {
+            return a.lanewise(VectorOperators.POW, b);
+        }
+
+        @Override
+        public DoubleVector whereNonNegative(DoubleVector test, DoubleVector yes, DoubleVector no) {
+            return no.blend(yes, test.compare(VectorOperators.GE, 0));
         }
         @Override
         public double first(DoubleVector v) {

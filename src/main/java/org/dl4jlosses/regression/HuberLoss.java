@@ -2,6 +2,7 @@ package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
@@ -39,8 +40,8 @@ public final class HuberLoss extends BaseLoss {
     }
 
     @Override
-    protected Class<Formula> elementFormula() {
-        return Formula.class;
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, delta);
     }
 
     @Override
@@ -57,19 +58,19 @@ public final class HuberLoss extends BaseLoss {
     static final class Formula implements ElementFormula {
         private final double delta;
 
-        Formula(HuberLoss loss) {
-            delta = loss.getDelta();
+        Formula(double delta) {
+            this.delta = delta;
         }
 
         @Override
-        public <V> V loss(LaneMath<V> n, V a, V y) {
+        public <V> V loss(LaneMath<V> n, V a, V y, V option) {
             V r = n.sub(a, y);
             V c = n.min(n.max(r, n.of(-delta)), n.of(delta));
             return n.mul(c, n.fma(c, n.of(-0.5), r));
         }
 
         @Override
-        public <V> V gradient(LaneMath<V> n, V a, V y) {
+        public <V> V gradient(LaneMath<V> n, V a, V y, V option) {
             return n.min(n.max(n.sub(a, y), n.of(-delta)), n.of(delta));
         }
     }

@@ -2,6 +2,7 @@ package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
@@ -37,8 +38,8 @@ public final class MaeLoss extends BaseLoss {
     }
 
     @Override
-    protected Class<Formula> elementFormula() {
-        return Formula.class;
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class);
     }
 
     @Override
@@ -58,16 +59,16 @@ public final class MaeLoss extends BaseLoss {
 
     /** The term {@code |a - y|} and its derivative {@code sign(a - y)} (0 at 0). */
     static final class Formula implements ElementFormula {
-        Formula(BaseLoss loss) {
+        Formula() {
         }
 
         @Override
-        public <V> V loss(LaneMath<V> n, V a, V y) {
+        public <V> V loss(LaneMath<V> n, V a, V y, V option) {
             return n.abs(n.sub(a, y));
         }
 
         @Override
-        public <V> V gradient(LaneMath<V> n, V a, V y) {
+        public <V> V gradient(LaneMath<V> n, V a, V y, V option) {
             return n.signum(n.sub(a, y));
         }
     }

@@ -2,6 +2,7 @@ package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
@@ -36,8 +37,8 @@ public final class MseLoss extends BaseLoss {
     }
 
     @Override
-    protected Class<Formula> elementFormula() {
-        return Formula.class;
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class);
     }
 
     @Override
@@ -57,17 +58,17 @@ public final class MseLoss extends BaseLoss {
 
     /** The term {@code (a - y)^2} and its derivative {@code 2 (a - y)}. */
     static final class Formula implements ElementFormula {
-        Formula(MseLoss loss) {
+        Formula() {
         }
 
         @Override
-        public <V> V loss(LaneMath<V> n, V a, V y) {
+        public <V> V loss(LaneMath<V> n, V a, V y, V option) {
             V r = n.sub(a, y);
             return n.mul(r, r);
         }
 
         @Override
-        public <V> V gradient(LaneMath<V> n, V a, V y) {
+        public <V> V gradient(LaneMath<V> n, V a, V y, V option) {
             V r = n.sub(a, y);
             return n.add(r, r);
         }

@@ -2,6 +2,7 @@ package org.dl4jlosses.regression;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
@@ -37,8 +38,8 @@ public final class SmoothL1Loss extends BaseLoss {
     }
 
     @Override
-    protected Class<? extends ElementFormula> elementFormula() {
-        return beta > 0 ? Formula.class : MaeLoss.Formula.class;
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return beta > 0 ? new FormulaSetup(Formula.class, beta) : new FormulaSetup(MaeLoss.Formula.class);
     }
 
     @Override
@@ -58,19 +59,19 @@ public final class SmoothL1Loss extends BaseLoss {
     static final class Formula implements ElementFormula {
         private final double beta;
 
-        Formula(SmoothL1Loss loss) {
-            beta = loss.getBeta();
+        Formula(double beta) {
+            this.beta = beta;
         }
 
         @Override
-        public <V> V loss(LaneMath<V> n, V a, V y) {
+        public <V> V loss(LaneMath<V> n, V a, V y, V option) {
             V r = n.sub(a, y);
             V c = n.min(n.max(r, n.of(-beta)), n.of(beta));
             return n.mul(n.mul(c, n.fma(c, n.of(-0.5), r)), n.of(1 / beta));
         }
 
         @Override
-        public <V> V gradient(LaneMath<V> n, V a, V y) {
+        public <V> V gradient(LaneMath<V> n, V a, V y, V option) {
             return n.mul(n.min(n.max(n.sub(a, y), n.of(-beta)), n.of(beta)), n.of(1 / beta));
         }
     }

@@ -66,6 +66,22 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Writes {@code DIR/jmh.json} (JMH's raw results of this run), {@code DIR/java.json} (the medians,
  * merged with those of earlier runs: a case re-run replaces its own row) and {@code DIR/table.md}
  * (the table for the selected losses and sizes).
+ *
+ * <p><b>Whole training steps.</b> The word {@code fit} runs {@link FitBenchmark} instead: one
+ * {@code MultiLayerNetwork.fit} per operation on an MLP 784-256-1000 (softmax output), with our
+ * {@code CrossEntropyLoss} and with DL4J's {@code LossMCXENT}, in one run:
+ *
+ * <pre>
+ * mvn -o -P bench test-compile exec:exec -Dbench.args="fit"                 (forks with the Vector API module)
+ * mvn -o -P bench test-compile exec:exec -Dbench.args="fit --vector false"  (forks without it)
+ * </pre>
+ *
+ * It takes {@code --forks}, {@code --warmup}, {@code --iterations}, {@code --time}, {@code --quick},
+ * {@code --vector}, {@code --out}, {@code --verbose} and {@code --report} as above, plus
+ * {@code --batch N[,N...]} (256) and {@code --updater adam|sgd} (adam); loss names and sizes do not
+ * apply. Writes {@code DIR/fit-jmh.json} (JMH's raw results), {@code DIR/fit.json} (the medians, keyed
+ * by loss, batch, updater and vector, merged with earlier runs, so the runs with and without the
+ * Vector API end up side by side) and {@code DIR/fit.md}.
  */
 public final class BenchMain {
 
@@ -94,6 +110,9 @@ public final class BenchMain {
         boolean report = false;
         Path torch = Paths.get("target", "bench", "torch.json");
         Path out = Paths.get("target", "bench");
+        boolean fit = false;
+        List<String> fitBatches = List.of("256");
+        String fitUpdater = "adam";
 
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -148,11 +167,19 @@ public final class BenchMain {
                 case "--report":
                     report = true;
                     break;
+                case "--batch":
+                    fitBatches = Arrays.asList(args[++i].split(","));
+                    break;
+                case "--updater":
+                    fitUpdater = args[++i];
+                    break;
                 default:
                     if (a.startsWith("-")) {
                         System.err.println("unknown option " + a);
                         usage();
                         System.exit(2);
+                    } else if (a.equals("fit")) {
+                        fit = true;
                     } else if (a.matches("\\d+[xX]\\d+")) {
                         sizes.add(a.toLowerCase(Locale.ROOT));
                     } else {
@@ -164,6 +191,15 @@ public final class BenchMain {
                         sel.forEach(c -> losses.add(c.id()));
                     }
             }
+        }
+        if (fit) {
+            if (!losses.isEmpty() || !sizes.isEmpty() || check) {
+                System.err.println("fit takes no loss names, sizes or --check (it times CrossEntropyLoss vs LossMCXENT)");
+                System.exit(2);
+            }
+            Files.createDirectories(out);
+            runFit(fitBatches, fitUpdater, forks, warmup, iterations, timeMs, verbose, vector, report, out);
+            return;
         }
         if (losses.isEmpty()) {
             losses.addAll(BenchCase.ids());
@@ -323,7 +359,7 @@ public final class BenchMain {
                 .threads(1)
                 .shouldFailOnError(true)
                 // jvmArgs, not jvmArgsAppend: the forks would otherwise inherit this JVM's --add-modules.
-                .jvmArgs(vector ? new String[] {"-Xmx2g", "--add-modules=jdk.incubator.vector"} : new String[] {"-Xmx2g"})
+                .jvmArgs(forkJvmArgs(vector))
                 .param("loss", losses.toArray(new String[0]))
                 .param("size", sizes.toArray(new String[0]))
                 .param("impl", impls.toArray(new String[0]))
@@ -331,6 +367,131 @@ public final class BenchMain {
                 .param("dtype", dtype)
                 .resultFormat(ResultFormatType.JSON)
                 .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
+    }
+
+    /** The JVM arguments of the benchmark forks: with or without the Vector API module. */
+    private static String[] forkJvmArgs(boolean vector) {
+        return vector ? new String[] {"-Xmx2g", "--add-modules=jdk.incubator.vector"} : new String[] {"-Xmx2g"};
+    }
+
+    /**
+     * Runs {@link FitBenchmark} (unless {@code report}), merges the medians into {@code DIR/fit.json}
+     * and prints/writes the table of the selected batches and updater, both Vector API modes.
+     */
+    private static void runFit(List<String> batches, String updater, int forks, int warmup, int iterations,
+                               long timeMs, boolean verbose, boolean vector, boolean report, Path out)
+            throws RunnerException, IOException {
+        List<String> fitLosses = List.of("CrossEntropyLoss", "LossMCXENT");
+        for (String b : batches) {
+            Integer.parseInt(b.trim());
+        }
+        FitBenchmark.newUpdater(updater);
+        ObjectMapper json = new ObjectMapper();
+        Path fitJson = out.resolve("fit.json");
+        Map<String, ObjectNode> rowsByKey = new java.util.LinkedHashMap<>();
+        if (Files.isRegularFile(fitJson)) {
+            for (JsonNode r : json.readTree(fitJson.toFile()).path("results")) {
+                rowsByKey.put(fitKey(r), (ObjectNode) r);
+            }
+        } else if (report) {
+            System.err.println("--report: no " + fitJson + "; run the benchmark first");
+            System.exit(2);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (!report) {
+            ChainedOptionsBuilder opts = new OptionsBuilder()
+                    .include(FitBenchmark.class.getName() + ".fit")
+                    .mode(Mode.SampleTime)
+                    .timeUnit(TimeUnit.MICROSECONDS)
+                    .forks(forks)
+                    .warmupIterations(warmup)
+                    .warmupTime(TimeValue.milliseconds(timeMs))
+                    .measurementIterations(iterations)
+                    .measurementTime(TimeValue.milliseconds(timeMs))
+                    .threads(1)
+                    .shouldFailOnError(true)
+                    // jvmArgs, not jvmArgsAppend: the forks would otherwise inherit this JVM's --add-modules.
+                    .jvmArgs(forkJvmArgs(vector))
+                    .param("loss", fitLosses.toArray(new String[0]))
+                    .param("batch", batches.stream().map(String::trim).toArray(String[]::new))
+                    .param("updater", updater)
+                    .resultFormat(ResultFormatType.JSON)
+                    .result(out.resolve("fit-jmh.json").toString())
+                    .verbosity(verbose ? VerboseMode.EXTRA : VerboseMode.NORMAL);
+            double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            Collection<RunResult> results = new Runner(opts.build()).run();
+            double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            for (RunResult rr : results) {
+                String unit = rr.getPrimaryResult().getScoreUnit();
+                ObjectNode row = json.createObjectNode();
+                row.put("loss", rr.getParams().getParam("loss"));
+                row.put("batch", Integer.parseInt(rr.getParams().getParam("batch")));
+                row.put("updater", rr.getParams().getParam("updater"));
+                row.put("vector", vector);
+                row.put("median_ms", toMillis(rr.getPrimaryResult().getStatistics().getPercentile(50.0), unit));
+                row.put("mean_ms", toMillis(rr.getPrimaryResult().getStatistics().getMean(), unit));
+                row.put("samples", rr.getPrimaryResult().getStatistics().getN());
+                row.put("loadavg_start", loadStart);
+                row.put("loadavg_end", loadEnd);
+                row.put("cpus", cpus);
+                rowsByKey.put(fitKey(row), row);
+            }
+            ObjectNode stored = json.createObjectNode();
+            stored.putArray("results").addAll(new ArrayList<>(rowsByKey.values()));
+            json.writerWithDefaultPrettyPrinter().writeValue(fitJson.toFile(), stored);
+        }
+
+        StringBuilder md = new StringBuilder();
+        md.append("fit(): MLP 784-256-1000 (ReLU, softmax), float32, updater ").append(updater).append("\n\n");
+        md.append("| batch | --add-modules jdk.incubator.vector | CrossEntropyLoss (ms) | LossMCXENT (ms) | ours/LossMCXENT |"
+                + " samples |\n");
+        md.append("|---:|---|---:|---:|---:|---|\n");
+        double loadMin = Double.POSITIVE_INFINITY;
+        double loadMax = Double.NEGATIVE_INFINITY;
+        for (String b : batches) {
+            for (boolean v : new boolean[] {true, false}) {
+                JsonNode ours = rowsByKey.get(fitKey("CrossEntropyLoss", b.trim(), updater, v));
+                JsonNode base = rowsByKey.get(fitKey("LossMCXENT", b.trim(), updater, v));
+                if (ours == null && base == null) {
+                    continue;
+                }
+                Double o = ours == null ? null : ours.path("median_ms").asDouble();
+                Double m = base == null ? null : base.path("median_ms").asDouble();
+                md.append("| ").append(b.trim()).append(" | ").append(v ? "yes" : "no")
+                        .append(" | ").append(fmt(o)).append(" | ").append(fmt(m))
+                        .append(" | ").append(ratio(o, m))
+                        .append(" | ").append(ours == null ? "-" : ours.path("samples").asText())
+                        .append(" / ").append(base == null ? "-" : base.path("samples").asText())
+                        .append(" |\n");
+                for (JsonNode r : new JsonNode[] {ours, base}) {
+                    for (String f : new String[] {"loadavg_start", "loadavg_end"}) {
+                        double x = r == null ? Double.NaN : r.path(f).asDouble(Double.NaN);
+                        if (!Double.isNaN(x)) {
+                            loadMin = Math.min(loadMin, x);
+                            loadMax = Math.max(loadMax, x);
+                        }
+                    }
+                }
+            }
+        }
+        md.append("\nMedians (p0.50 of JMH SampleTime) of one net.fit(DataSet) each.");
+        if (loadMin <= loadMax) {
+            md.append(String.format(Locale.ROOT, " Load average (1 min) between %.2f and %.2f at the start and end of"
+                    + " the runs shown, on %d CPUs.", loadMin, loadMax, cpus));
+        }
+        md.append('\n');
+        Files.writeString(out.resolve("fit.md"), md.toString(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+    }
+
+    private static String fitKey(JsonNode r) {
+        return fitKey(r.path("loss").asText(), r.path("batch").asText(), r.path("updater").asText(),
+                r.path("vector").asBoolean());
+    }
+
+    private static String fitKey(String loss, String batch, String updater, boolean vector) {
+        return loss + "|" + batch + "|" + updater + "|" + vector;
     }
 
     /** Ours vs baseline on the same inputs: score ratio and gradient agreement after that scale. */
@@ -413,9 +574,15 @@ public final class BenchMain {
 
     private static void usage() {
         System.out.println("BenchMain [loss ...] [RxK ...] [--impl ours|baseline|both] [--workspace true|false|both]\n"
-                + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick]\n"
-                + "          [--torch target/bench/torch.json] [--out target/bench] [--verbose] [--check] [--report]\n"
+                + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick] [--vector true|false]\n"
+                + "          [--dtype float|double] [--torch target/bench/torch.json] [--out target/bench] [--verbose]\n"
+                + "          [--check] [--report]\n"
+                + "BenchMain fit [--batch N[,N...]] [--updater adam|sgd] [--vector true|false]\n"
+                + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick] [--out target/bench]\n"
+                + "          [--verbose] [--report]\n"
+                + "          whole MultiLayerNetwork.fit steps, MLP 784-256-1000: CrossEntropyLoss vs LossMCXENT\n"
                 + "losses: " + BenchCase.ids() + " (a class name selects all its forms)\n"
-                + "sizes:  " + BenchCase.SIZES + " by default (coupled losses have one fixed batch each)");
+                + "sizes:  " + BenchCase.SIZES + " by default (coupled losses have one fixed batch each)\n"
+                + "--vector false: benchmark forks without --add-modules jdk.incubator.vector (default true: with it)");
     }
 }

@@ -52,7 +52,7 @@ class FormulaPathTest {
     }
 
     private static boolean hasFormula(Catalogue.Entry e) {
-        return ((BaseLoss) e.loss).elementFormula() != null || rowFormula(e);
+        return ((BaseLoss) e.loss).elementFormula(e.activation) != null || rowFormula(e);
     }
 
     private static boolean rowFormula(Catalogue.Entry e) {

@@ -121,7 +121,7 @@ class GarbageCollectionTest {
     /** One call on the Java path (asserted): the element path, the row path, or the kernel path. */
     private static Pair<Double, INDArray> run(BaseLoss loss, INDArray labels, INDArray z, IActivation activation,
                                               INDArray mask) {
-        if (loss.elementFormula() != null) {
+        if (loss.elementFormula(activation) != null) {
             ElementPath.lastLanes = null;
             Pair<Double, INDArray> result = loss.computeGradientAndScore(labels, z, activation, mask, false);
             assertNotNull(ElementPath.lastLanes, loss + ": the element path must run on this input");

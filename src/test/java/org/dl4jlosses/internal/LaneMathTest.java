@@ -79,6 +79,12 @@ class LaneMathTest {
                 case "expm1": r = n.expm1(x); break;
                 case "sqrt": r = n.sqrt(x); break;
                 case "keep": r = n.keep(x, y); break;
+                case "pow": r = n.pow(x, 2.5); break;
+                case "pow0": r = n.pow(x, 0); break;
+                case "where": r = n.whereNonNegative(x, y, z); break;
+                case "softplus": r = n.softplus(x); break;
+                case "sigmoid": r = n.sigmoid(x); break;
+                case "nanOutsideUnit": r = n.nanOutsideUnit(x); break;
                 case "of": r = n.of(-2.5); break;
                 default: throw new IllegalArgumentException(op);
             }
@@ -103,8 +109,10 @@ class LaneMathTest {
         for (int i = 0; i < a.length; i++) {
             double x = single ? (float) a[i] : a[i];
             double y = single ? (float) b[i] : b[i];
+            double z = single ? (float) c[i] : c[i];
             double expected = op.equals("fma") ? (single ? (float) ((double) (float) a[i] * (float) b[i] + (float) c[i])
                     : Math.fma(a[i], b[i], c[i]))
+                    : op.equals("where") ? (x >= 0 ? y : z)
                     : ref1 != null ? ref1.applyAsDouble(x) : ref2.applyAsDouble(x, y);
             if (single) {
                 expected = (float) expected;
@@ -147,6 +155,13 @@ class LaneMathTest {
                 check(n, "sqrt", a, b, c, Math::sqrt, null, 0);
                 check(n, "of", a, b, c, x -> -2.5, null, 0);
                 check(n, "keep", a, b, c, null, (x, y) -> y != 0 ? x : 0, 0);
+                check(n, "pow", a, b, c, x -> Math.pow(x, 2.5), null, 2);
+                check(n, "pow0", a, b, c, x -> Math.pow(x, 0), null, 0);
+                check(n, "where", a, b, c, null, null, 0);
+                // The definitions, each side of 0 in the form whose exponential cannot overflow.
+                check(n, "softplus", a, b, c, x -> x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)), null, 3);
+                check(n, "sigmoid", a, b, c, x -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)), null, 3);
+                check(n, "nanOutsideUnit", a, b, c, x -> x >= 0 && x <= 1 ? 0 : Double.NaN, null, 0);
             }
         }
     }

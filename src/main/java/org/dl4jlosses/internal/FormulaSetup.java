@@ -1,0 +1,21 @@
+package org.dl4jlosses.internal;
+
+/**
+ * A loss's {@link ElementFormula} or {@link RowFormula}: the formula's class and its one
+ * constructor's arguments (the loss's options it needs), from which {@link Specialized} makes a copy
+ * per precision and loss class.
+ */
+public final class FormulaSetup {
+    final Class<?> type;
+    final Object[] arguments;
+
+    /**
+     * @param type the formula's class
+     * @param arguments its constructor's arguments; a {@link RowFormula}'s constructor takes one
+     *        more, last: the {@link LaneMath} it will run on (for rows of its options in that precision)
+     */
+    public FormulaSetup(Class<?> type, Object... arguments) {
+        this.type = type;
+        this.arguments = arguments;
+    }
+}
