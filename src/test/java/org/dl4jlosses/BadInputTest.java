@@ -1,6 +1,7 @@
 package org.dl4jlosses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.dl4jlosses.testing.Assert.close;
 import static org.dl4jlosses.testing.Assert.rejects;
 
 import java.util.function.Supplier;
@@ -86,9 +87,9 @@ class BadInputTest {
     }
 
     @Test
-    void elementMasksNeedAnElementWiseActivation() {
-        rejectsEverywhere(new HingeLoss(), oneHot(4, 3), z(4, 3), SOFTMAX, Nd4j.ones(DataType.FLOAT, 4, 3),
-                "HingeLoss: mask must be a row mask [4, 1] with a softmax activation", "got [4, 3]");
+    void elementMasksNeedAnElementWiseLoss() {
+        rejectsEverywhere(HingeLoss.builder().mode(HingeLoss.Mode.CRAMMER_SINGER).build(), oneHot(4, 3), z(4, 3), SOFTMAX,
+                Nd4j.ones(DataType.FLOAT, 4, 3), "HingeLoss: mask must be a row mask [4, 1]", "got [4, 3]");
     }
 
     @Test
@@ -160,15 +161,18 @@ class BadInputTest {
     }
 
     @Test
-    void hingeLabelsMustBeSignedOrBinary() {
-        rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{-1, 0}, {1, 1}}), z(2, 2), IDENTITY, null,
-                "HingeLoss: labels must be all in {-1, +1} or all in {0, 1}", "not all -1 or +1");
+    void hingeLabelsAreMinusOneZeroOrOne() {
+        // 0 and -1 both stand for the negative class, within one batch too.
+        INDArray z = z(2, 2);
+        close(new HingeLoss().computeScore(Nd4j.createFromArray(new float[][] {{-1, -1}, {1, 1}}), z, IDENTITY, null, true),
+                new HingeLoss().computeScore(Nd4j.createFromArray(new float[][] {{-1, 0}, {1, 1}}), z, IDENTITY, null, true),
+                0, "0 read as -1");
         rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{0.5f, 0}, {1, 1}}), z(2, 2), IDENTITY, null,
-                "not all 0 or 1");
-        rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{2, 1}, {1, 1}}), z(2, 2), IDENTITY, null,
-                "HingeLoss: labels", "[1.0, 2.0]");
+                "HingeLoss: labels must be -1, 0 or +1 (0 read as -1)", "got 0.5 at row 0, column 0");
+        rejectsEverywhere(new HingeLoss(), Nd4j.createFromArray(new float[][] {{1, 1}, {1, 2}}), z(2, 2), IDENTITY, null,
+                "HingeLoss: labels", "got 2.0 at row 1, column 1");
         // rows excluded by a row mask are not checked
-        new HingeLoss().computeScore(Nd4j.createFromArray(new float[][] {{-1, 1}, {0, 0}}), z(2, 2), IDENTITY,
+        new HingeLoss().computeScore(Nd4j.createFromArray(new float[][] {{-1, 1}, {0.5f, 7}}), z(2, 2), IDENTITY,
                 Nd4j.createFromArray(new float[][] {{1}, {0}}), true);
     }
 
@@ -198,15 +202,13 @@ class BadInputTest {
         rejectsEverywhere(new MseLoss(), big, z(200, 100), IDENTITY, null, "got an infinite value");
         big.putScalar(150, 20, 2f);
         rejectsEverywhere(new BinaryCrossEntropyLoss(), big, z(200, 100), SIGMOID, null, "got 2.0 at row 150, column 20");
-        // large hinge labels: {0,1} and {-1,+1} pass the fast check, a mixture does not
+        // large hinge labels, split over threads: a bad one is named wherever it is
         INDArray signed = Nd4j.ones(DataType.FLOAT, 200, 100);
-        new HingeLoss().computeScore(signed, z(200, 100), IDENTITY, null, true);
         signed.getRow(3).assign(-1);
-        new HingeLoss().computeScore(signed, z(200, 100), IDENTITY, null, true);
         signed.putScalar(7, 7, 0f);
-        rejectsEverywhere(new HingeLoss(), signed, z(200, 100), IDENTITY, null, "HingeLoss: labels", "not all -1 or +1");
-        signed.assign(1).putScalar(7, 7, 0.5f);
-        rejectsEverywhere(new HingeLoss(), signed, z(200, 100), IDENTITY, null, "HingeLoss: labels", "not all 0 or 1");
+        new HingeLoss().computeScore(signed, z(200, 100), IDENTITY, null, true);
+        signed.putScalar(170, 7, 0.5f);
+        rejectsEverywhere(new HingeLoss(), signed, z(200, 100), IDENTITY, null, "HingeLoss: labels", "got 0.5 at row 170, column 7");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
+import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -34,12 +35,15 @@ class MaskedEntriesTest {
     private static final List<ILossFunction> PROBABILITY = List.of(new BinaryCrossEntropyLoss(),
             BinaryCrossEntropyLoss.builder().weights(1, 2, 0.5, 1, 3).posWeight(2, 1, 0.5, 3, 1).labelSmoothing(0.1).build(),
             new FocalLoss(), PolyLoss.builder().gamma(1.5).alpha(0.25).labelSmoothing(0.1).build());
+    /** Losses of labels -1, 0 or +1. */
+    private static final List<ILossFunction> SIGNED = List.of(new HingeLoss(), HingeLoss.builder().squared(true).margin(0.5).build());
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void garbageUnderAMaskIsNeverRead(DataType type) {
         garbageUnderAMaskIsNeverRead(type, REAL, new IActivation[] {new ActivationIdentity(), new ActivationTanH()}, false);
         garbageUnderAMaskIsNeverRead(type, PROBABILITY, new IActivation[] {new ActivationSigmoid(), new ActivationTanH()}, true);
+        garbageUnderAMaskIsNeverRead(type, SIGNED, new IActivation[] {new ActivationIdentity(), new ActivationTanH()}, false);
     }
 
     private static void garbageUnderAMaskIsNeverRead(DataType type, List<ILossFunction> losses, IActivation[] activations,
@@ -49,6 +53,9 @@ class MaskedEntriesTest {
                 int rows = 6;
                 INDArray z = Nd4j.randn(type, rows, columns);
                 INDArray labels = probabilities ? Nd4j.rand(type, rows, columns) : Nd4j.randn(type, rows, columns);
+                if (losses == SIGNED) {
+                    labels = org.nd4j.linalg.ops.transforms.Transforms.sign(labels);
+                }
                 INDArray elementMask = Nd4j.ones(type, rows, columns);
                 INDArray rowMask = Nd4j.ones(type, rows, 1);
                 rowMask.putScalar(4, 0, 0);

@@ -1,6 +1,9 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
+import org.dl4jlosses.internal.ElementFormula;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.LabelKind;
@@ -20,8 +23,8 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * Hinge (max-margin) losses on the scores {@code f = a}, the activation's output (usually identity).
  * With {@code h^P}, {@code P = 2} if {@code squared} else 1, and margin m:
  * <ul>
- * <li>{@link Mode#BINARY}: {@code loss_row = 1/K sum_k max(0, m - y_k f_k)^P}, labels {-1, +1} or {0, 1}
- * (0 read as -1). Reference: Keras/scikit-learn {@code hinge}; DL4J's {@code LossHinge} is K times it.</li>
+ * <li>{@link Mode#BINARY}: {@code loss_row = 1/K sum_k max(0, m - y_k f_k)^P}, labels -1, 0 or +1
+ * (0 read as -1, so {0, 1} labels work as well as {-1, +1}). Reference: Keras/scikit-learn {@code hinge}; DL4J's {@code LossHinge} is K times it.</li>
  * <li>{@link Mode#CRAMMER_SINGER}: {@code loss_row = max(0, m + max_{j != y} f_j - f_y)^P}.
  * Reference: Crammer and Singer (2001); scikit-learn's multi-class {@code hinge_loss}.</li>
  * <li>{@link Mode#WESTON_WATKINS}: {@code loss_row = sum_{j != y} max(0, m + f_j - f_y)^P}.
@@ -72,15 +75,6 @@ public final class HingeLoss extends BaseLoss {
         INDArray f = batch.output();
         INDArray y = batch.labels();
         switch (mode) {
-            case BINARY: {
-                // +1 for label 1, -1 for -1 and 0: per element, so that rows a row mask excludes
-                // (which may hold any finite value) cannot change how the others are read.
-                INDArray signed = Transforms.step(y, true).muli(2).subi(1);
-                INDArray h = Transforms.relu(signed.mul(f).rsubi(margin), false);
-                INDArray loss = need.score() ? power(h) : null;
-                INDArray dLda = need.gradient() ? slope(h).muli(signed).negi() : null;
-                return Terms.perElement(loss, dLda);
-            }
             case CRAMMER_SINGER: {
                 INDArray trueScore = Ops.rowSums(f.mul(y));
                 // The true class pushed below every rival by its own row's span: a span over the whole batch
@@ -124,15 +118,15 @@ public final class HingeLoss extends BaseLoss {
     }
 
     @Override
+    protected FormulaSetup elementFormula(IActivation activation) {
+        return mode == Mode.BINARY ? new FormulaSetup(squared ? SquaredBinary.class : Binary.class, margin) : null;
+    }
+
+    @Override
     protected FloatKernel floatKernel(IActivation activation, int columns) {
-        if (!(activation instanceof ActivationIdentity)) {
-            return null;
-        }
-        if (mode == Mode.BINARY) {
-            return new BinaryHingeKernel(margin, squared);
-        }
         // One column leaves no rival class: the op path's formula handles it.
-        return columns >= 2 ? new MultiClassHingeKernel(mode == Mode.CRAMMER_SINGER, margin, squared) : null;
+        return mode != Mode.BINARY && activation instanceof ActivationIdentity && columns >= 2
+                ? new MultiClassHingeKernel(mode == Mode.CRAMMER_SINGER, margin, squared) : null;
     }
 
     @Override
@@ -153,6 +147,68 @@ public final class HingeLoss extends BaseLoss {
     /** {@return the option {@code squared}} */
     public boolean isSquared() {
         return squared;
+    }
+
+    /** The binary term {@code h = max(0, m - s f)} and its derivative {@code -s [h > 0]}, {@code s = +1} for label 1, -1 for -1 and 0. */
+    static final class Binary implements ElementFormula {
+        private final double margin;
+
+        Binary(double margin) {
+            this.margin = margin;
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V f, V y, V unused) {
+            return n.max(n.fma(n.neg(sign(n, y)), f, n.of(margin)), n.of(0));
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V f, V y, V unused) {
+            V minusS = n.neg(sign(n, y));
+            return n.mul(minusS, n.max(n.signum(n.fma(minusS, f, n.of(margin))), n.of(0)));
+        }
+
+        @Override
+        public <V> V labelCheck(LaneMath<V> n, V y) {
+            return signedLabels(n, y);
+        }
+    }
+
+    /** The squared binary term {@code h^2} and its derivative {@code -2 s h}. */
+    static final class SquaredBinary implements ElementFormula {
+        private final double margin;
+
+        SquaredBinary(double margin) {
+            this.margin = margin;
+        }
+
+        @Override
+        public <V> V loss(LaneMath<V> n, V f, V y, V unused) {
+            V h = n.max(n.fma(n.neg(sign(n, y)), f, n.of(margin)), n.of(0));
+            return n.mul(h, h);
+        }
+
+        @Override
+        public <V> V gradient(LaneMath<V> n, V f, V y, V unused) {
+            V s = sign(n, y);
+            V h = n.max(n.fma(n.neg(s), f, n.of(margin)), n.of(0));
+            return n.mul(n.mul(s, h), n.of(-2));
+        }
+
+        @Override
+        public <V> V labelCheck(LaneMath<V> n, V y) {
+            return signedLabels(n, y);
+        }
+    }
+
+    /** +1 for a label of 1, -1 for a label of -1 or 0. */
+    static <V> V sign(LaneMath<V> n, V y) {
+        return n.signum(n.sub(y, n.of(0.5)));
+    }
+
+    /** 0 for a label of -1, 0 or 1, NaN elsewhere: {@code sqrt(-|y^3 - y|)}. */
+    static <V> V signedLabels(LaneMath<V> n, V y) {
+        return n.sqrt(n.neg(n.abs(n.fma(n.mul(y, y), y, n.neg(y)))));
     }
 
     /** Builder for {@link HingeLoss}: one setter per option, named and documented as the option. */

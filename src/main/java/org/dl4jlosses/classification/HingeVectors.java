@@ -5,30 +5,11 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The vector bodies of {@link BinaryHingeKernel} and {@link MultiClassHingeKernel} (loaded only with the Vector API). */
+/** The vector bodies of {@link MultiClassHingeKernel} (loaded only with the Vector API). */
 final class HingeVectors {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private HingeVectors() {
-    }
-
-    /** Whole vectors of a binary row; returns where the scalar remainder starts. */
-    static int binary(BinaryHingeKernel kernel, float[] f, float[] labels, float[] loss, float[] gradient, int n) {
-        int bound = S.loopBound(n);
-        FloatVector minusOne = FloatVector.broadcast(S, -1f);
-        FloatVector zero = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector s = minusOne.blend(1f, FloatVector.fromArray(S, labels, i).compare(VectorOperators.GT, 0f));
-            FloatVector h = s.mul(FloatVector.fromArray(S, f, i)).neg().add(kernel.margin).max(0f);
-            if (loss != null) {
-                (kernel.squared ? h.mul(h) : h).intoArray(loss, i);
-            }
-            if (gradient != null) {
-                FloatVector g = kernel.squared ? h.mul(s).mul(-2f) : zero.blend(s.neg(), h.compare(VectorOperators.GT, 0f));
-                g.intoArray(gradient, i);
-            }
-        }
-        return bound;
     }
 
     /** Whole vectors of the Weston-Watkins pass, as {@link MultiClassHingeKernel#westonWatkins(float[], float, float[], double[], int, int)}. */

@@ -67,7 +67,7 @@ final class ElementPath {
 
     /**
      * Runs the formula of class {@code formulaType} (made for each lanes by {@code formula}) over a batch
-     * whose labels are of {@code kind} (REAL or PROBABILITY), with the loss's per-column
+     * whose labels are of {@code kind} (REAL, PROBABILITY or SIGNED_BINARY), with the loss's per-column
      * {@code weights} and per-column {@code option} (or nulls).
      */
     static Result run(String loss, Class<?> formulaType, Specialization formula, LabelKind kind, double[] weights, String optionName,
@@ -195,17 +195,18 @@ final class ElementPath {
         return total;
     }
 
-    /** Throws for the first label of row r (not masked) that is not finite, or for PROBABILITY labels not in [0, 1], if there is one. */
+    /** Throws for the first label of row r (not masked) outside the domain of {@code kind}, if there is one. */
     private static void checkLabels(String loss, LabelKind kind, ByteBuffer labels, ByteBuffer mask, DataType type, int r,
                                     int columns) {
-        boolean unit = kind == LabelKind.PROBABILITY;
         for (int c = 0; c < columns; c++) {
             double v = element(labels, type, r * columns + c);
-            boolean bad = unit ? !(v >= 0 && v <= 1) : !Double.isFinite(v);
+            boolean bad = kind == LabelKind.PROBABILITY ? !(v >= 0 && v <= 1)
+                    : kind == LabelKind.SIGNED_BINARY ? !(v == -1 || v == 0 || v == 1) : !Double.isFinite(v);
             if (bad && (mask == null || element(mask, type, r * columns + c) != 0)) {
+                String expected = kind == LabelKind.PROBABILITY ? "probabilities in [0, 1]"
+                        : kind == LabelKind.SIGNED_BINARY ? "-1, 0 or +1 (0 read as -1)" : "finite";
                 String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
-                throw Checks.fail(loss, "labels", unit ? "probabilities in [0, 1]" : "finite", value + " at row " + r
-                        + ", column " + c);
+                throw Checks.fail(loss, "labels", expected, value + " at row " + r + ", column " + c);
             }
         }
     }

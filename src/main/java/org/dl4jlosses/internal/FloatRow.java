@@ -27,8 +27,6 @@ public final class FloatRow {
     public float[] scratch;
     /** Two doubles for the kernel's own use (sums a pass hands back). */
     public final double[] sums = new double[2];
-    /** K floats for the per-element factors of {@link ElementKernel}. */
-    float[] scale;
 
     float[] zBuffer = new float[0];
     float[] labelBuffer = new float[0];
@@ -42,7 +40,6 @@ public final class FloatRow {
             maskBuffer = new float[columns];
             gradientBuffer = new float[columns];
             scratch = new float[columns];
-            scale = new float[columns];
         }
         if (labelBuffer.length < labelColumns) {
             labelBuffer = new float[labelColumns];

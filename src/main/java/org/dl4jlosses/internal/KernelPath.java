@@ -54,18 +54,9 @@ final class KernelPath {
         }
     }
 
-    /** Whether the base can check these labels row by row. */
+    /** Whether the base can check these labels row by row (the kernels' labels: one class per row). */
     static boolean checksRows(LabelKind kind) {
-        switch (kind) {
-            case REAL:
-            case PROBABILITY:
-            case CHANNELS:
-            case ONE_CLASS:
-            case SIGNED_BINARY:
-                return true;
-            default:
-                return false;
-        }
+        return kind == LabelKind.ONE_CLASS;
     }
 
     /** Runs the kernel, or returns null when the op path must run (labels or preOutput outside their domain). */
@@ -88,8 +79,7 @@ final class KernelPath {
             Workers.Range range = (from, to) -> call.rows(from, to, lossOut, gradBuffer);
             int chunks = splits(kernel, rows, columns);
             double total = chunks == 1 ? range.run(0, rows) : Workers.run(range, rows, chunks);
-            boolean mixedBinary = call.sawMinusOne && call.sawZero;
-            return call.rejected || mixedBinary ? null : new Result(losses, rows, total, grad);
+            return call.rejected ? null : new Result(losses, rows, total, grad);
         }
     }
 
@@ -110,9 +100,6 @@ final class KernelPath {
         final FloatBuffer rowMask;
         final FloatBuffer elementMask;
         volatile boolean rejected;
-        /** Which binary label sets the rows used (SIGNED_BINARY): -1 for +-1, 0 for 0/1; only ever set to true. */
-        volatile boolean sawMinusOne;
-        volatile boolean sawZero;
 
         Call(HostArrays host, FloatKernel kernel, LabelKind kind, INDArray z, INDArray labels, INDArray mask,
              Batch.Shapes shapes) {
@@ -197,37 +184,10 @@ final class KernelPath {
             return total;
         }
 
-        /**
-         * The dense label row's class for ONE_CLASS labels, else -1;
-         * BAD when the row is outside the label kind's domain.
-         */
+        /** The dense label row's class (ONE_CLASS labels), or BAD when the row is not one-hot. */
         private int checkRow(float[] labelRow) {
-            switch (kind) {
-                case REAL:
-                    return Lanes.notFinite(labelRow, 0, labelColumns) ? BAD : -1;
-                case ONE_CLASS: {
-                    int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
-                    return target < 0 ? BAD : target;
-                }
-                case SIGNED_BINARY: {
-                    int values = Lanes.binaryValues(labelRow, 0, labelColumns);
-                    boolean minusOne = (values & Lanes.MINUS_ONE) != 0;
-                    boolean zero = (values & Lanes.ZERO) != 0;
-                    if ((values & Lanes.OTHER) != 0 || minusOne && zero) {
-                        return BAD;
-                    }
-                    // Benign races: both only ever turn true; the run reads them after the threads joined.
-                    if (minusOne && !sawMinusOne) {
-                        sawMinusOne = true;
-                    }
-                    if (zero && !sawZero) {
-                        sawZero = true;
-                    }
-                    return -1;
-                }
-                default:
-                    return Lanes.outsideUnit(labelRow, 0, labelColumns) ? BAD : -1;
-            }
+            int target = Lanes.oneHotIndex(labelRow, 0, labelColumns);
+            return target < 0 ? BAD : target;
         }
 
         private double fail() {

@@ -42,8 +42,6 @@ final class LabelValues {
             case PROBABILITY:
             case CHANNELS:
                 return "probabilities in [0, 1]";
-            case SIGNED_BINARY:
-                return "all in {-1, +1} or all in {0, 1}";
             case CLASSES:
                 return "one-hot or probability rows with values in [0, 1], or class indices [" + labels.size(0) + ", 1]";
             case ONE_CLASS:
@@ -74,11 +72,6 @@ final class LabelValues {
             case CHANNELS:
             case CLASSES:
                 return min >= 0 && max <= 1 ? null : "values in [" + min + ", " + max + "]";
-            case SIGNED_BINARY:
-                if (min < 0) {
-                    return maxAbsOffSet(labels, -1, 1) == 0 ? null : "values in [" + min + ", " + max + "] not all -1 or +1";
-                }
-                return maxAbsOffSet(labels, 0, 1) == 0 ? null : "values in [" + min + ", " + max + "] not all 0 or 1";
             case ONE_CLASS:
                 if (!(min >= 0 && max <= 1) || maxAbsOffSet(labels, 0, 1) != 0) {
                     return "values in [" + min + ", " + max + "] not all 0 or 1";
@@ -97,14 +90,10 @@ final class LabelValues {
 
     /**
      * The fast check of a large array, by BLAS passes: true when the values are certainly in the
-     * domain of REAL, PROBABILITY, CLASSES and SIGNED_BINARY labels. Sum of absolute values finite = no NaN, no
+     * domain of REAL, PROBABILITY, CHANNELS and CLASSES labels. Sum of absolute values finite = no NaN, no
      * infinity; largest |x - 1/2| at most 1/2 = all in [0, 1]. False means: look closer.
      */
     private static boolean plausible(LabelKind kind, INDArray x) {
-        if (kind == LabelKind.SIGNED_BINARY) {
-            // (x - 1)(x + 1) = 0 everywhere: all +-1; else x (x - 1) = 0 everywhere: all 0 or 1.
-            return zeroEverywhere(x.mul(x).subi(1)) || zeroEverywhere(x.sub(1).muli(x));
-        }
         if (kind != LabelKind.REAL && kind != LabelKind.PROBABILITY && kind != LabelKind.CHANNELS
                 && kind != LabelKind.CLASSES) {
             return false;
@@ -116,13 +105,6 @@ final class LabelValues {
             return false;
         }
         return kind == LabelKind.REAL || Math.abs(flat.getDouble(Nd4j.getBlasWrapper().iamax(flat))) <= 0.5;
-    }
-
-    /** Every value exactly 0 (and none NaN), by two BLAS passes. */
-    private static boolean zeroEverywhere(INDArray t) {
-        INDArray flat = t.reshape(t.length());
-        return Double.isFinite(Nd4j.getBlasWrapper().asum(flat))
-                && flat.getDouble(Nd4j.getBlasWrapper().iamax(flat)) == 0;
     }
 
     private static long count(INDArray x, Condition condition) {

@@ -172,30 +172,6 @@ public final class Lanes {
         return s != 0 || Float.isNaN(s);
     }
 
-    /** Flag of {@link #binaryValues}: some value is -1. */
-    public static final int MINUS_ONE = 1;
-    /** Flag of {@link #binaryValues}: some value is 0. */
-    public static final int ZERO = 2;
-    /** Flag of {@link #binaryValues}: some value is not -1, 0 or 1 (NaN included). */
-    public static final int OTHER = 4;
-
-    /** Which of -1, 0 and other values than -1, 0, 1 occur in a[off..off+n): {@link #MINUS_ONE} | {@link #ZERO} | {@link #OTHER}. */
-    public static int binaryValues(float[] a, int off, int n) {
-        if (VECTOR) {
-            return VectorLanes.binaryValues(a, off, n);
-        }
-        return binaryValuesScalar(a, off, off + n);
-    }
-
-    static int binaryValuesScalar(float[] a, int from, int to) {
-        int flags = 0;
-        for (int i = from; i < to; i++) {
-            float v = a[i];
-            flags |= v == -1 ? MINUS_ONE : v == 0 ? ZERO : v == 1 ? 0 : OTHER;
-        }
-        return flags;
-    }
-
     /** The index of the only 1 when a[off..off+n) is a one-hot row (all 0 but a single 1), else -1. */
     public static int oneHotIndex(float[] a, int off, int n) {
         if (VECTOR) {
@@ -229,29 +205,4 @@ public final class Lanes {
         return out;
     }
 
-    /**
-     * The weighting of per-element terms: {@code g_i *= s_i} when {@code g} is not null, and
-     * returns {@code sum_i loss_i s_i} (0 when {@code loss} is null), with {@code s_i = scale[i]},
-     * or {@code factor} for every i when {@code scale} is null.
-     */
-    public static double weighElements(float[] loss, float[] g, float factor, float[] scale, int n) {
-        if (VECTOR) {
-            return VectorLanes.weighElements(loss, g, factor, scale, n);
-        }
-        return weighElementsScalar(loss, g, factor, scale, 0, n);
-    }
-
-    static double weighElementsScalar(float[] loss, float[] g, float factor, float[] scale, int from, int to) {
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            float s = scale == null ? factor : scale[i];
-            if (g != null) {
-                g[i] *= s;
-            }
-            if (loss != null) {
-                sum += (double) loss[i] * s;
-            }
-        }
-        return sum;
-    }
 }

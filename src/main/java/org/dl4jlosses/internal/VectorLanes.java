@@ -139,55 +139,6 @@ public final class VectorLanes {
 
     // Vector variables are never assigned conditionally inside a loop: a merge of two vector
     // values (or of a vector and null) makes C2 box them, about 50x slower. Hence separate loops.
-    static double weighElements(float[] loss, float[] g, float factor, float[] scale, int n) {
-        int bound = S.loopBound(n);
-        if (g != null) {
-            if (scale == null) {
-                for (int i = 0; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, g, i).mul(factor).intoArray(g, i);
-                }
-            } else {
-                for (int i = 0; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, g, i).mul(FloatVector.fromArray(S, scale, i)).intoArray(g, i);
-                }
-            }
-        }
-        double sum = 0;
-        if (loss != null) {
-            FloatVector acc = FloatVector.zero(S);
-            if (scale == null) {
-                for (int i = 0; i < bound; i += S.length()) {
-                    acc = acc.add(FloatVector.fromArray(S, loss, i));
-                }
-                sum = (double) acc.reduceLanes(VectorOperators.ADD) * factor;
-            } else {
-                for (int i = 0; i < bound; i += S.length()) {
-                    acc = FloatVector.fromArray(S, loss, i).fma(FloatVector.fromArray(S, scale, i), acc);
-                }
-                sum = acc.reduceLanes(VectorOperators.ADD);
-            }
-        }
-        return sum + Lanes.weighElementsScalar(loss, g, factor, scale, bound, n);
-    }
-
-    static int binaryValues(float[] a, int off, int n) {
-        int bound = S.loopBound(n);
-        VectorMask<Float> minusOne = S.maskAll(false);
-        VectorMask<Float> zero = S.maskAll(false);
-        VectorMask<Float> other = S.maskAll(false);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, a, off + i);
-            VectorMask<Float> isMinusOne = v.compare(VectorOperators.EQ, -1f);
-            VectorMask<Float> isZero = v.compare(VectorOperators.EQ, 0f);
-            minusOne = minusOne.or(isMinusOne);
-            zero = zero.or(isZero);
-            other = other.or(isMinusOne.or(isZero).or(v.compare(VectorOperators.EQ, 1f)).not());
-        }
-        int flags = (minusOne.anyTrue() ? Lanes.MINUS_ONE : 0) | (zero.anyTrue() ? Lanes.ZERO : 0)
-                | (other.anyTrue() ? Lanes.OTHER : 0);
-        return flags | Lanes.binaryValuesScalar(a, off + bound, off + n);
-    }
-
     static int oneHotIndex(float[] a, int off, int n) {
         // Branch-free over the row: all values 0 or 1 (v (v - 1) = 0, NaN shows) and their sum 1;
         // then a search for the 1.
