@@ -17,6 +17,8 @@ import org.dl4jlosses.internal.LaneMath;
  * Focal loss is {@code eps = e = 0}; Poly-1 the general case. {@code q} takes sigmoid(-z) rather
  * than {@code 1 - p}, so it stays exact where p rounds to 1; {@code |q' / q| <= 1}, and where
  * {@code q} is 0 the focal term is 0 (its limit), so no power of {@code q} below 0 is taken.
+ * {@code p}, {@code 1 - p} and the softplus share one {@code exp(-|z|)}: C2 stops inlining a
+ * formula's operations past a node budget, so a term and its derivative must stay small.
  */
 final class SigmoidFocal implements ElementFormula.OnSigmoidLogits {
     private final double smoothing;
@@ -37,8 +39,13 @@ final class SigmoidFocal implements ElementFormula.OnSigmoidLogits {
     @Override
     public <V> V loss(LaneMath<V> n, V z, V y, V unused) {
         V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
-        V ce = n.sub(n.softplus(z), n.mul(ys, z));
-        V q = n.fma(ys, n.sigmoid(n.neg(z)), n.mul(n.sub(n.of(1), ys), n.sigmoid(z)));
+        V one = n.of(1);
+        V t = n.exp(n.neg(n.abs(z)));
+        V r = n.div(one, n.add(t, one));
+        V tr = n.mul(t, r);
+        V p = n.whereNonNegative(z, r, tr);
+        V q = n.fma(ys, n.sub(n.whereNonNegative(z, tr, r), p), p);
+        V ce = n.sub(n.add(n.max(z, n.of(0)), n.log1p(t)), n.mul(ys, z));
         V alphaT = n.fma(ys, n.of(alphaSlope), n.of(alphaBase));
         return n.mul(n.pow(q, gamma), n.fma(alphaT, ce, n.mul(q, n.of(epsilon))));
     }
@@ -46,11 +53,15 @@ final class SigmoidFocal implements ElementFormula.OnSigmoidLogits {
     @Override
     public <V> V gradient(LaneMath<V> n, V z, V y, V unused) {
         V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
-        V ce = n.sub(n.softplus(z), n.mul(ys, z));
-        V p = n.sigmoid(z);
-        V pNot = n.sigmoid(n.neg(z));
-        V q = n.fma(ys, pNot, n.mul(n.sub(n.of(1), ys), p));
-        V dq = n.mul(n.fma(ys, n.of(-2), n.of(1)), n.mul(p, pNot));
+        V one = n.of(1);
+        V t = n.exp(n.neg(n.abs(z)));
+        V r = n.div(one, n.add(t, one));
+        V tr = n.mul(t, r);
+        V p = n.whereNonNegative(z, r, tr);
+        V pNot = n.whereNonNegative(z, tr, r);
+        V q = n.fma(ys, n.sub(pNot, p), p);
+        V ce = n.sub(n.add(n.max(z, n.of(0)), n.log1p(t)), n.mul(ys, z));
+        V dq = n.mul(n.fma(ys, n.of(-2), one), n.mul(p, pNot));
         V alphaT = n.fma(ys, n.of(alphaSlope), n.of(alphaBase));
         V focal = n.fma(n.mul(n.keep(n.div(dq, q), q), n.of(gamma)), ce, n.sub(p, ys));
         return n.mul(n.pow(q, gamma), n.fma(alphaT, focal, n.mul(dq, n.of(epsilon * (gamma + 1)))));

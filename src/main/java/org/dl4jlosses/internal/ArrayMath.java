@@ -289,6 +289,34 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             }
             return out;
         }
+
+        @Override
+        public float[] softplus(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (float) (Math.max(a[j], 0) + Math.log1p(Math.exp(-Math.abs(a[j]))));
+            }
+            return out;
+        }
+
+        @Override
+        public float[] sigmoid(float[] a) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                float t = (float) Math.exp(-Math.abs(a[j]));
+                out[j] = (a[j] >= 0 ? 1 : t) / (1 + t);
+            }
+            return out;
+        }
+
+        @Override
+        public float[] nanOutsideUnit(float[] y) {
+            float[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = y[j] >= 0 && y[j] <= 1 ? 0 : Float.NaN;
+            }
+            return out;
+        }
         @Override
         public double first(float[] v) {
             return v[0];
@@ -640,6 +668,34 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             double[] out = next();
             for (int j = 0; j < width; j++) {
                 out[j] = test[j] >= 0 ? yes[j] : no[j];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] softplus(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = (double) (Math.max(a[j], 0) + Math.log1p(Math.exp(-Math.abs(a[j]))));
+            }
+            return out;
+        }
+
+        @Override
+        public double[] sigmoid(double[] a) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                double t = (double) Math.exp(-Math.abs(a[j]));
+                out[j] = (a[j] >= 0 ? 1 : t) / (1 + t);
+            }
+            return out;
+        }
+
+        @Override
+        public double[] nanOutsideUnit(double[] y) {
+            double[] out = next();
+            for (int j = 0; j < width; j++) {
+                out[j] = y[j] >= 0 && y[j] <= 1 ? 0 : Double.NaN;
             }
             return out;
         }

@@ -91,7 +91,7 @@ final class VectorMath {
 
         @Override
         public FloatVector addLanes(FloatVector acc, FloatVector v, int i, int length) {
-            return acc.add(v.blend(0, IOTA.compare(VectorOperators.GE, length - i)));
+            return acc.add(v.blend(0f, IOTA.compare(VectorOperators.GE, length - i)));
         }
 
         @Override
@@ -101,7 +101,7 @@ final class VectorMath {
 
         @Override
         public FloatVector keep(FloatVector x, FloatVector m) {
-            return x.blend(0, m.compare(VectorOperators.EQ, 0));
+            return x.blend(0f, m.compare(VectorOperators.EQ, 0f));
         }
 
         @Override
@@ -152,7 +152,7 @@ final class VectorMath {
         @Override
         public FloatVector signum(FloatVector a) {
             // The blend keeps a itself where it is 0 or NaN.
-            return a.blend(1, a.compare(VectorOperators.GT, 0)).blend(-1, a.compare(VectorOperators.LT, 0));
+            return a.blend(1f, a.compare(VectorOperators.GT, 0f)).blend(-1f, a.compare(VectorOperators.LT, 0f));
         }
 
         @Override
@@ -187,7 +187,23 @@ final class VectorMath {
 
         @Override
         public FloatVector whereNonNegative(FloatVector test, FloatVector yes, FloatVector no) {
-            return no.blend(yes, test.compare(VectorOperators.GE, 0));
+            return no.blend(yes, test.compare(VectorOperators.GE, 0f));
+        }
+
+        @Override
+        public FloatVector softplus(FloatVector a) {
+            return a.max(0).add(a.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        }
+
+        @Override
+        public FloatVector sigmoid(FloatVector a) {
+            FloatVector t = a.abs().neg().lanewise(VectorOperators.EXP);
+            return t.blend(1f, a.compare(VectorOperators.GE, 0f)).div(t.add(1));
+        }
+
+        @Override
+        public FloatVector nanOutsideUnit(FloatVector y) {
+            return y.mul(y.neg().add(1)).sqrt().mul(0);
         }
         @Override
         public double first(FloatVector v) {
@@ -423,7 +439,7 @@ final class VectorMath {
 
         @Override
         public DoubleVector addLanes(DoubleVector acc, DoubleVector v, int i, int length) {
-            return acc.add(v.blend(0, IOTA.compare(VectorOperators.GE, length - i)));
+            return acc.add(v.blend(0d, IOTA.compare(VectorOperators.GE, length - i)));
         }
 
         @Override
@@ -433,7 +449,7 @@ final class VectorMath {
 
         @Override
         public DoubleVector keep(DoubleVector x, DoubleVector m) {
-            return x.blend(0, m.compare(VectorOperators.EQ, 0));
+            return x.blend(0d, m.compare(VectorOperators.EQ, 0d));
         }
 
         @Override
@@ -484,7 +500,7 @@ final class VectorMath {
         @Override
         public DoubleVector signum(DoubleVector a) {
             // The blend keeps a itself where it is 0 or NaN.
-            return a.blend(1, a.compare(VectorOperators.GT, 0)).blend(-1, a.compare(VectorOperators.LT, 0));
+            return a.blend(1d, a.compare(VectorOperators.GT, 0d)).blend(-1d, a.compare(VectorOperators.LT, 0d));
         }
 
         @Override
@@ -519,7 +535,23 @@ final class VectorMath {
 
         @Override
         public DoubleVector whereNonNegative(DoubleVector test, DoubleVector yes, DoubleVector no) {
-            return no.blend(yes, test.compare(VectorOperators.GE, 0));
+            return no.blend(yes, test.compare(VectorOperators.GE, 0d));
+        }
+
+        @Override
+        public DoubleVector softplus(DoubleVector a) {
+            return a.max(0).add(a.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        }
+
+        @Override
+        public DoubleVector sigmoid(DoubleVector a) {
+            DoubleVector t = a.abs().neg().lanewise(VectorOperators.EXP);
+            return t.blend(1d, a.compare(VectorOperators.GE, 0d)).div(t.add(1));
+        }
+
+        @Override
+        public DoubleVector nanOutsideUnit(DoubleVector y) {
+            return y.mul(y.neg().add(1)).sqrt().mul(0);
         }
         @Override
         public double first(DoubleVector v) {
