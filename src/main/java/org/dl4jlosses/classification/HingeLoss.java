@@ -24,7 +24,8 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * With {@code h^P}, {@code P = 2} if {@code squared} else 1, and margin m:
  * <ul>
  * <li>{@link Mode#BINARY}: {@code loss_row = 1/K sum_k max(0, m - y_k f_k)^P}, labels -1, 0 or +1
- * (0 read as -1, so {0, 1} labels work as well as {-1, +1}). Reference: Keras/scikit-learn {@code hinge}; DL4J's {@code LossHinge} is K times it.</li>
+ * (0 read as -1, so {0, 1} labels work as well as {-1, +1}, also mixed in one batch; any other value
+ * is an error). Reference: Keras/scikit-learn {@code hinge}; DL4J's {@code LossHinge} is K times it.</li>
  * <li>{@link Mode#CRAMMER_SINGER}: {@code loss_row = max(0, m + max_{j != y} f_j - f_y)^P}.
  * Reference: Crammer and Singer (2001); scikit-learn's multi-class {@code hinge_loss}.</li>
  * <li>{@link Mode#WESTON_WATKINS}: {@code loss_row = sum_{j != y} max(0, m + f_j - f_y)^P}.

@@ -203,8 +203,11 @@ final class VectorMath {
 
         @Override
         public FloatVector nanOutsideUnit(FloatVector y) {
-            return y.mul(y.neg().add(1)).sqrt().mul(0);
+            // sqrt(y - y^2) - itself: 0 for y in [0, 1], NaN elsewhere, with no constant to broadcast.
+            FloatVector root = y.neg().lanewise(VectorOperators.FMA, y, y).sqrt();
+            return root.sub(root);
         }
+
         @Override
         public double first(FloatVector v) {
             return v.lane(0);
@@ -551,8 +554,11 @@ final class VectorMath {
 
         @Override
         public DoubleVector nanOutsideUnit(DoubleVector y) {
-            return y.mul(y.neg().add(1)).sqrt().mul(0);
+            // sqrt(y - y^2) - itself: 0 for y in [0, 1], NaN elsewhere, with no constant to broadcast.
+            DoubleVector root = y.neg().lanewise(VectorOperators.FMA, y, y).sqrt();
+            return root.sub(root);
         }
+
         @Override
         public double first(DoubleVector v) {
             return v.lane(0);
