@@ -189,4 +189,37 @@ class CoupledContractTest {
             pool.shutdown();
         }
     }
+
+    /**
+     * Losses of cosines do not depend on the embeddings' norms: scaled by 1e20 (squares past
+     * float's range), float32 embeddings give the same score, and a gradient 1e20 times smaller.
+     * The scale-invariant entries are found in float64 (score at z and at 2 z).
+     */
+    @org.junit.jupiter.api.Test
+    void cosineLossesHoldForNormsPastFloatSquares() {
+        int checked = 0;
+        for (Entry e : entries()) {
+            Sample s = e.sample(new Random(3), DataType.DOUBLE);
+            double at1 = e.loss.computeScore(s.labels, s.z, e.activation, null, false);
+            double at2 = e.loss.computeScore(s.labels, s.z.mul(2), e.activation, null, false);
+            if (Math.abs(at1 - at2) > 1e-9 * Math.max(1, Math.abs(at1))) {
+                continue;
+            }
+            checked++;
+            Sample f = s.castTo(DataType.FLOAT);
+            // Rows of at least 40 columns, so that the vector sums (not only their scalar remainders) run.
+            INDArray z = Nd4j.hstack(java.util.Collections.nCopies((int) Math.ceil(40.0 / f.z.size(1)), f.z)
+                    .toArray(new INDArray[0]));
+            INDArray huge = z.mul(1e20);
+            double score = e.loss.computeScore(f.labels, z, e.activation, null, false);
+            close(score, e.loss.computeScore(f.labels, huge, e.activation, null, false), 1e-4 * Math.max(1, Math.abs(score)),
+                    e + ": score at norms of 1e20");
+            INDArray g = e.loss.computeGradient(f.labels, z, e.activation, null).castTo(DataType.DOUBLE);
+            INDArray gHuge = e.loss.computeGradient(f.labels, huge, e.activation, null).castTo(DataType.DOUBLE).muli(1e20);
+            double largest = g.amaxNumber().doubleValue();
+            assertTrue(gHuge.sub(g).amaxNumber().doubleValue() <= 1e-3 * largest,
+                    e + ": gradient at norms of 1e20, times 1e20, against the gradient at z");
+        }
+        assertTrue(checked >= 5, "scale-invariant entries checked: " + checked);
+    }
 }

@@ -44,7 +44,7 @@ final class CandidateSoftmaxKernel {
         }
         for (int r = from; r < to; r++) {
             int off = r * d;
-            float norm = (float) Math.sqrt(Lanes.dot(a, off, a, off, d));
+            float norm = (float) Lanes.norm(a, off, d);
             norms[r] = norm;
             Lanes.affine(a, off, 1 / Math.max(norm, NORM_EPS), 0f, null, out, (r - from) * d, d);
         }

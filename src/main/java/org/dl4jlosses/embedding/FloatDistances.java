@@ -85,7 +85,7 @@ final class FloatDistances {
     private float[] unitRows(float[] a, float[] out, float[] norms) {
         for (int i = 0; i < n; i++) {
             int off = i * columns;
-            float norm = (float) Math.sqrt(Lanes.dot(a, off, a, off, columns));
+            float norm = (float) Lanes.norm(a, off, columns);
             norms[i] = norm;
             float clamped = Math.max(norm, NORM_EPS);
             for (int k = 0; k < columns; k++) {

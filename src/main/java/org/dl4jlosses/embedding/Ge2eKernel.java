@@ -79,7 +79,7 @@ final class Ge2eKernel implements CoupledKernel {
         Arrays.fill(sums, 0, speakers * d, 0f);
         for (int i = 0; i < n; i++) {
             int off = i * d;
-            double length = Math.sqrt(Lanes.dot(a, off, a, off, d));
+            double length = Lanes.norm(a, off, d);
             vectors[raw + i] = (float) length;
             float clamped = Math.max((float) length, EPS);
             for (int c = 0; c < d; c++) {

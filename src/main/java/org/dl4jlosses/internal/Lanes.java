@@ -83,6 +83,27 @@ public final class Lanes {
         return dotScalar(a, aOff, b, bOff, 0, n);
     }
 
+    /**
+     * The Euclidean norm of a[off..off+n). The vector sum of squares runs in float and overflows for
+     * norms above about 1.8e19; such a row (rare) is scaled by its largest magnitude first.
+     */
+    public static double norm(float[] a, int off, int n) {
+        double squares = dot(a, off, a, off, n);
+        if (squares < Float.MAX_VALUE) {
+            return Math.sqrt(squares);
+        }
+        double scale = maxAbs(a, off, n);
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            return Math.sqrt(squares);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double v = a[off + i] / scale;
+            sum += v * v;
+        }
+        return scale * Math.sqrt(sum);
+    }
+
     static double dotScalar(float[] a, int aOff, float[] b, int bOff, int from, int to) {
         double s = 0;
         for (int i = from; i < to; i++) {
