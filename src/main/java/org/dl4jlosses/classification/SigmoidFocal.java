@@ -16,7 +16,8 @@ import org.dl4jlosses.internal.LaneMath;
  *
  * Focal loss is {@code eps = e = 0}; Poly-1 the general case. {@code q} takes sigmoid(-z) rather
  * than {@code 1 - p}, so it stays exact where p rounds to 1; {@code |q' / q| <= 1}, and where
- * {@code q} is 0 the focal term is 0 (its limit), so no power of {@code q} below 0 is taken.
+ * {@code q} is 0 the focal term is 0 (its limit, taken as {@code q' / max(q, smallest positive)}),
+ * so no power of {@code q} below 0 is taken.
  * {@code p}, {@code 1 - p} and the softplus share one {@code exp(-|z|)}: C2 stops inlining a
  * formula's operations past a node budget, so a term and its derivative must stay small.
  */
@@ -63,7 +64,8 @@ final class SigmoidFocal implements ElementFormula.OnSigmoidLogits {
         V ce = n.sub(n.add(n.max(z, n.of(0)), n.log1p(t)), n.mul(ys, z));
         V dq = n.mul(n.fma(ys, n.of(-2), one), n.mul(p, pNot));
         V alphaT = n.fma(ys, n.of(alphaSlope), n.of(alphaBase));
-        V focal = n.fma(n.mul(n.keep(n.div(dq, q), q), n.of(gamma)), ce, n.sub(p, ys));
+        // q is below the smallest positive value only where it is 0, and dq with it: the ratio is then 0.
+        V focal = n.fma(n.mul(n.div(dq, n.max(q, n.of(n.minPositive()))), n.of(gamma)), ce, n.sub(p, ys));
         return n.mul(n.pow(q, gamma), n.fma(alphaT, focal, n.mul(dq, n.of(epsilon * (gamma + 1)))));
     }
 

@@ -54,6 +54,11 @@ abstract class ArrayMath<A> extends LaneMath<A> {
 
     /** Float32 rows. */
     static final class Floats extends ArrayMath<float[]> {
+        @Override
+        public double minPositive() {
+            return Float.MIN_VALUE;
+        }
+
         /**
          * {@code log(1 + x)} for a float's worth of precision, through the intrinsic {@code Math.log}
          * ({@code Math.log1p} is a software routine, a few times slower): {@code log(u) x / (u - 1)}
@@ -448,6 +453,11 @@ abstract class ArrayMath<A> extends LaneMath<A> {
 
     /** Float64 rows. */
     static final class Doubles extends ArrayMath<double[]> {
+        @Override
+        public double minPositive() {
+            return Double.MIN_VALUE;
+        }
+
         @Override
         double[] temporary(int length) {
             return new double[length];

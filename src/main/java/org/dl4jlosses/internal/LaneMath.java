@@ -83,6 +83,9 @@ public abstract class LaneMath<V> {
     /** Writes the lanes of {@code v} for elements {@code i} to {@code end} (exclusive) only. */
     public abstract void storeTail(V v, ByteBuffer target, int i, int end);
 
+    /** The smallest positive value of this precision ({@code Float.MIN_VALUE} or {@code Double.MIN_VALUE}). */
+    public abstract double minPositive();
+
     /** {@code c} in every lane. */
     public abstract V of(double c);
 

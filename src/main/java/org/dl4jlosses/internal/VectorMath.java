@@ -23,6 +23,11 @@ final class VectorMath {
 
     /** Float32 lanes of the Vector API. */
     static final class Floats extends LaneMath<FloatVector> {
+        @Override
+        public double minPositive() {
+            return Float.MIN_VALUE;
+        }
+
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int BYTES = Float.BYTES;
         private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
@@ -374,6 +379,11 @@ final class VectorMath {
 
     /** Float64 lanes of the Vector API. */
     static final class Doubles extends LaneMath<DoubleVector> {
+        @Override
+        public double minPositive() {
+            return Double.MIN_VALUE;
+        }
+
         private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
         private static final int BYTES = Double.BYTES;
         private static final DoubleVector IOTA = DoubleVector.zero(S).addIndex(1);
