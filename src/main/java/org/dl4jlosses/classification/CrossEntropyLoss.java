@@ -2,11 +2,11 @@ package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;

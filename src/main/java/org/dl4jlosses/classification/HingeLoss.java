@@ -1,12 +1,12 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.ElementFormula;
-import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.ElementFormula;
 import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;

@@ -2,10 +2,10 @@ package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.Checks;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.FormulaSetup;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;

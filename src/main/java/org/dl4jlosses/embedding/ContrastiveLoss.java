@@ -3,7 +3,6 @@ package org.dl4jlosses.embedding;
 import static org.dl4jlosses.internal.Checks.require;
 
 import java.util.Arrays;
-import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FloatRows;

@@ -2,7 +2,6 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.Blas;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
