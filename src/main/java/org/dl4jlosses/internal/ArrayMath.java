@@ -318,10 +318,16 @@ abstract class ArrayMath<A> extends LaneMath<A> {
 
         @Override
         public float[] sigmoid(float[] a) {
+            // The exponentials one by one, then the rest in a loop of arithmetic only, which C2
+            // vectorises: 1 or t as max(t, step(a)) (t <= 1), without a branch.
             float[] out = next();
             for (int j = 0; j < width; j++) {
-                float t = (float) Math.exp(-Math.abs(a[j]));
-                out[j] = (a[j] >= 0 ? 1 : t) / (1 + t);
+                out[j] = (float) Math.exp(-Math.abs(a[j]));
+            }
+            for (int j = 0; j < width; j++) {
+                float t = out[j];
+                float step = Math.min(Math.max(a[j] * 0x1p100f * 0x1p100f, 0f), 1f);
+                out[j] = Math.max(t, step) / (1 + t);
             }
             return out;
         }
