@@ -16,12 +16,14 @@ import org.dl4jlosses.testing.Catalogue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /** Numerical safety: huge logits, saturated probabilities, empty masks. */
 class ExtremesTest {
@@ -171,7 +173,7 @@ class ExtremesTest {
             {new PolyLoss(), (1e4 + 1 + 1e4 + 1 + 801 + 801) / 4, new double[] {-1, 1, -1, 1}},
         };
         for (Object[] c : cases) {
-            org.nd4j.linalg.lossfunctions.ILossFunction loss = (org.nd4j.linalg.lossfunctions.ILossFunction) c[0];
+            ILossFunction loss = (ILossFunction) c[0];
             String what = loss + " " + type;
             INDArray scores = loss.computeScoreArray(y, z, sigmoid, null);
             close((double) c[1], scores.getDouble(0, 0), 1e-12 * (double) c[1], what + ": wrong side");
@@ -183,5 +185,55 @@ class ExtremesTest {
                 assertEquals(0.0, gradient.getDouble(1, k), 0.0, what + ": right side's gradient " + k);
             }
         }
+    }
+
+    @Test
+    void focalPowersAtSaturatedLogits() {
+        // Logits far enough out that q = 1 - p_t (sigmoid) or 1 - p_c (softmax) is exactly 0 in
+        // float, where gamma < 1 makes q^(gamma - 1) blow up: both paths must give the same finite numbers.
+        float[][] values = new float[64][40];
+        float[][] binary = new float[64][40];
+        Random random = new Random(7);
+        for (int r = 0; r < 64; r++) {
+            for (int c = 0; c < 40; c++) {
+                int pick = random.nextInt(5);
+                values[r][c] = pick == 0 ? 120f : pick == 1 ? -120f : pick == 2 ? 20f : (float) random.nextGaussian();
+                binary[r][c] = random.nextBoolean() ? 1 : 0;
+            }
+        }
+        INDArray z = Nd4j.createFromArray(values);
+        INDArray labels = Nd4j.createFromArray(binary);
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 64, 40);
+        for (int r = 0; r < 64; r++) {
+            int top = 0;
+            for (int c = 1; c < 40; c++) {
+                top = values[r][c] > values[r][top] ? c : top;
+            }
+            oneHot.putScalar(r, r % 2 == 0 ? top : (top + 1) % 40, 1);
+        }
+        for (double gamma : new double[] {0.25, 0.5, 1, 1.5, 2, 4}) {
+            ILossFunction[] losses = {FocalLoss.builder().gamma(gamma).build(),
+                    PolyLoss.builder().gamma(gamma).epsilon(2).build(),
+                    PolyLoss.builder().gamma(gamma).labelSmoothing(0.1).alpha(0.25).build()};
+            for (ILossFunction loss : losses) {
+                // One formula per form: float32 against float64.
+                againstFloat64(loss, new ActivationSigmoid(), labels, z, loss + " sigmoid, saturated");
+                if (!(loss instanceof PolyLoss && ((PolyLoss) loss).getAlpha() >= 0)) {
+                    againstFloat64(loss, new ActivationSoftmax(), oneHot, z, loss + " softmax, saturated");
+                }
+                assertEquals(true, Double.isFinite(loss.computeScore(labels, z, new ActivationSigmoid(), null, false)));
+                assertEquals(0, loss.computeGradient(labels, z, new ActivationSigmoid(), null)
+                        .isNaN().castTo(DataType.INT).sumNumber().intValue());
+            }
+        }
+    }
+
+
+    private static void againstFloat64(ILossFunction loss, IActivation activation, INDArray labels, INDArray z, String name) {
+        INDArray g = loss.computeGradient(labels, z, activation, null);
+        INDArray exact = loss.computeGradient(labels.castTo(DataType.DOUBLE), z.castTo(DataType.DOUBLE), activation, null);
+        close(exact, g, 1e-4, name + ": gradient");
+        close(loss.computeScore(labels.castTo(DataType.DOUBLE), z.castTo(DataType.DOUBLE), activation, null, false),
+                loss.computeScore(labels, z, activation, null, false), 1e-5, name + ": score");
     }
 }

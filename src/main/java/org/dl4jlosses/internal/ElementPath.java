@@ -200,13 +200,10 @@ final class ElementPath {
                                     int columns) {
         for (int c = 0; c < columns; c++) {
             double v = element(labels, type, r * columns + c);
-            boolean bad = kind == LabelKind.PROBABILITY ? !(v >= 0 && v <= 1)
-                    : kind == LabelKind.SIGNED_BINARY ? !(v == -1 || v == 0 || v == 1) : !Double.isFinite(v);
-            if (bad && (mask == null || element(mask, type, r * columns + c) != 0)) {
-                String expected = kind == LabelKind.PROBABILITY ? "probabilities in [0, 1]"
-                        : kind == LabelKind.SIGNED_BINARY ? "-1, 0 or +1 (0 read as -1)" : "finite";
+            if (!LabelValues.inDomain(kind, v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
                 String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
-                throw Checks.fail(loss, "labels", expected, value + " at row " + r + ", column " + c);
+                throw Checks.fail(loss, "labels", LabelValues.expected(kind), value + " at row " + r
+                        + ", column " + c);
             }
         }
     }

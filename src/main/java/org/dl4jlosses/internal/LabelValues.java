@@ -32,22 +32,45 @@ final class LabelValues {
             problem = kept == null ? null : problem(kind, kept);
         }
         if (problem != null) {
-            throw fail(loss, "labels", expected(kind, labels), problem);
+            throw fail(loss, "labels", expected(kind, labels.size(0)), problem);
         }
         return labels;
     }
 
-    private static String expected(LabelKind kind, INDArray labels) {
+    /** What labels of this kind must be, for messages; {@code rows} is the batch's row count. */
+    static String expected(LabelKind kind, long rows) {
+        switch (kind) {
+            case CLASSES:
+                return "one-hot or probability rows with values in [0, 1], or class indices [" + rows + ", 1]";
+            case ONE_CLASS:
+                return "one-hot rows (exactly one 1 per row), or class indices [" + rows + ", 1]";
+            default:
+                return expected(kind);
+        }
+    }
+
+    /** What labels of a kind read value by value must be, for messages. */
+    static String expected(LabelKind kind) {
         switch (kind) {
             case PROBABILITY:
             case CHANNELS:
                 return "probabilities in [0, 1]";
-            case CLASSES:
-                return "one-hot or probability rows with values in [0, 1], or class indices [" + labels.size(0) + ", 1]";
-            case ONE_CLASS:
-                return "one-hot rows (exactly one 1 per row), or class indices [" + labels.size(0) + ", 1]";
+            case SIGNED_BINARY:
+                return "-1, 0 or +1 (0 read as -1)";
             default:
                 return "finite";
+        }
+    }
+
+    /** Whether one label value is in the domain of an element-wise kind (REAL, PROBABILITY, SIGNED_BINARY). */
+    static boolean inDomain(LabelKind kind, double v) {
+        switch (kind) {
+            case PROBABILITY:
+                return v >= 0 && v <= 1;
+            case SIGNED_BINARY:
+                return v == -1 || v == 0 || v == 1;
+            default:
+                return Double.isFinite(v);
         }
     }
 

@@ -177,7 +177,7 @@ final class RowPath {
         private IllegalArgumentException badRow(LaneMath<?> n, Object y, int r) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
-            String expected = "one-hot or probability rows with values in [0, 1], or class indices [" + rows + ", 1]";
+            String expected = LabelValues.expected(LabelKind.CLASSES, rows);
             for (int c = 0; c < columns; c++) {
                 double v = n.get(y, c);
                 if (Double.isNaN(v)) {
