@@ -5,13 +5,11 @@ import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.RowFormula;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -52,8 +50,8 @@ public final class CrossEntropyLoss extends BaseLoss {
 
     @Override
     protected FormulaSetup rowFormula(IActivation activation) {
-        return activation instanceof ActivationSoftmax
-                ? new FormulaSetup(SoftmaxFamily.class, weights, labelSmoothing, 0.0, 0.0) : null;
+        return new FormulaSetup(activation instanceof ActivationSoftmax ? SoftmaxFamily.class : Clipped.class, weights,
+                labelSmoothing, 0.0, 0.0);
     }
 
     @Override
@@ -61,22 +59,56 @@ public final class CrossEntropyLoss extends BaseLoss {
         return weights;
     }
 
-    /** The clipped form, for activations other than softmax. */
-    @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        INDArray mass = Ops.smooth(batch.labels(), labelSmoothing, batch.columns());
-        if (weights != null) {
-            mass = mass.mulRowVector(batch.row("weights", weights));
-        }
-        INDArray p = batch.clippedProbabilities();
-        INDArray loss = need.score() ? Ops.rowSums(Transforms.log(p, true).muli(mass)).negi() : null;
-        INDArray dLda = need.gradient() ? mass.div(p).negi() : null;
-        return Terms.perRow(loss, dLda);
-    }
-
     @Override
     protected LabelKind labelKind(IActivation activation) {
         return LabelKind.CLASSES;
+    }
+
+    /**
+     * The form for activations other than softmax, on their output p:
+     * {@code loss = -sum_c m_c log p'_c} and {@code dL/dp_c = -m_c / p'_c}, with masses
+     * {@code m = w y'} and {@code p' = p} clipped to [1e-7, 1 - 1e-7].
+     */
+    static final class Clipped implements RowFormula {
+        private final double smoothing;
+        /** The weights as a row of the lanes' precision, or null. */
+        private final Object weightRow;
+
+        Clipped(double[] weights, double smoothing, double unusedGamma, double unusedEpsilon, LaneMath<?> n) {
+            this.smoothing = smoothing;
+            weightRow = weights == null ? null : SoftmaxFamily.rowOf(n, weights);
+        }
+
+        @Override
+        public boolean denseLabels() {
+            return true;
+        }
+
+        @Override
+        public <V> double row(LaneMath<V> n, Object p, Object y, int target, Object gradient, Object scratch, int k,
+                              double scale, boolean wantLoss) {
+            n.begin(k);
+            V keep = n.of(1 - smoothing);
+            V uniform = n.of(smoothing / k);
+            V low = n.of(Batch.P_MIN);
+            V high = n.of(1 - Batch.P_MIN);
+            V minusScale = n.of(-scale);
+            V loss = n.of(0);
+            int width = n.width(k);
+            for (int i = 0; i < k; i += width) {
+                V mass = n.fma(n.loadRow(y, i), keep, uniform);
+                mass = weightRow == null ? mass : n.mul(mass, n.loadRow(weightRow, i));
+                V clipped = n.min(n.max(n.loadRow(p, i), low), high);
+                if (gradient != null) {
+                    n.storeRow(n.div(n.mul(mass, minusScale), clipped), gradient, i);
+                }
+                if (wantLoss) {
+                    V term = n.mul(mass, n.log(clipped));
+                    loss = i + width <= k ? n.add(loss, term) : n.addLanes(loss, term, i, k);
+                }
+            }
+            return wantLoss ? -scale * n.sum(loss, k) : 0;
+        }
     }
 
     /** {@return a copy of the per-class weights, or null for none} */

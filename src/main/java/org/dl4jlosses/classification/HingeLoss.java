@@ -1,22 +1,14 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
 import org.dl4jlosses.internal.ElementFormula;
-import org.dl4jlosses.internal.FloatKernel;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.RowFormula;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -72,62 +64,13 @@ public final class HingeLoss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        INDArray f = batch.output();
-        INDArray y = batch.labels();
-        switch (mode) {
-            case CRAMMER_SINGER: {
-                INDArray trueScore = Ops.rowSums(f.mul(y));
-                // The true class pushed below every rival by its own row's span: a span over the whole batch
-                // would let one infinite score anywhere turn every row's rivals into NaN.
-                INDArray span = f.max(true, 1).subi(f.min(true, 1)).addi(1);
-                INDArray rivals = f.sub(y.mulColumnVector(span));
-                INDArray h = Transforms.relu(rivals.max(true, 1).subi(trueScore).addi(margin), false);
-                INDArray loss = need.score() ? power(h) : null;
-                INDArray dLda = null;
-                if (need.gradient()) {
-                    INDArray strongest = f.ulike();
-                    Nd4j.exec(new OneHot(Nd4j.argMax(rivals, 1), strongest, batch.columns()));
-                    dLda = strongest.subi(y).muliColumnVector(slope(h));
-                }
-                return Terms.perRow(loss, dLda);
-            }
-            case WESTON_WATKINS: {
-                INDArray trueScore = Ops.rowSums(f.mul(y));
-                INDArray h = Transforms.relu(f.subColumnVector(trueScore).addi(margin).muli(y.rsub(1)), false);
-                INDArray loss = need.score() ? Ops.rowSums(power(h)) : null;
-                INDArray dLda = null;
-                if (need.gradient()) {
-                    INDArray d = slope(h);
-                    dLda = d.subi(y.mulColumnVector(Ops.rowSums(d)));
-                }
-                return Terms.perRow(loss, dLda);
-            }
-            default:
-                throw new AssertionError(mode);
-        }
-    }
-
-    /** h^P for h &gt;= 0. */
-    private INDArray power(INDArray h) {
-        return squared ? h.mul(h) : h.dup();
-    }
-
-    /** d(h^P)/dh for h &gt;= 0, with 0 at h = 0. */
-    private INDArray slope(INDArray h) {
-        return squared ? h.mul(2) : Transforms.step(h, true);
-    }
-
-    @Override
     protected FormulaSetup elementFormula(IActivation activation) {
         return mode == Mode.BINARY ? new FormulaSetup(squared ? SquaredBinary.class : Binary.class, margin) : null;
     }
 
     @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        // One column leaves no rival class: the op path's formula handles it.
-        return mode != Mode.BINARY && activation instanceof ActivationIdentity && columns >= 2
-                ? new MultiClassHingeKernel(mode == Mode.CRAMMER_SINGER, margin, squared) : null;
+    protected FormulaSetup rowFormula(IActivation activation) {
+        return mode == Mode.BINARY ? null : new FormulaSetup(MultiClass.class, mode == Mode.CRAMMER_SINGER, margin, squared);
     }
 
     @Override
@@ -199,6 +142,90 @@ public final class HingeLoss extends BaseLoss {
         @Override
         public <V> V labelCheck(LaneMath<V> n, V y) {
             return signedLabels(n, y);
+        }
+    }
+
+    /**
+     * The multi-class hinges on a row of scores f with true class t. Crammer-Singer:
+     * {@code h = max(0, m + max_{j != t} f_j - f_t)}, {@code loss = h^P}, the slope {@code P h^(P-1)}
+     * at the first strongest rival and its negative at t. Weston-Watkins:
+     * {@code h_j = max(0, m + f_j - f_t)}, {@code loss = sum_{j != t} h_j^P},
+     * {@code dL/df_j = P h_j^(P-1)} and at t minus their sum; one pass takes every j, t included
+     * (where {@code h_t = m} exactly), and t's share is taken back out.
+     */
+    static final class MultiClass implements RowFormula {
+        private final boolean crammerSinger;
+        private final double margin;
+        private final boolean squared;
+
+        MultiClass(boolean crammerSinger, double margin, boolean squared, LaneMath<?> n) {
+            this.crammerSinger = crammerSinger;
+            this.margin = margin;
+            this.squared = squared;
+        }
+
+        @Override
+        public boolean denseLabels() {
+            return false;
+        }
+
+        @Override
+        public <V> double row(LaneMath<V> n, Object f, Object y, int t, Object gradient, Object scratch, int k,
+                              double scale, boolean wantLoss) {
+            n.begin(k);
+            return crammerSinger ? crammerSinger(n, f, t, gradient, k, scale) : westonWatkins(n, f, t, gradient, k, scale);
+        }
+
+        private <V> double crammerSinger(LaneMath<V> n, Object f, int t, Object gradient, int k, double scale) {
+            double own = n.get(f, t);
+            n.set(f, t, Double.NEGATIVE_INFINITY);
+            double rival = n.max(f, k);
+            n.set(f, t, own);
+            double h = Math.max(rival - own + margin, 0);
+            if (gradient != null) {
+                for (int i = 0; i < k; i += n.width(k)) {
+                    n.storeRow(n.of(0), gradient, i);
+                }
+                double slope = squared ? 2 * h : h > 0 ? 1 : 0;
+                int strongest = 0;
+                while (strongest < k && (strongest == t || n.get(f, strongest) != rival)) {
+                    strongest++;
+                }
+                if (strongest == k) {
+                    // A NaN score: no rival equals the max.
+                    n.set(gradient, t, Double.NaN);
+                } else if (slope != 0) {
+                    n.set(gradient, strongest, scale * slope);
+                    n.set(gradient, t, -scale * slope);
+                }
+            }
+            return scale * (squared ? h * h : h);
+        }
+
+        private <V> double westonWatkins(LaneMath<V> n, Object f, int t, Object gradient, int k, double scale) {
+            V own = n.of(n.get(f, t));
+            V m = n.of(margin);
+            V s = n.of(scale);
+            V loss = n.of(0);
+            V slopes = n.of(0);
+            int width = n.width(k);
+            for (int i = 0; i < k; i += width) {
+                // (f_j - f_t) + m, not f_j + (m - f_t): at j = t it is m exactly, the share taken back out.
+                V h = n.max(n.add(n.sub(n.loadRow(f, i), own), m), n.of(0));
+                // Slopes: 2h squared, else [h > 0], the signum of h >= 0.
+                V d = squared ? n.add(h, h) : n.signum(h);
+                if (gradient != null) {
+                    n.storeRow(n.mul(d, s), gradient, i);
+                }
+                V l = squared ? n.mul(h, h) : h;
+                // The last vector reaches into the rows' padding: its lanes there are left out of the sums.
+                loss = i + width <= k ? n.add(loss, l) : n.addLanes(loss, l, i, k);
+                slopes = i + width <= k ? n.add(slopes, d) : n.addLanes(slopes, d, i, k);
+            }
+            if (gradient != null) {
+                n.set(gradient, t, -scale * (n.sum(slopes, k) - (squared ? 2 * margin : margin > 0 ? 1 : 0)));
+            }
+            return scale * (n.sum(loss, k) - (squared ? margin * margin : margin));
         }
     }
 

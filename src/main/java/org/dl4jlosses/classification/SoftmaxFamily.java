@@ -22,7 +22,7 @@ import org.dl4jlosses.internal.RowFormula;
  * class (an index, or a one-hot row) without smoothing has one non-zero term, so only that term
  * is computed. Every logit is used as {@code z - max(z)}, so logits of any magnitude are exact.
  */
-final class SoftmaxFamily implements RowFormula {
+final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
     private final double[] weights;
     /** The weights as a row of the lanes' precision, or null. */
     private final Object weightRow;
@@ -35,14 +35,16 @@ final class SoftmaxFamily implements RowFormula {
         this.smoothing = smoothing;
         this.gamma = gamma;
         this.epsilon = epsilon;
-        if (weights == null) {
-            weightRow = null;
-        } else {
-            weightRow = n.row(weights.length);
-            for (int c = 0; c < weights.length; c++) {
-                n.set(weightRow, c, weights[c]);
-            }
+        weightRow = weights == null ? null : rowOf(n, weights);
+    }
+
+    /** {@code values} as a row of the lanes' precision. */
+    static Object rowOf(LaneMath<?> n, double[] values) {
+        Object row = n.row(values.length);
+        for (int c = 0; c < values.length; c++) {
+            n.set(row, c, values[c]);
         }
+        return row;
     }
 
     @Override

@@ -3,19 +3,13 @@ package org.dl4jlosses.embedding;
 import static org.dl4jlosses.internal.Checks.fail;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.FloatKernel;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Pairwise;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.RowFormula;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -47,10 +41,10 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * respect to the layer's input and weights vanishes at {@code c = +-1}, so the layer's gradient is
  * finite and exact there.
  *
- * <p>Cosines: values outside [-1, 1] by more than a rounding tolerance (1e-5 in float32, 1e-12 in
- * float64, 1e-2 in 16-bit types) are rejected with an {@link IllegalArgumentException}, as is NaN;
- * values within the tolerance are clamped to [-1, 1] and the clamp is treated as the identity in
- * the gradient. Rows a row mask removes are not range-checked (they must still be finite).
+ * <p>Cosines: values outside [-1, 1] by more than a rounding tolerance (1e-5 in float32 and the
+ * 16-bit types, which are computed in float32; 1e-12 in float64) are rejected with an
+ * {@link IllegalArgumentException}, as is NaN; values within the tolerance are clamped to [-1, 1]
+ * and the clamp is treated as the identity in the gradient. Rows a row mask removes are not read.
  *
  * <p>Activation: the activation's output is read as the cosines, and the gradient goes through
  * {@code activationFn.backprop}. Identity is the intended one (with {@code CosineOutputLayer});
@@ -67,7 +61,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 @JsonDeserialize(builder = AdditiveAngularMarginLoss.Builder.class)
 public final class AdditiveAngularMarginLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
-    private static final String NAME = "AdditiveAngularMarginLoss";
+    static final String NAME = "AdditiveAngularMarginLoss";
     /** sin theta is floored at this in the derivative dphi/dc, which is unbounded at c = +-1. */
     static final double SIN_FLOOR = 1e-6;
 
@@ -91,77 +85,83 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
     }
 
     @Override
-    protected Terms evaluate(Batch batch, Need need) {
-        INDArray cosines = cosines(batch);
-        INDArray y = batch.labels();
-        INDArray target = Ops.rowSums(cosines.mul(y));
-        INDArray sine = Transforms.sqrt(Transforms.relu(target.mul(target).rsubi(1), false), false);
-        // 1 where the margin branch applies, 0 on the fallback (or, with easyMargin, where c <= 0).
-        INDArray onMargin = target.gt(easyMargin ? 0.0 : Math.cos(Math.PI - margin)).castTo(batch.dataType());
-        INDArray shifted = target.mul(Math.cos(margin)).subi(sine.mul(Math.sin(margin)));
-        INDArray fallback = easyMargin ? target : target.sub(Math.sin(Math.PI - margin) * margin);
-        INDArray phi = shifted.subi(fallback).muli(onMargin).addi(fallback);
-
-        // logits = s c, with the target column's s c replaced by s phi.
-        INDArray logits = cosines.add(y.mulColumnVector(phi.sub(target))).muli(scale);
-        INDArray[] ce = Pairwise.crossEntropy(logits, y, need.score(), need.gradient());
-        INDArray dLdc = null;
-        if (need.gradient()) {
-            INDArray slope = target.mul(Math.sin(margin)).divi(Transforms.max(sine, SIN_FLOOR, true))
-                    .addi(Math.cos(margin) - 1).muli(onMargin); // dphi/dc - 1
-            INDArray grad = ce[1];
-            dLdc = grad.addi(grad.mul(y).muliColumnVector(slope)).muli(scale);
-        }
-        return Terms.perRow(ce[0], dLdc);
-    }
-
-    /** The activation's output as cosines: finite, in [-1, 1] up to rounding (then clamped). */
-    private static INDArray cosines(Batch batch) {
-        INDArray a = batch.output();
-        INDArray checked = batch.rowMask() == null ? a : a.mulColumnVector(batch.rowMask());
-        double max = Ops.maxAbs(checked);
-        double tolerance = tolerance(batch.dataType());
-        if (!(max <= 1 + tolerance)) {
-            throw fail(NAME, "cosines (the activation's output)", "finite and in [-1, 1] (tolerance " + tolerance
-                    + "; use CosineOutputLayer, or a bounded activation such as tanh)", describe(checked, max));
-        }
-        return max > 1 ? Ops.clip(a, -1, 1) : a;
-    }
-
-    private static double tolerance(DataType type) {
-        switch (type) {
-            case DOUBLE:
-                return 1e-12;
-            case FLOAT:
-                return 1e-5;
-            default:
-                return 1e-2;
-        }
-    }
-
-    private static String describe(INDArray checked, double max) {
-        if (Double.isNaN(max)) {
-            return "NaN or an infinite value";
-        }
-        double[][] values = checked.toDoubleMatrix();
-        for (int i = 0; i < values.length; i++) {
-            for (int j = 0; j < values[i].length; j++) {
-                if (Math.abs(values[i][j]) == max) {
-                    return values[i][j] + " at row " + i + ", column " + j;
-                }
-            }
-        }
-        return String.valueOf(max);
-    }
-
-    @Override
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity ? new ArcFaceKernel(scale, margin, easyMargin) : null;
+    protected FormulaSetup rowFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, scale, margin, easyMargin);
     }
 
     @Override
     protected LabelKind labelKind(IActivation activation) {
         return LabelKind.ONE_CLASS;
+    }
+
+    /**
+     * The formula on a row of cosines with target t: the scaled cosines with the target's replaced
+     * by {@code s phi}, a log-sum-exp, and the gradient {@code s p_j}, on the target
+     * {@code s (p_t - 1) dphi/dc}.
+     */
+    static final class Formula implements RowFormula {
+        private final double scale;
+        private final double cosMargin;
+        private final double sinMargin;
+        /** phi takes the margin for cosines above this. */
+        private final double threshold;
+        private final double fallbackShift;
+        /** Cosines may pass +-1 by this much (rounding), and are then clamped. */
+        private final double tolerance;
+
+        Formula(double scale, double margin, boolean easyMargin, LaneMath<?> n) {
+            this.scale = scale;
+            this.cosMargin = Math.cos(margin);
+            this.sinMargin = Math.sin(margin);
+            this.threshold = easyMargin ? 0 : Math.cos(Math.PI - margin);
+            this.fallbackShift = easyMargin ? 0 : Math.sin(Math.PI - margin) * margin;
+            this.tolerance = n.minPositive() == Float.MIN_VALUE ? 1e-5 : 1e-12;
+        }
+
+        @Override
+        public boolean denseLabels() {
+            return false;
+        }
+
+        @Override
+        public void admit(LaneMath<?> n, Object c, int k, int r) {
+            for (int j = 0; j < k; j++) {
+                double v = n.get(c, j);
+                if (!(Math.abs(v) <= 1 + tolerance)) {
+                    throw fail(NAME, "cosines (the activation's output)", "finite and in [-1, 1] (tolerance " + tolerance
+                            + "; use CosineOutputLayer, or a bounded activation such as tanh)", v + " at row " + r + ", column " + j);
+                }
+                if (Math.abs(v) > 1) {
+                    n.set(c, j, Math.signum(v));
+                }
+            }
+        }
+
+        @Override
+        public <V> double row(LaneMath<V> n, Object cosines, Object y, int t, Object gradient, Object scratch, int k,
+                              double rowScale, boolean wantLoss) {
+            n.begin(k);
+            Object logits = gradient != null ? gradient : scratch;
+            V s = n.of(scale);
+            for (int i = 0; i < k; i += n.width(k)) {
+                n.storeRow(n.mul(n.loadRow(cosines, i), s), logits, i);
+            }
+            double c = n.get(cosines, t);
+            double sine = Math.sqrt(Math.max(1 - c * c, 0));
+            boolean onMargin = c > threshold;
+            double targetLogit = scale * (onMargin ? c * cosMargin - sine * sinMargin : c - fallbackShift);
+            n.set(logits, t, targetLogit);
+            double max = n.max(logits, k);
+            double expSum = n.expSum(logits, k, max, logits);
+            if (gradient != null) {
+                double pt = n.get(logits, t) / expSum;
+                n.scale(logits, k, rowScale * scale / expSum);
+                // dphi/dc, with sin theta floored where the exact slope is unbounded.
+                double slope = onMargin ? cosMargin + sinMargin * c / Math.max(sine, SIN_FLOOR) : 1;
+                n.set(logits, t, rowScale * scale * (pt - 1) * slope);
+            }
+            return rowScale * (max + Math.log(expSum) - targetLogit);
+        }
     }
 
     /** {@return the option {@code scale}} */

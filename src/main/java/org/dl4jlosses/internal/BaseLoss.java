@@ -159,27 +159,13 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /**
      * This loss's {@link RowFormula} with this activation, or null (the default) when an element
-     * formula, a kernel or {@link #evaluate} computes it. A row formula works on the logits of a
-     * softmax layer: only a softmax activation may have one.
+     * formula or {@link #evaluate} computes it. Its labels are {@link LabelKind#CLASSES}
+     * or {@link LabelKind#ONE_CLASS}.
      *
      * @param activation the layer's activation
      * @return the formula's class and options, or null
      */
     protected FormulaSetup rowFormula(IActivation activation) {
-        return null;
-    }
-
-    /**
-     * This loss's Java kernel for float32 batches of {@code columns} columns with this
-     * activation, or null (the default) when the ND4J formula of {@link #evaluate} should run
-     * (also for options that do not fit the batch, so that the op path reports them). The kernel
-     * must compute the same per-row losses and {@code dL/dz} as {@link #evaluate}.
-     *
-     * @param activation the layer's activation
-     * @param columns the batch's column count
-     * @return the kernel, or null for the ND4J formula
-     */
-    protected FloatKernel floatKernel(IActivation activation, int columns) {
         return null;
     }
 
@@ -260,7 +246,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return average ? total / examples(preOutput.size(0)) : total;
             }
         }
-        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
+        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
             return average ? run.total / examples(preOutput.size(0)) : run.total;
         }
@@ -282,7 +268,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, true, false).scoreArray);
             }
         }
-        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
+        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
             return run.scoreArray();
         }
@@ -303,7 +289,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, false, true).gradient);
             }
         }
-        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
+        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
         if (run != null) {
             return run.gradient;
         }
@@ -329,7 +315,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return new Pair<>(average ? total / examples(preOutput.size(0)) : total, memory.export(result.gradient));
             }
         }
-        KernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
+        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
         if (run != null) {
             return new Pair<>(average ? run.total / examples(preOutput.size(0)) : run.total, run.gradient);
         }
@@ -376,8 +362,8 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         LabelKind kind = labelKind(activation);
         FormulaSetup element = elementFormula(activation);
         if (element == null) {
-            return RowPath.run(name(), n -> rowFormula(n, activation), columnWeights(), labels, preOutput, activation, mask, total,
-                    scoreArray, gradient);
+            return RowPath.run(name(), rowFormula(activation).type, n -> rowFormula(n, activation), kind, columnWeights(), labels,
+                    preOutput, activation, mask, total, scoreArray, gradient);
         }
         return ElementPath.run(name(), element.type, n -> elementRows(n, element), kind, columnWeights(), columnOptionName(),
                 columnOption(), labels, preOutput, activation, mask, total, scoreArray, gradient);
@@ -414,27 +400,10 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     // ---------------------------------------------------------------- the kernel path
 
-    /**
-     * Runs this loss's Java kernel when one applies (see {@link Kernels}), or returns null for the
-     * op path: no kernel for this call, or labels outside the domain (the op path then throws
-     * its message).
-     */
-    KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
-                                        boolean score, boolean gradient) {
-        Checks.maskValues(name(), mask);
-        if (!Kernels.applies(preOutput)) {
-            return null;
-        }
-        FloatKernel kernel = floatKernel(activation, (int) preOutput.size(1));
-        if (kernel == null) {
-            return null;
-        }
-        LabelKind kind = labelKind(activation);
-        if (!KernelPath.checksRows(kind)) {
-            return null;
-        }
-        Batch.Shapes shapes = Batch.checkShapes(name(), kind, labels, preOutput, activation, mask);
-        return KernelPath.run(kernel, kind, labels, preOutput, mask, shapes, score, gradient);
+    /** The coupled losses' Java kernel for this call (see {@link CoupledLoss}), or null for the op path. */
+    CoupledKernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+                                       boolean score, boolean gradient) {
+        return null;
     }
 
     // ---------------------------------------------------------------- reduction
@@ -444,43 +413,18 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         return Batch.prepare(name(), labelKind(activation), labels, preOutput, activation, mask);
     }
 
-    /** Per-row losses [R, 1]: element terms weighted, masked and averaged over columns; row mask applied. */
-    private INDArray rowLosses(Batch batch, Terms terms) {
-        INDArray loss = terms.loss();
-        INDArray rows;
-        if (terms.perElement()) {
-            if (batch.elementMask() != null) {
-                loss.muli(batch.elementMask());
-            }
-            // One matrix-vector product reduces the columns with their weights and the 1/K mean.
-            rows = Ops.rowDot(loss, batch.columnScale(columnWeights()));
-        } else {
-            rows = loss;
-        }
-        if (batch.rowMask() != null) {
-            rows = rows.mul(batch.rowMask());
-        }
-        return rows;
+    /** Per-row losses [R, 1], the row mask applied. */
+    private static INDArray rowLosses(Batch batch, Terms terms) {
+        return batch.rowMask() == null ? terms.loss() : terms.loss().mul(batch.rowMask());
     }
 
-    /** d(score)/dz [R, K]: element weights, 1/K and masks applied, then through the activation. */
-    private INDArray gradient(Batch batch, Terms terms) {
+    /** d(score)/dz [R, K]: the row mask applied, then through the activation. */
+    private static INDArray gradient(Batch batch, Terms terms) {
         INDArray grad = terms.gradient();
-        if (terms.perElement()) {
-            double[] weights = columnWeights();
-            if (weights == null) {
-                grad.muli(1.0 / batch.columns());
-            } else {
-                grad.muliRowVector(batch.columnScale(weights));
-            }
-            if (batch.elementMask() != null) {
-                grad.muli(batch.elementMask());
-            }
-        }
         if (batch.rowMask() != null) {
             grad.muliColumnVector(batch.rowMask());
         }
-        return terms.gradientWrtLogits() ? grad : batch.backprop(grad);
+        return batch.backprop(grad);
     }
 
     /** Scratch memory for one call; see the class comment. */

@@ -6,22 +6,21 @@ import static org.dl4jlosses.internal.Checks.shape;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * One call's validated inputs: {@code z = preOutput [R, K]}, labels of z's data type (class
- * indices already expanded to one-hot rows), the activation and the mask, split into a row mask
- * {@code [R, 1]} or an element mask {@code [R, K]}. The arrays handed out are read-only for the
- * loss: it builds new arrays from them.
+ * One call of a coupled loss's ND4J formula, its inputs validated: {@code z = preOutput [R, K]},
+ * the labels (class indices expanded to one-hot rows; values checked and in z's data type where
+ * their kind is checked by value, else as given), the activation and the row mask
+ * {@code [R, 1]}; plus the shape and label checks every path shares. The arrays handed out are
+ * read-only for the loss: it builds new arrays from them.
  */
 public final class Batch {
-    /** Probabilities are clipped to [P_MIN, 1 - P_MIN] where a non-fused activation produces them. */
+    /** Probabilities are clipped to [P_MIN, 1 - P_MIN] where a formula takes them from a non-fused activation. */
     public static final double P_MIN = 1e-7;
 
     private final String loss;
@@ -29,36 +28,29 @@ public final class Batch {
     private final INDArray labels;
     private final IActivation activation;
     private final INDArray rowMask;
-    private final INDArray elementMask;
-    private final boolean indexLabels;
     private INDArray output;
 
-    private Batch(String loss, INDArray z, INDArray labels, IActivation activation, INDArray rowMask,
-                  INDArray elementMask, boolean indexLabels) {
+    private Batch(String loss, INDArray z, INDArray labels, IActivation activation, INDArray rowMask) {
         this.loss = loss;
         this.z = z;
         this.labels = labels;
         this.activation = activation;
         this.rowMask = rowMask;
-        this.elementMask = elementMask;
-        this.indexLabels = indexLabels;
     }
 
     static Batch prepare(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
                          INDArray mask) {
         Shapes shapes = checkShapes(loss, kind, labels, z, activation, mask);
         INDArray rowMask = shapes.mask == MaskShape.ROW ? mask.castTo(z.dataType()) : null;
-        INDArray elementMask = shapes.mask == MaskShape.ELEMENT ? mask.castTo(z.dataType()) : null;
-        boolean indices = shapes.indexLabels;
         INDArray prepared;
-        if (indices) {
+        if (shapes.indexLabels) {
             prepared = oneHot(loss, labels, (int) z.size(1), z.dataType(), rowMask);
         } else if (kind.checkedByValue()) {
             prepared = LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
         } else {
             prepared = labels; // group ids and row values are read (and checked) by the loss's layout, as given
         }
-        return new Batch(loss, z, prepared, activation, rowMask, elementMask, indices);
+        return new Batch(loss, z, prepared, activation, rowMask);
     }
 
     /** How the mask applies: none, one value per row, one per element. */
@@ -208,24 +200,11 @@ public final class Batch {
         return labels;
     }
 
-    /** Whether the caller gave class indices (so each row is exactly one-hot). */
-    public boolean indexLabels() {
-        return indexLabels;
-    }
-
-    public IActivation activation() {
-        return activation;
-    }
-
-    public INDArray rowMask() {
+        public INDArray rowMask() {
         return rowMask;
     }
 
-    public INDArray elementMask() {
-        return elementMask;
-    }
-
-    public long rows() {
+        public long rows() {
         return z.size(0);
     }
 
@@ -237,25 +216,12 @@ public final class Batch {
         return z.dataType();
     }
 
-    public boolean softmax() {
-        return activation instanceof ActivationSoftmax;
-    }
-
-    public boolean sigmoid() {
-        return activation instanceof ActivationSigmoid;
-    }
-
-    /** a = activation(z); z itself for the identity (read-only). Computed once per call. */
+            /** a = activation(z); z itself for the identity (read-only). Computed once per call. */
     public INDArray output() {
         if (output == null) {
             output = activation instanceof ActivationIdentity ? z : activation.getActivation(z.dup(), true);
         }
         return output;
-    }
-
-    /** The activation's output clipped to [P_MIN, 1 - P_MIN], for probability formulas on non-fused activations. */
-    public INDArray clippedProbabilities() {
-        return Transforms.min(Transforms.max(output(), P_MIN, true), 1 - P_MIN, false);
     }
 
     /** dL/dz from dL/da through the activation. */
@@ -266,18 +232,4 @@ public final class Batch {
         return activation.backprop(z.dup(), dLda).getFirst();
     }
 
-    /** A per-class or per-column option vector as a [1, K] row of z's data type, length checked. */
-    public INDArray row(String option, double[] values) {
-        require(values.length == columns(), loss, option,
-                "of length " + columns() + " (one entry per column of preOutput)", "length " + values.length);
-        return Nd4j.createFromArray(values).castTo(dataType()).reshape(1, columns());
-    }
-
-    /** The per-column factor w_k / K of an element-wise mean (1 / K without weights), a vector of length K. */
-    INDArray columnScale(double[] weights) {
-        if (weights == null) {
-            return Ops.constant(dataType(), columns(), 1.0 / columns());
-        }
-        return row("weights", weights).divi(columns());
-    }
 }

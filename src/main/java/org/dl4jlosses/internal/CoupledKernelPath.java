@@ -23,8 +23,31 @@ final class CoupledKernelPath {
     private CoupledKernelPath() {
     }
 
+    /** A kernel's result: per-row losses (mask applied), their total, and the gradient array. */
+    static final class Result {
+        final float[] losses;
+        final int rows;
+        final double total;
+        final INDArray gradient;
+
+        Result(float[] losses, int rows, double total, INDArray gradient) {
+            this.losses = losses;
+            this.rows = rows;
+            this.total = total;
+            this.gradient = gradient;
+        }
+
+        INDArray scoreArray() {
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, 1);
+            try (HostArrays host = new HostArrays()) {
+                host.floats(out).put(0, losses, 0, rows);
+            }
+            return out;
+        }
+    }
+
     /** Runs the kernel, or returns null when the op path must run (an element mask, or labels outside the domain). */
-    static KernelPath.Result run(String loss, CoupledKernel kernel, LabelKind kind, Units units, INDArray labels,
+    static Result run(String loss, CoupledKernel kernel, LabelKind kind, Units units, INDArray labels,
                                  INDArray z, INDArray mask, Batch.Shapes shapes, boolean score, boolean gradient) {
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
@@ -44,7 +67,7 @@ final class CoupledKernelPath {
                 if (gradient) {
                     grad.assign(0);
                 }
-                return new KernelPath.Result(allLosses, rows, 0, grad);
+                return new Result(allLosses, rows, 0, grad);
             }
 
             FloatRows keptRows = read(host, loss, kind, units, labels, z, kept, count, columns);
@@ -82,7 +105,7 @@ final class CoupledKernelPath {
                     }
                 }
             }
-            return new KernelPath.Result(allLosses, rows, total, grad);
+            return new Result(allLosses, rows, total, grad);
         }
     }
 

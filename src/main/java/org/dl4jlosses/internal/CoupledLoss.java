@@ -59,7 +59,7 @@ public abstract class CoupledLoss extends BaseLoss {
     }
 
     @Override
-    final KernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+    final CoupledKernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                       boolean score, boolean gradient) {
         if (!Kernels.appliesCoupled(preOutput)) {
             return null;

@@ -110,28 +110,38 @@ final class ElementPath {
             double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
             INDArray scoreArray = score ? Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1) : null;
             if (grad != null && !fused) {
-                grad = activation.backprop(z.dup(), grad).getFirst();
-                // Masked entries get a gradient of exactly 0, whatever their preOutput (0 x NaN is NaN), and,
-                // as DL4J's losses do, also where the activation couples the outputs (softmax) and the masked
-                // score still depends on them.
-                if (rowMask != null) {
-                    for (int r = 0; r < rows; r++) {
-                        if (element(rowMask, type, r) == 0) {
-                            grad.getRow(r).assign(0);
-                        }
-                    }
-                } else if (elementMask != null) {
-                    grad = grad.ordering() == 'c' && !grad.isView() ? grad : grad.dup('c');
-                    ByteBuffer out = host.bytes(grad, type);
-                    for (int i = 0; i < rows * columns; i++) {
-                        if (element(elementMask, type, i) == 0) {
-                            put(out, type, i, 0);
-                        }
-                    }
-                }
+                grad = throughActivation(activation, z, grad, rowMask, elementMask, type, host);
             }
             return new Result(total, scoreArray, grad);
         }
+    }
+
+    /**
+     * dL/dz from dL/da through the activation's {@code backprop}. Masked entries get a gradient of
+     * exactly 0, whatever their preOutput (0 x NaN is NaN), and, as DL4J's losses do, also where the
+     * activation couples the outputs (softmax) and the masked score still depends on them.
+     */
+    static INDArray throughActivation(IActivation activation, INDArray z, INDArray dLda, ByteBuffer rowMask,
+                                      ByteBuffer elementMask, DataType type, HostArrays host) {
+        INDArray grad = activation.backprop(z.dup(), dLda).getFirst();
+        int rows = (int) z.size(0);
+        int columns = (int) z.size(1);
+        if (rowMask != null) {
+            for (int r = 0; r < rows; r++) {
+                if (element(rowMask, type, r) == 0) {
+                    grad.getRow(r).assign(0);
+                }
+            }
+        } else if (elementMask != null) {
+            grad = grad.ordering() == 'c' && !grad.isView() ? grad : grad.dup('c');
+            ByteBuffer out = host.bytes(grad, type);
+            for (int i = 0; i < rows * columns; i++) {
+                if (element(elementMask, type, i) == 0) {
+                    put(out, type, i, 0);
+                }
+            }
+        }
+        return grad;
     }
 
     private static void checkLength(String loss, String name, double[] option, int columns) {

@@ -5,15 +5,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * When the losses use their Java {@link FloatKernel}s: float32 batches on the CPU backend, with the Vector API at
- * any size, and without it only for small batches (where a native op's fixed cost dominates;
- * for large ones ND4J's vectorised native loops beat scalar Java). Tests that compare the two
- * paths switch them off for a moment.
+ * When the coupled losses use their Java {@link CoupledKernel}s: float32 batches on the CPU
+ * backend. Tests that compare a kernel with the loss's ND4J formula switch them off for a moment.
  */
 public final class Kernels {
-    /** Without the Vector API, batches up to this many elements run in scalar Java. */
-    static final long SCALAR_LIMIT = 1 << 14;
-
     private static volatile boolean enabled = true;
 
     private Kernels() {
@@ -25,15 +20,11 @@ public final class Kernels {
     }
 
     /**
-     * Coupled losses' kernels: float32 at any size, with or without the Vector API (their heavy
+     * Whether the kernel runs: float32 at any size, with or without the Vector API (their heavy
      * products run in BLAS, the rest is light per-element work).
      */
     static boolean appliesCoupled(INDArray preOutput) {
         return appliesCoupled(preOutput, HOST_MEMORY);
-    }
-
-    static boolean applies(INDArray preOutput) {
-        return applies(preOutput, HOST_MEMORY, Lanes.VECTOR);
     }
 
     /**
@@ -44,11 +35,6 @@ public final class Kernels {
     static boolean appliesCoupled(INDArray preOutput, boolean hostMemory) {
         return enabled && hostMemory && preOutput != null && preOutput.dataType() == DataType.FLOAT
                 && preOutput.rank() == 2;
-    }
-
-    /** See {@link #appliesCoupled(INDArray, boolean)}; without the Vector API only small batches. */
-    static boolean applies(INDArray preOutput, boolean hostMemory, boolean vector) {
-        return appliesCoupled(preOutput, hostMemory) && (vector || preOutput.length() <= SCALAR_LIMIT);
     }
 
     /** Whether this JVM's ND4J backend keeps arrays in host memory (the CPU backend). */

@@ -57,11 +57,6 @@ public final class Ops {
         return Double.isNaN(Nd4j.getBlasWrapper().asum(flat)) ? Double.NaN : amax;
     }
 
-    /** Row-wise log-softmax z - logsumexp(z), stable for any magnitude (ND4J's LogSoftMax overflows in float32). */
-    public static INDArray logSoftmax(INDArray z) {
-        return z.subColumnVector(logSumExp(z));
-    }
-
     /** Row sums [R, 1]: BLAS gemv with a ones vector, several times faster than ND4J's dimension reduction. */
     public static INDArray rowSums(INDArray x) {
         return rowDot(x, ones(x.dataType(), x.size(1)));

@@ -1,9 +1,10 @@
 package org.dl4jlosses.internal;
 
 /**
- * The formula of a loss computed row by row from the logits of a softmax layer, written once
- * over {@link LaneMath} for every precision. {@link RowPath} does everything around it (labels
- * and their checks, row masks, threads, buffers).
+ * The formula of a loss computed row by row from a row of class scores (the activation's output,
+ * or a softmax layer's logits for an {@link OnSoftmaxLogits} formula), written once over
+ * {@link LaneMath} for every precision. {@link RowPath} does everything around it (labels and
+ * their checks, row masks, the activation, threads, buffers).
  *
  * <p>An implementation is a small class with one constructor and no state besides its options:
  * {@link Specialized} loads a copy of the class per precision and loss class, so that each copy's
@@ -11,6 +12,27 @@ package org.dl4jlosses.internal;
  * then one C2 can drop).
  */
 public interface RowFormula {
+    /**
+     * Marks a formula that works on a softmax layer's logits {@code z} and returns {@code dL/dz}:
+     * with a softmax activation the activation is not run at all (with any other, the formula gets
+     * the activation's output as for every row formula).
+     */
+    interface OnSoftmaxLogits extends RowFormula {
+    }
+
+    /**
+     * Checks row r's scores before {@link #row} (default: any value is taken), throwing
+     * {@link Checks#fail} for a value outside the formula's domain; may bring values within
+     * rounding of the domain into it, in place (the row is the path's own copy).
+     *
+     * @param n the lanes
+     * @param a the row's scores
+     * @param k the row's length
+     * @param r the row's index in the batch, for the message
+     */
+    default void admit(LaneMath<?> n, Object a, int k, int r) {
+    }
+
     /**
      * Whether the formula needs every row's labels as values: class indices are then handed to
      * {@link #row} as one-hot rows too.
@@ -21,11 +43,11 @@ public interface RowFormula {
 
     /**
      * One row's loss {@code scale l(z, y)} (when {@code wantLoss}, else anything) and, when
-     * {@code gradient} is not null, its gradient {@code scale dl/dz} written there. Every row is a
+     * {@code gradient} is not null, its gradient {@code scale dl/dz} (with respect to the scores) written there. Every row is a
      * {@link LaneMath#row} of {@code k} elements.
      *
      * @param n the lanes
-     * @param z the logits
+     * @param z the scores (the logits for an {@link OnSoftmaxLogits} formula)
      * @param y the labels; null for a class index unless {@link #denseLabels}
      * @param target the row's class when its labels are a class index or a one-hot row, else -1
      * @param gradient the row the gradient goes to, or null

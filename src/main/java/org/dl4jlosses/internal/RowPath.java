@@ -4,17 +4,22 @@ import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a {@link RowFormula} over a batch of logits with class labels, in its own data type
- * (float32 or float64): each row is copied from ND4J's memory into a small row on the heap (the
- * formula makes several passes over it while it sits in the L1 cache), its labels are checked as
- * they are read (class indices, or rows of values in [0, 1]), and its gradient row is copied
- * into the result. Rows a row mask removes are never read. Batches from
- * {@link ElementPath#PARALLEL_FROM} elements on are split over the {@link Workers}.
+ * Runs a {@link RowFormula} over a batch with class labels, in its own data type (float32 or
+ * float64): each row is copied from ND4J's memory into a small row on the heap (the formula makes
+ * several passes over it while it sits in the L1 cache), its labels are checked as they are read
+ * (class indices, one-hot rows, or for {@link LabelKind#CLASSES} rows of values in [0, 1]), and
+ * its gradient row is copied into the result. Rows a row mask removes are never read. Batches
+ * from {@link ElementPath#PARALLEL_FROM} elements on are split over the {@link Workers}. The
+ * activation is fused for a formula on a softmax layer's logits
+ * ({@link RowFormula.OnSoftmaxLogits}) and for the identity; any other runs before and after, as
+ * on the {@link ElementPath}.
  */
 final class RowPath {
     /** The lanes the last row range ran on, for tests that must know which execution they compared. */
@@ -32,9 +37,10 @@ final class RowPath {
         RowFormula formula(LaneMath<?> n);
     }
 
-    static ElementPath.Result run(String loss, Specialization formulas, double[] weights, INDArray labels, INDArray z,
-                                  IActivation activation, INDArray mask, boolean sum, boolean score, boolean gradient) {
-        Batch.Shapes shapes = Batch.checkShapes(loss, LabelKind.CLASSES, labels, z, activation, mask);
+    static ElementPath.Result run(String loss, Class<?> formulaType, Specialization formulas, LabelKind kind, double[] weights,
+                                  INDArray labels, INDArray z, IActivation activation, INDArray mask, boolean sum,
+                                  boolean score, boolean gradient) {
+        Batch.Shapes shapes = Batch.checkShapes(loss, kind, labels, z, activation, mask);
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
         if (weights != null && weights.length != columns) {
@@ -42,9 +48,13 @@ final class RowPath {
                     "length " + weights.length);
         }
         DataType type = z.dataType();
+        boolean fused = activation instanceof ActivationIdentity
+                || activation instanceof ActivationSoftmax && RowFormula.OnSoftmaxLogits.class.isAssignableFrom(formulaType);
+        INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
-            Call call = new Call(loss, type, host.bytes(z, type), host.bytes(labels, type),
-                    shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null, shapes.indexLabels, rows, columns);
+            ByteBuffer rowMask = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
+            Call call = new Call(loss, kind, type, host.bytes(a, type), host.bytes(labels, type), rowMask, shapes.indexLabels,
+                    rows, columns);
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
             double[] losses = LOSSES.get();
@@ -61,6 +71,9 @@ final class RowPath {
             int threads = (long) rows * columns >= ElementPath.PARALLEL_FROM ? Math.min(Workers.threads(), rows) : 1;
             double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
             INDArray scoreArray = score ? Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1) : null;
+            if (grad != null && !fused) {
+                grad = ElementPath.throughActivation(activation, z, grad, rowMask, null, type, host);
+            }
             return new ElementPath.Result(total, scoreArray, grad);
         }
     }
@@ -87,6 +100,7 @@ final class RowPath {
     /** One call's inputs, read by every thread. */
     private static final class Call {
         final String loss;
+        final LabelKind kind;
         final DataType type;
         final ByteBuffer z;
         final ByteBuffer labels;
@@ -95,8 +109,10 @@ final class RowPath {
         final int rows;
         final int columns;
 
-        Call(String loss, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices, int rows, int columns) {
+        Call(String loss, LabelKind kind, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices,
+             int rows, int columns) {
             this.loss = loss;
+            this.kind = kind;
             this.type = type;
             this.z = z;
             this.labels = labels;
@@ -156,11 +172,12 @@ final class RowPath {
                 } else {
                     n.copy(ys, r * k, yRow, k);
                     target = n.labelClass(yRow, k);
-                    if (target == LaneMath.OUTSIDE_UNIT) {
+                    if (target == LaneMath.OUTSIDE_UNIT || target < 0 && kind == LabelKind.ONE_CLASS) {
                         throw badRow(n, yRow, r);
                     }
                 }
                 n.copy(zs, r * k, zRow, k);
+                formula.admit(n, zRow, k, r);
                 double l = formula.row(n, zRow, yRow, target, gradientRow, scratch, k, m, wantLoss);
                 if (gradient != null) {
                     n.copy(gradientRow, gs, r * k, k);
@@ -173,11 +190,13 @@ final class RowPath {
             return total;
         }
 
-        /** The error for row r of dense labels, which has a value outside [0, 1] or NaN. */
+        /** The error for row r of dense labels: a value outside [0, 1] or NaN, or for ONE_CLASS not one-hot. */
         private IllegalArgumentException badRow(LaneMath<?> n, Object y, int r) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
-            String expected = LabelValues.expected(LabelKind.CLASSES, rows);
+            double ones = 0;
+            boolean binary = true;
+            String expected = LabelValues.expected(kind, rows);
             for (int c = 0; c < columns; c++) {
                 double v = n.get(y, c);
                 if (Double.isNaN(v)) {
@@ -185,8 +204,15 @@ final class RowPath {
                 }
                 min = Math.min(min, v);
                 max = Math.max(max, v);
+                binary &= v == 0 || v == 1;
+                ones += v;
             }
-            return Checks.fail(loss, "labels", expected, "values in [" + min + ", " + max + "] at row " + r);
+            String range = "values in [" + min + ", " + max + "]";
+            if (kind == LabelKind.ONE_CLASS) {
+                return Checks.fail(loss, "labels", expected, binary ? "a row with " + (long) ones + " ones at row " + r
+                        : range + " not all 0 or 1 at row " + r);
+            }
+            return Checks.fail(loss, "labels", expected, range + " at row " + r);
         }
     }
 }

@@ -127,52 +127,6 @@ public final class VectorLanes {
         return bad.anyTrue() || Lanes.outsideUnitScalar(a, off + bound, off + n);
     }
 
-    static boolean notFinite(float[] a, int off, int n) {
-        int bound = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, a, off + i);
-            acc = acc.add(v.sub(v));
-        }
-        return acc.test(VectorOperators.IS_NAN).anyTrue() || Lanes.notFiniteScalar(a, off + bound, off + n);
-    }
-
-    // Vector variables are never assigned conditionally inside a loop: a merge of two vector
+        // Vector variables are never assigned conditionally inside a loop: a merge of two vector
     // values (or of a vector and null) makes C2 box them, about 50x slower. Hence separate loops.
-    static int oneHotIndex(float[] a, int off, int n) {
-        // Branch-free over the row: all values 0 or 1 (v (v - 1) = 0, NaN shows) and their sum 1;
-        // then a search for the 1.
-        int bound = S.loopBound(n);
-        FloatVector sum = FloatVector.zero(S);
-        FloatVector offSet = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, a, off + i);
-            sum = sum.add(v);
-            offSet = offSet.max(v.mul(v.sub(1f)).abs());
-        }
-        float tailSum = 0;
-        for (int i = bound; i < n; i++) {
-            float v = a[off + i];
-            if (v != 0 && v != 1) {
-                return -1;
-            }
-            tailSum += v;
-        }
-        if (offSet.test(VectorOperators.IS_NAN).anyTrue() || offSet.reduceLanes(VectorOperators.MAX) != 0
-                || sum.reduceLanes(VectorOperators.ADD) + tailSum != 1) {
-            return -1;
-        }
-        for (int i = 0; i < bound; i += S.length()) {
-            VectorMask<Float> one = FloatVector.fromArray(S, a, off + i).compare(VectorOperators.EQ, 1f);
-            if (one.anyTrue()) {
-                return i + one.firstTrue();
-            }
-        }
-        for (int i = bound; i < n; i++) {
-            if (a[off + i] == 1) {
-                return i;
-            }
-        }
-        return -1;
     }
-}

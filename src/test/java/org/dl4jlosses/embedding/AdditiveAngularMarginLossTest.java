@@ -82,12 +82,19 @@ class AdditiveAngularMarginLossTest {
         rejectsEverywhere(loss, y, z, null, "cosines", "-3.0");
         z.putScalar(2, 1, Double.NaN);
         rejectsEverywhere(loss, y, z, null, "cosines", "NaN");
-        // A masked row is not range-checked (its loss is not computed), but must be finite.
-        z.putScalar(2, 1, 5.0);
+        // A masked row is not read: out of range or NaN, it changes nothing.
         INDArray mask = Nd4j.createFromArray(new double[][] {{1}, {1}, {0}, {1}}).castTo(DataType.FLOAT);
-        assertTrue(Double.isFinite(loss.computeScore(y, z, IDENTITY, mask, false)));
+        INDArray valid = z.dup();
+        valid.putScalar(2, 1, 0.5);
+        double expected = loss.computeScore(y, valid, IDENTITY, mask, false);
+        for (double garbage : new double[] {5.0, Double.NaN}) {
+            z.putScalar(2, 1, garbage);
+            assertEquals(expected, loss.computeScore(y, z, IDENTITY, mask, false), 0.0, "masked " + garbage);
+            assertEquals(loss.computeGradient(y, valid, IDENTITY, mask), loss.computeGradient(y, z, IDENTITY, mask),
+                    "masked " + garbage);
+        }
         // Sigmoid's outputs are in (0, 1), so valid cosines; an unbounded activation output is rejected per call.
-        assertTrue(Double.isFinite(loss.computeScore(y, z.mul(10), new ActivationSigmoid(), null, false)));
+        assertTrue(Double.isFinite(loss.computeScore(y, valid.mul(10), new ActivationSigmoid(), null, false)));
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.dl4jlosses.bench.BenchCase;
-import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
@@ -42,10 +41,7 @@ class CoupledKernelPathTest {
     }
 
     static boolean hasKernel(ILossFunction loss, IActivation activation, long columns) {
-        if (loss instanceof CoupledLoss) {
-            return ((CoupledLoss) loss).coupledKernel(activation, (int) columns) != null;
-        }
-        return ((BaseLoss) loss).floatKernel(activation, (int) columns) != null;
+        return loss instanceof CoupledLoss && ((CoupledLoss) loss).coupledKernel(activation, (int) columns) != null;
     }
 
     static Stream<Arguments> catalogue() {
@@ -82,9 +78,7 @@ class CoupledKernelPathTest {
                 continue;
             }
             INDArray z = c.inputs(1)[0];
-            // Row losses such as ArcFace run their kernel without the Vector API only on small batches.
-            boolean runsHere = c.newLoss(false) instanceof CoupledLoss || Lanes.VECTOR || z.length() <= Kernels.SCALAR_LIMIT;
-            if (runsHere && hasKernel(c.newLoss(false), c.activation(), z.size(1))) {
+            if (hasKernel(c.newLoss(false), c.activation(), z.size(1))) {
                 cases.add(Arguments.of(c));
             }
         }
@@ -96,57 +90,6 @@ class CoupledKernelPathTest {
     void kernelEqualsTheOpPathAtBenchmarkSize(BenchCase c) {
         INDArray[] inputs = c.inputs(5);
         compare(c.newLoss(false), c.activation(), c.id(), inputs[1], inputs[0], null);
-    }
-
-    @Test
-    void arcFaceOnCosines() {
-        // ArcFace is a row loss on the point-wise kernel path; its catalogue entries use tanh, so
-        // the identity kernel is compared here, on cosines including +-1 and values just past them.
-        IActivation identity = new ActivationIdentity();
-        Random random = new Random(3);
-        // Without the Vector API a row loss's kernel takes batches of up to 2^14 elements.
-        int rows = Lanes.VECTOR ? 300 : 60;
-        int classes = 257;
-        int bad = rows - 10;
-        float[] cosines = new float[rows * classes];
-        for (int i = 0; i < cosines.length; i++) {
-            cosines[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        int[] edges = {1, 2, 3, 4};
-        float[] values = {1f, -1f, 1 + 4e-6f, -1 - 4e-6f};
-        double[] indices = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            indices[r] = random.nextInt(classes);
-        }
-        for (int e = 0; e < edges.length; e++) {
-            int r = edges[e];
-            cosines[r * classes + (int) indices[r]] = values[e];
-            cosines[(r + 10) * classes + 5] = values[e];
-        }
-        INDArray z = Nd4j.create(cosines, new long[] {rows, classes}, DataType.FLOAT);
-        INDArray labels = Nd4j.createFromArray(indices).reshape(rows, 1).castTo(DataType.FLOAT);
-        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, rows, classes);
-        for (int r = 0; r < rows; r++) {
-            oneHot.putScalar(r, (int) indices[r], 1);
-        }
-        INDArray mask = Nd4j.ones(DataType.FLOAT, rows, 1);
-        mask.putScalar(7, 0, 0);
-        for (AdditiveAngularMarginLoss loss : List.of(new AdditiveAngularMarginLoss(),
-                AdditiveAngularMarginLoss.builder().scale(30).margin(0.3).build(),
-                AdditiveAngularMarginLoss.builder().scale(16).easyMargin(true).build(),
-                AdditiveAngularMarginLoss.builder().scale(8).margin(2.0).build())) {
-            assertTrue(hasKernel(loss, identity, classes));
-            compare(loss, identity, loss + " indices", labels, z, null);
-            compare(loss, identity, loss + " one-hot", oneHot, z, mask);
-        }
-        INDArray outside = z.dup();
-        outside.putScalar(bad, 3, 1.001);
-        Assert.rejects(() -> new AdditiveAngularMarginLoss().computeGradient(labels, outside, identity, null),
-                "AdditiveAngularMarginLoss", "cosines", "1.00", "at row " + bad + ", column 3");
-        INDArray notANumber = z.dup();
-        notANumber.putScalar(7, 3, Double.NaN);
-        Assert.rejects(() -> new AdditiveAngularMarginLoss().computeScore(labels, notANumber, identity, mask, false),
-                "AdditiveAngularMarginLoss", "cosines", "NaN");
     }
 
     @Test

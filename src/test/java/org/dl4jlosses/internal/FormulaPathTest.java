@@ -8,6 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.dl4jlosses.classification.CrossEntropyLoss;
+import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.MaeLoss;
+import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.SmoothL1Loss;
+import org.dl4jlosses.testing.Assert;
 import org.dl4jlosses.testing.Catalogue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,13 +22,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * The element formulas and the row formulas (the softmax family) through each {@link LaneMath}: float64 with the Vector API's lanes against
+ * The element formulas and the row formulas through each {@link LaneMath}: float64 with the Vector API's lanes against
  * float64 in plain Java (to rounding), and float32 against float64 (to float precision), at sizes
  * that exercise whole vectors, the padded tail and the split over threads (more than 2^14
  * elements), with row and element masks, labels of another type and a strided preOutput. Each
@@ -75,7 +85,7 @@ class FormulaPathTest {
         INDArray elementMask = Catalogue.elementMask(random, rows, columns, DataType.DOUBLE);
         INDArray wide = Nd4j.zeros(DataType.DOUBLE, rows, columns + 3);
         INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(2, columns + 2)).assign(z);
-        // The softmax family takes row masks only.
+        // Row formulas take row masks only.
         for (INDArray mask : rowFormula(e) ? new INDArray[] {null, rowMask} : new INDArray[] {null, rowMask, elementMask}) {
             compare(e, labels, z, mask);
         }
@@ -121,6 +131,78 @@ class FormulaPathTest {
         assertEquals(zBefore, z, name + ": preOutput untouched");
         assertEquals(labelsBefore, labels, name + ": labels untouched");
         return r;
+    }
+
+    @Test
+    void theVectorApiIsInUseExactlyWhenItsModuleIsPresent() {
+        // Surefire runs the suite twice: with --add-modules jdk.incubator.vector and without.
+        assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), LaneMath.VECTOR);
+    }
+
+    @Test
+    void badClassLabelsAreNamedWithTheirRow() {
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        INDArray z = Nd4j.rand(DataType.FLOAT, 40, 50);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 40, 50);
+        labels.putScalar(37, 3, 1.5);
+        Assert.rejects(() -> ce.computeGradient(labels, z, new ActivationSoftmax(), null), "CrossEntropyLoss", "labels",
+                "at row 37");
+        INDArray indices = Nd4j.zeros(DataType.FLOAT, 40, 1);
+        indices.putScalar(39, 0, 50);
+        Assert.rejects(() -> ce.computeScore(indices, z, new ActivationSoftmax(), null, false), "CrossEntropyLoss", "labels",
+                "at row 39");
+    }
+
+    @Test
+    void nonFiniteRealLabelsAreFoundByTheGradientAlone() {
+        // The regression losses find bad real labels through their rows' results (the loss, or
+        // y - y where only the gradient is computed): a NaN or infinite label must be reported by
+        // computeGradient alone too, also in a batch split over threads.
+        IActivation identity = new ActivationIdentity();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 300, 257);
+        for (ILossFunction loss : List.of(new MseLoss(), new MaeLoss(), new HuberLoss(), new SmoothL1Loss())) {
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+                INDArray labels = Nd4j.randn(DataType.FLOAT, 300, 257);
+                labels.putScalar(250, 3, bad);
+                String name = loss.getClass().getSimpleName();
+                Assert.rejects(() -> loss.computeGradient(labels, z, identity, null), name, "labels");
+                Assert.rejects(() -> loss.computeScore(labels, z, identity, null, false), name, "labels");
+            }
+        }
+    }
+
+    @Test
+    void oneClassLabelsMustBeOneHotWhereNotMasked() {
+        IActivation identity = new ActivationIdentity();
+        int rows = SPLIT_ELEMENTS / 300;
+        int three = rows - 4;
+        int last = rows - 1;
+        INDArray z = Nd4j.randn(DataType.FLOAT, rows, 300);
+        for (HingeLoss.Mode mode : new HingeLoss.Mode[] {HingeLoss.Mode.CRAMMER_SINGER, HingeLoss.Mode.WESTON_WATKINS}) {
+            HingeLoss hinge = HingeLoss.builder().mode(mode).build();
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 300);
+            for (int r = 0; r < rows; r++) {
+                labels.putScalar(r, (r * 7) % 300, 1);
+            }
+            INDArray two = labels.dup();
+            two.putScalar(three, 0, 1);
+            two.putScalar(three, 1, 1);
+            Assert.rejects(() -> hinge.computeGradient(two, z, identity, null), "HingeLoss", "labels",
+                    "a row with 3 ones at row " + three);
+            INDArray none = labels.dup();
+            none.getRow(last).assign(0);
+            Assert.rejects(() -> hinge.computeScore(none, z, identity, null, true), "HingeLoss", "labels",
+                    "a row with 0 ones at row " + last);
+            // ... unless a row mask excludes that row: then its labels are not read at all.
+            INDArray mask = Nd4j.ones(DataType.FLOAT, rows, 1);
+            mask.putScalar(last, 0, 0);
+            RowPath.lastLanes = null;
+            var masked = hinge.computeGradientAndScore(none, z, identity, mask, false);
+            assertTrue(RowPath.lastLanes != null, mode + ": the row path ran");
+            var valid = hinge.computeGradientAndScore(labels, z, identity, mask, false);
+            assertEquals(valid.getFirst(), masked.getFirst(), 0.0, mode + ": score with a masked row without a class");
+            assertEquals(valid.getSecond(), masked.getSecond(), mode + ": gradient with a masked row without a class");
+        }
     }
 
     private static final class Result {

@@ -63,16 +63,11 @@ class GarbageCollectionTest {
         return big.get(NDArrayIndex.interval(1, rows + 1), NDArrayIndex.interval(2, columns + 2));
     }
 
-    /** The largest view the kernels take on this JVM (without the Vector API, only small batches run in Java). */
-    private static int rows() {
-        return Lanes.VECTOR ? 2048 : 16;
-    }
-
     @Test
-    void pointWiseKernelsOnConvertedInputs() throws InterruptedException {
+    void pointWiseFormulasOnConvertedInputs() throws InterruptedException {
         Random random = new Random(1);
         Nd4j.getRandom().setSeed(1);
-        int rows = rows();
+        int rows = 2048;
         INDArray z = view(random, rows, 1000);
         INDArray labels = Nd4j.rand(DataType.FLOAT, rows, 1000);
         INDArray classes = Nd4j.zeros(DataType.DOUBLE, rows, 1000);
@@ -118,7 +113,7 @@ class GarbageCollectionTest {
         }
     }
 
-    /** One call on the Java path (asserted): the element path, the row path, or the kernel path. */
+    /** One call on the Java path (asserted): the element path, the row path, or a coupled kernel. */
     private static Pair<Double, INDArray> run(BaseLoss loss, INDArray labels, INDArray z, IActivation activation,
                                               INDArray mask) {
         if (loss.elementFormula(activation) != null) {
@@ -133,7 +128,7 @@ class GarbageCollectionTest {
             assertNotNull(RowPath.lastLanes, loss + ": the row path must run on this input");
             return result;
         }
-        KernelPath.Result run = loss.kernelRun(labels, z, activation, mask, true, true);
+        CoupledKernelPath.Result run = loss.kernelRun(labels, z, activation, mask, true, true);
         assertNotNull(run, loss + ": the kernel path must run on this input");
         return new Pair<>(run.total, run.gradient);
     }

@@ -51,37 +51,6 @@ class LanesTest {
     }
 
     @Test
-    void oneHotIndexFindsExactlyOneOne() {
-        for (int n : LENGTHS) {
-            if (n == 0) {
-                continue;
-            }
-            for (int hot : new int[] {0, n / 2, n - 1}) {
-                float[] row = new float[n + 4];
-                row[2 + hot] = 1;
-                assertEquals(hot, Lanes.oneHotIndex(row, 2, n), "n = " + n + ", hot = " + hot);
-                float[] two = row.clone();
-                two[2 + (hot + 1) % n] = 1;
-                assertEquals(n == 1 ? hot : -1, Lanes.oneHotIndex(two, 2, n), "two ones, n = " + n);
-                for (float bad : new float[] {0.5f, -1f, 2f, Float.NaN, Float.POSITIVE_INFINITY}) {
-                    float[] off = row.clone();
-                    off[2 + (hot + n / 3 + 1) % n] = bad;
-                    if (n > 1) {
-                        assertEquals(-1, Lanes.oneHotIndex(off, 2, n), "value " + bad + ", n = " + n);
-                    }
-                }
-            }
-            assertEquals(-1, Lanes.oneHotIndex(new float[n], 0, n), "all zeros, n = " + n);
-            float[] half = new float[n];
-            half[0] = 0.5f;
-            if (n > 1) {
-                half[n - 1] = 0.5f;
-                assertEquals(-1, Lanes.oneHotIndex(half, 0, n), "sum 1 without a one, n = " + n);
-            }
-        }
-    }
-
-    @Test
     void maxAbsAndMaxShowNaN() {
         Random random = new Random(2);
         for (int n : LENGTHS) {
