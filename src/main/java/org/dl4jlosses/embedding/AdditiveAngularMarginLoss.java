@@ -125,16 +125,32 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
 
         @Override
         public void admit(LaneMath<?> n, Object c, int k, int r) {
+            if (inRange(n, c, k)) {
+                return;
+            }
             for (int j = 0; j < k; j++) {
                 double v = n.get(c, j);
                 if (!(Math.abs(v) <= 1 + tolerance)) {
                     throw fail(NAME, "cosines (the activation's output)", "finite and in [-1, 1] (tolerance " + tolerance
                             + "; use CosineOutputLayer, or a bounded activation such as tanh)", v + " at row " + r + ", column " + j);
                 }
-                if (Math.abs(v) > 1) {
-                    n.set(c, j, Math.signum(v));
-                }
+                n.set(c, j, Math.max(-1, Math.min(1, v)));
             }
+        }
+
+        /** Whether every |c_j| of the row is at most 1 (false for NaN). */
+        private static <V> boolean inRange(LaneMath<V> n, Object c, int k) {
+            n.begin(k);
+            V one = n.of(1);
+            V zero = n.of(0);
+            V excess = zero;
+            int width = n.width(k);
+            for (int i = 0; i < k; i += width) {
+                V e = n.max(n.sub(n.abs(n.loadRow(c, i)), one), zero);
+                // The last vector reaches into the rows' padding: its lanes there are left out of the sum.
+                excess = i + width <= k ? n.add(excess, e) : n.addLanes(excess, e, i, k);
+            }
+            return n.sum(excess, k) == 0;
         }
 
         @Override
