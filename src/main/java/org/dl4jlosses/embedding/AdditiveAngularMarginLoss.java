@@ -10,6 +10,7 @@ import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.RowFormula;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -115,7 +116,7 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
             this.sinMargin = Math.sin(margin);
             this.threshold = easyMargin ? 0 : Math.cos(Math.PI - margin);
             this.fallbackShift = easyMargin ? 0 : Math.sin(Math.PI - margin) * margin;
-            this.tolerance = n.minPositive() == Float.MIN_VALUE ? 1e-5 : 1e-12;
+            this.tolerance = n.dataType() == DataType.FLOAT ? 1e-5 : 1e-12;
         }
 
         @Override

@@ -2,7 +2,7 @@ package org.dl4jlosses.embedding;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.Blas;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.Lanes;
 import org.dl4jlosses.internal.Pairwise;
 
@@ -10,7 +10,7 @@ import org.dl4jlosses.internal.Pairwise;
  * {@link CandidateSoftmax} (and its {@link CandidateSoftmax.Embedding}) over float arrays: the
  * shared core of the float32 kernels of {@link InfoNceLoss} and {@link MultipleNegativesRankingLoss}.
  * The formulas are documented there; this class only computes them. Products of O(n^2 D) work go
- * through {@link Blas}, everything else is row loops over {@link FloatRows#scratch} arrays, so a
+ * through {@link Blas}, everything else is row loops over {@link KeptRows#scratch} arrays, so a
  * call allocates nothing of the batch's size.
  */
 final class CandidateSoftmaxKernel {
@@ -98,7 +98,7 @@ final class CandidateSoftmaxKernel {
      * {@code 0..N-1}, candidates the other {@code M = count - N} rows, each tuple's loss (with
      * {@code weight} = G copies) put on each of its G rows.
      */
-    static void all(FloatRows rows, boolean normalize, double factor, boolean otherPositivesExcluded,
+    static void all(KeptRows rows, boolean normalize, double factor, boolean otherPositivesExcluded,
                     boolean symmetric, float[] losses, float[] gradient) {
         Split split = new Split(rows, normalize);
         int n = split.n;
@@ -108,7 +108,7 @@ final class CandidateSoftmaxKernel {
         float[] q = split.q;
         float[] c = split.c;
 
-        float[] s = FloatRows.scratch(LOGITS, n * m);
+        float[] s = KeptRows.scratch(LOGITS, n * m);
         Blas.multiply(q, n, d, false, c, m, d, true, s);
         float f = (float) factor;
         for (int i = 0; i < n; i++) {
@@ -116,11 +116,11 @@ final class CandidateSoftmaxKernel {
         }
         double share = symmetric ? 0.5 : 1.0;
         float coefficient = (float) (share * weight * factor);
-        float[] lossOf = FloatRows.scratch(SMALL, n);
+        float[] lossOf = KeptRows.scratch(SMALL, n);
         float[] backward = null;
         if (symmetric) {
             // Positive i over all queries: column i of the positive block, taken before any exclusion.
-            backward = FloatRows.scratch(SQUARE, n * n);
+            backward = KeptRows.scratch(SQUARE, n * n);
             transpose(s, n, m, backward);
             for (int i = 0; i < n; i++) {
                 lossOf[i] = (float) (share * crossEntropyRow(backward, i * n, n, i, gradient != null, coefficient));
@@ -145,8 +145,8 @@ final class CandidateSoftmaxKernel {
         if (symmetric) {
             addTransposed(backward, n, s, m);
         }
-        float[] dq = FloatRows.scratch(QUERY_GRADIENT, n * d);
-        float[] dc = FloatRows.scratch(CANDIDATE_GRADIENT, m * d);
+        float[] dq = KeptRows.scratch(QUERY_GRADIENT, n * d);
+        float[] dc = KeptRows.scratch(CANDIDATE_GRADIENT, m * d);
         Blas.multiply(s, n, m, false, c, m, d, false, dq);
         Blas.multiply(s, n, m, true, q, n, d, false, dc);
         split.backward(dq, dc, gradient);
@@ -156,7 +156,7 @@ final class CandidateSoftmaxKernel {
      * {@link CandidateSoftmax#paired} over the kept rows of a BLOCKS batch: query i against row i
      * of each candidate block only, O(N B D) work done row by row.
      */
-    static void paired(FloatRows rows, boolean normalize, double factor, float[] losses, float[] gradient) {
+    static void paired(KeptRows rows, boolean normalize, double factor, float[] losses, float[] gradient) {
         Split split = new Split(rows, normalize);
         int n = split.n;
         int m = split.m;
@@ -167,9 +167,9 @@ final class CandidateSoftmaxKernel {
         float[] c = split.c;
         float f = (float) factor;
         float coefficient = (float) (weight * factor);
-        float[] dq = gradient == null ? null : FloatRows.scratch(QUERY_GRADIENT, n * d);
-        float[] dc = gradient == null ? null : FloatRows.scratch(CANDIDATE_GRADIENT, m * d);
-        float[] logits = FloatRows.scratch(SMALL, blocks + n);
+        float[] dq = gradient == null ? null : KeptRows.scratch(QUERY_GRADIENT, n * d);
+        float[] dc = gradient == null ? null : KeptRows.scratch(CANDIDATE_GRADIENT, m * d);
+        float[] logits = KeptRows.scratch(SMALL, blocks + n);
         float[] lossOf = losses == null ? null : logits;
         for (int i = 0; i < n; i++) {
             for (int b = 0; b < blocks; b++) {
@@ -214,16 +214,16 @@ final class CandidateSoftmaxKernel {
         final float[] q;
         final float[] c;
 
-        Split(FloatRows rows, boolean normalize) {
+        Split(KeptRows rows, boolean normalize) {
             n = rows.tuples();
             count = rows.count();
             d = rows.columns();
             m = count - n;
             weight = count / n;
             this.normalize = normalize;
-            norms = normalize ? FloatRows.scratch(NORMS, count) : null;
-            q = FloatRows.scratch(QUERIES, n * d);
-            c = FloatRows.scratch(CANDIDATES, m * d);
+            norms = normalize ? KeptRows.scratch(NORMS, count) : null;
+            q = KeptRows.scratch(QUERIES, n * d);
+            c = KeptRows.scratch(CANDIDATES, m * d);
             embed(rows.values(), 0, n, d, normalize, q, norms);
             embed(rows.values(), n, count, d, normalize, c, norms);
         }

@@ -5,7 +5,7 @@ import static org.dl4jlosses.internal.Checks.require;
 import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
@@ -154,13 +154,13 @@ public final class ContrastiveLoss extends CoupledLoss {
         return rows.spread(n * mean, gradient);
     }
 
-    /** Identity activations run the same formula over float arrays ({@link #evaluate(FloatRows, float[], float[])}). */
+    /** Identity activations run the same formula over float arrays ({@link #evaluate(KeptRows, float[], float[])}). */
     @Override
     protected CoupledKernel coupledKernel(IActivation activation, int columns) {
         return activation instanceof ActivationIdentity ? this::evaluate : null;
     }
 
-    private boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
+    private boolean evaluate(KeptRows rows, float[] losses, float[] gradient) {
         FloatDistances distances = FloatDistances.of(distance, false, rows, false);
         if (gradient != null) {
             Arrays.fill(gradient, 0, rows.count() * rows.columns(), 0f);
@@ -174,7 +174,7 @@ public final class ContrastiveLoss extends CoupledLoss {
     }
 
     /** BLOCKS pair by pair: pair i is rows i and N' + i, its loss on both. */
-    private boolean blocks(FloatRows rows, FloatDistances distances, float[] losses, float[] gradient) {
+    private boolean blocks(KeptRows rows, FloatDistances distances, float[] losses, float[] gradient) {
         int pairs = rows.tuples();
         double[] y = rows.unitValues();
         for (int i = 0; i < pairs; i++) {
@@ -201,7 +201,7 @@ public final class ContrastiveLoss extends CoupledLoss {
     }
 
     /** GROUPS: every ordered pair i != j of one distance matrix, the gradient by one matrix product. */
-    private boolean groups(FloatRows rows, FloatDistances distances, float[] losses, float[] gradient) {
+    private boolean groups(KeptRows rows, FloatDistances distances, float[] losses, float[] gradient) {
         int n = rows.count();
         double pairs = n * (n - 1) / 2.0;
         if (pairs == 0) {

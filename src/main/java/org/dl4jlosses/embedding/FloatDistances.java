@@ -2,7 +2,7 @@ package org.dl4jlosses.embedding;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.Blas;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.Lanes;
 
 /**
@@ -14,7 +14,7 @@ import org.dl4jlosses.internal.Lanes;
  *
  * <p>Gradients are accumulated row by row into one {@code n x D} array with respect to the rows
  * the distances are measured on (the unit rows for COSINE); {@link #finish} takes it back through
- * the normalisations to the activation's output. Every array lives in {@link FloatRows#scratch}
+ * the normalisations to the activation's output. Every array lives in {@link KeptRows#scratch}
  * slots 0..6 (slot 7 is left to the loss's own kernel).
  *
  * <p>The distance is EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE (DOT is rejected); {@code torchEps}
@@ -47,7 +47,7 @@ final class FloatDistances {
     private final float[] unit;
     private final float[] unitNorms;
 
-    private FloatDistances(Distance distance, boolean torchEps, FloatRows rows, boolean normalize) {
+    private FloatDistances(Distance distance, boolean torchEps, KeptRows rows, boolean normalize) {
         if (distance != Distance.EUCLIDEAN && distance != Distance.SQUARED_EUCLIDEAN && distance != Distance.COSINE) {
             throw new IllegalArgumentException("not a distance: " + distance);
         }
@@ -57,15 +57,15 @@ final class FloatDistances {
         this.columns = rows.columns();
         this.input = rows.values();
         if (normalize) {
-            inputNorms = FloatRows.scratch(INPUT_NORMS, n);
-            x = unitRows(input, FloatRows.scratch(NORMALISED, n * columns), inputNorms);
+            inputNorms = KeptRows.scratch(INPUT_NORMS, n);
+            x = unitRows(input, KeptRows.scratch(NORMALISED, n * columns), inputNorms);
         } else {
             inputNorms = null;
             x = input;
         }
         if (distance == Distance.COSINE) {
-            unitNorms = FloatRows.scratch(UNIT_NORMS, n);
-            unit = unitRows(x, FloatRows.scratch(UNIT, n * columns), unitNorms);
+            unitNorms = KeptRows.scratch(UNIT_NORMS, n);
+            unit = unitRows(x, KeptRows.scratch(UNIT, n * columns), unitNorms);
         } else {
             unitNorms = null;
             unit = null;
@@ -77,7 +77,7 @@ final class FloatDistances {
      * {@code torchEps} makes EUCLIDEAN pairs PyTorch's {@code |x - y + 1e-6|} (the other distances
      * have no eps and ignore it).
      */
-    static FloatDistances of(Distance distance, boolean torchEps, FloatRows rows, boolean normalize) {
+    static FloatDistances of(Distance distance, boolean torchEps, KeptRows rows, boolean normalize) {
         return new FloatDistances(distance, torchEps, rows, normalize);
     }
 
@@ -178,7 +178,7 @@ final class FloatDistances {
      * once), so the mining of (i, j) and (j, i) agrees. The diagonal is not forced to 0.
      */
     float[] matrix() {
-        float[] d = FloatRows.scratch(MATRIX, n * n);
+        float[] d = KeptRows.scratch(MATRIX, n * n);
         if (distance == Distance.COSINE) {
             Blas.multiply(unit, n, columns, false, unit, n, columns, true, d);
             for (int i = 0; i < n * n; i++) {
@@ -219,7 +219,7 @@ final class FloatDistances {
 
     /** A zeroed [n, n] coefficient matrix (scratch) for {@link #addMatrixGradient}. */
     float[] coefficients() {
-        float[] c = FloatRows.scratch(COEFFICIENTS, n * n);
+        float[] c = KeptRows.scratch(COEFFICIENTS, n * n);
         Arrays.fill(c, 0, n * n, 0f);
         return c;
     }
@@ -239,7 +239,7 @@ final class FloatDistances {
         }
         CandidateSoftmaxKernel.symmetrize(c, n);
         float[] rows = distance == Distance.COSINE ? unit : x;
-        float[] product = FloatRows.scratch(PRODUCT, n * columns);
+        float[] product = KeptRows.scratch(PRODUCT, n * columns);
         Blas.multiply(c, n, n, false, rows, n, columns, false, product);
         if (distance == Distance.COSINE) {
             for (int i = 0; i < n * columns; i++) {

@@ -3,7 +3,7 @@ package org.dl4jlosses.embedding;
 import java.util.Arrays;
 import org.dl4jlosses.internal.Blas;
 import org.dl4jlosses.internal.CoupledKernel;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.Lanes;
 
 /**
@@ -39,7 +39,7 @@ final class Ge2eKernel implements CoupledKernel {
     }
 
     @Override
-    public boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
+    public boolean evaluate(KeptRows rows, float[] losses, float[] gradient) {
         int n = rows.count();
         int d = rows.columns();
         int speakers = rows.groupCount();
@@ -47,7 +47,7 @@ final class Ge2eKernel implements CoupledKernel {
 
         // Per row: |a_i|, e.e and the own-cosine gradient's coefficients alpha and beta; per
         // speaker: its size, |Sum_k|, the sum of its rows' gamma and max(|Sum_k|, eps).
-        float[] vectors = FloatRows.scratch(VECTORS, 4 * n + 4 * speakers);
+        float[] vectors = KeptRows.scratch(VECTORS, 4 * n + 4 * speakers);
         int raw = 0;
         int selfDot = n;
         int alpha = 2 * n;
@@ -68,14 +68,14 @@ final class Ge2eKernel implements CoupledKernel {
 
         float[] a = rows.values();
         if (tanh) {
-            float[] activated = FloatRows.scratch(ACTIVATED, n * d);
+            float[] activated = KeptRows.scratch(ACTIVATED, n * d);
             for (int x = 0; x < n * d; x++) {
                 activated[x] = (float) Math.tanh(a[x]);
             }
             a = activated;
         }
-        float[] e = FloatRows.scratch(UNITS, n * d);
-        float[] sums = FloatRows.scratch(SUMS, speakers * d);
+        float[] e = KeptRows.scratch(UNITS, n * d);
+        float[] sums = KeptRows.scratch(SUMS, speakers * d);
         Arrays.fill(sums, 0, speakers * d, 0f);
         for (int i = 0; i < n; i++) {
             int off = i * d;
@@ -88,7 +88,7 @@ final class Ge2eKernel implements CoupledKernel {
             Lanes.axpy(1f, e, off, sums, group[i] * d, d);
             vectors[selfDot + i] = (float) Lanes.dot(e, off, e, off, d);
         }
-        float[] sumUnits = FloatRows.scratch(SUM_UNITS, speakers * d);
+        float[] sumUnits = KeptRows.scratch(SUM_UNITS, speakers * d);
         for (int k = 0; k < speakers; k++) {
             int off = k * d;
             float length = (float) Math.sqrt(Lanes.dot(sums, off, sums, off, d));
@@ -100,8 +100,8 @@ final class Ge2eKernel implements CoupledKernel {
             }
         }
 
-        float[] cos = FloatRows.scratch(COSINES, n * speakers);
-        float[] sim = FloatRows.scratch(SIMILARITIES, speakers);
+        float[] cos = KeptRows.scratch(COSINES, n * speakers);
+        float[] sim = KeptRows.scratch(SIMILARITIES, speakers);
         Blas.multiply(e, n, d, false, sums, speakers, d, true, cos);
         boolean needSlopes = gradient != null || sink != null;
         double dw = 0;
@@ -190,7 +190,7 @@ final class Ge2eKernel implements CoupledKernel {
         }
 
         // cos now holds dL/dcos of the other speakers (own column 0): cos_ik = e_i . Sum_k / |Sum_k|.
-        float[] dSums = FloatRows.scratch(SUM_GRADIENT, speakers * d);
+        float[] dSums = KeptRows.scratch(SUM_GRADIENT, speakers * d);
         Blas.multiply(cos, n, speakers, false, sumUnits, speakers, d, false, gradient);
         Blas.multiply(cos, n, speakers, true, e, n, d, false, dSums);
         for (int k = 0; k < speakers; k++) {

@@ -5,7 +5,7 @@ import static org.dl4jlosses.internal.Checks.require;
 import org.dl4jlosses.internal.Blas;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.Lanes;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
@@ -212,7 +212,7 @@ public final class InfoNceLoss extends CoupledLoss {
      * the logits, each anchor's negative log-sum-exp, softplus and sigmoid of its positive pairs
      * row by row (in double), and one product for the gradient.
      */
-    private boolean groups(FloatRows rows, float[] losses, float[] gradient) {
+    private boolean groups(KeptRows rows, float[] losses, float[] gradient) {
         int n = rows.count();
         int d = rows.columns();
         int[] group = rows.groups();
@@ -234,12 +234,12 @@ public final class InfoNceLoss extends CoupledLoss {
             }
             return true;
         }
-        float[] norms = normalize ? FloatRows.scratch(CandidateSoftmaxKernel.NORMS, n) : null;
-        float[] u = FloatRows.scratch(CandidateSoftmaxKernel.QUERIES, n * d);
+        float[] norms = normalize ? KeptRows.scratch(CandidateSoftmaxKernel.NORMS, n) : null;
+        float[] u = KeptRows.scratch(CandidateSoftmaxKernel.QUERIES, n * d);
         CandidateSoftmaxKernel.embed(rows.values(), 0, n, d, normalize, u, norms);
-        float[] s = FloatRows.scratch(CandidateSoftmaxKernel.LOGITS, n * n);
+        float[] s = KeptRows.scratch(CandidateSoftmaxKernel.LOGITS, n * n);
         Blas.multiply(u, n, d, false, u, n, d, true, s);
-        float[] negative = FloatRows.scratch(CandidateSoftmaxKernel.SMALL, n);
+        float[] negative = KeptRows.scratch(CandidateSoftmaxKernel.SMALL, n);
         float f = (float) (1 / temperature);
         float k = (float) (n / (pairCount * temperature));
         double lossSum = 0;
@@ -280,7 +280,7 @@ public final class InfoNceLoss extends CoupledLoss {
         if (gradient != null) {
             // dU = (ds + ds^T) u: symmetrised in place, one product.
             CandidateSoftmaxKernel.symmetrize(s, n);
-            float[] dU = FloatRows.scratch(CandidateSoftmaxKernel.QUERY_GRADIENT, n * d);
+            float[] dU = KeptRows.scratch(CandidateSoftmaxKernel.QUERY_GRADIENT, n * d);
             Blas.multiply(s, n, n, false, u, n, d, false, dU);
             CandidateSoftmaxKernel.backward(u, dU, 0, n, d, normalize, norms, gradient);
         }

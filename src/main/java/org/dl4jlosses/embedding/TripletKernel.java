@@ -2,7 +2,7 @@ package org.dl4jlosses.embedding;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledKernel;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 
 /**
  * {@link TripletLoss}'s formula (documented there) over float arrays: the given triplets of NONE
@@ -27,7 +27,7 @@ final class TripletKernel implements CoupledKernel {
     }
 
     @Override
-    public boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
+    public boolean evaluate(KeptRows rows, float[] losses, float[] gradient) {
         // NONE pairs are PyTorch's (EUCLIDEAN: |x - y + 1e-6|); the mined ones come from a matrix
         FloatDistances distances = FloatDistances.of(distance, mining == TripletLoss.Mining.NONE, rows, normalize);
         if (gradient != null) {
@@ -52,7 +52,7 @@ final class TripletKernel implements CoupledKernel {
     }
 
     /** NONE: the given triplet of rows (i, N' + i, 2 N' + i); its loss on its three rows. */
-    private void triplets(FloatRows rows, FloatDistances distances, float[] losses, float[] gradient) {
+    private void triplets(KeptRows rows, FloatDistances distances, float[] losses, float[] gradient) {
         int tuples = rows.tuples();
         for (int t = 0; t < tuples; t++) {
             int a = t;
@@ -82,7 +82,7 @@ final class TripletKernel implements CoupledKernel {
     }
 
     /** The number of kept rows in each group. */
-    private static int[] groupSizes(FloatRows rows) {
+    private static int[] groupSizes(KeptRows rows) {
         int[] sizes = new int[rows.groupCount()];
         int[] groups = rows.groups();
         for (int i = 0; i < rows.count(); i++) {
@@ -95,7 +95,7 @@ final class TripletKernel implements CoupledKernel {
      * HARD: per anchor with a positive and a negative, {@code max(0, max_p D_ap - min_n D_an + m)};
      * returns the mean over those anchors and adds the gradient of n x mean to {@code gradient}.
      */
-    private double hard(FloatRows rows, FloatDistances distances, float[] gradient) {
+    private double hard(KeptRows rows, FloatDistances distances, float[] gradient) {
         int n = rows.count();
         int[] groups = rows.groups();
         int[] sizes = groupSizes(rows);
@@ -161,7 +161,7 @@ final class TripletKernel implements CoupledKernel {
      * ALL: the mean of {@code max(0, D_ap - D_an + m)} over the valid triplets with a positive
      * loss (0 if none); adds the gradient of n x mean to {@code gradient}.
      */
-    private double all(FloatRows rows, FloatDistances distances, float[] gradient) {
+    private double all(KeptRows rows, FloatDistances distances, float[] gradient) {
         int n = rows.count();
         int[] groups = rows.groups();
         float[] d = distances.matrix();
@@ -224,7 +224,7 @@ final class TripletKernel implements CoupledKernel {
      * smallest {@code D_an > D_ap}, else the farthest negative; the mean of the hinge over those
      * pairs, and the gradient of n x mean added to {@code gradient}.
      */
-    private double semiHard(FloatRows rows, FloatDistances distances, float[] gradient) {
+    private double semiHard(KeptRows rows, FloatDistances distances, float[] gradient) {
         int n = rows.count();
         int[] groups = rows.groups();
         int[] sizes = groupSizes(rows);

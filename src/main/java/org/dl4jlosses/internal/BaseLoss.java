@@ -79,8 +79,8 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /** The element formula's loops by LaneMath class, made on first use (see {@link Specialized}). */
     private transient volatile Map<List<Class<?>>, ElementPath.Rows> rows;
-    /** The row formula by LaneMath class, made on first use. */
-    private transient volatile Map<Class<?>, Object> formulas;
+    /** The row and coupled formulas by formula and LaneMath class, made on first use. */
+    private transient volatile Map<List<Class<?>>, Object> formulas;
 
     /** What a call needs from {@link #evaluate}. */
     protected enum Need {
@@ -270,7 +270,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         }
         CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
         if (run != null) {
-            return run.scoreArray();
+            return run.scoreArray(preOutput.dataType());
         }
         try (Memory memory = Memory.enter()) {
             Batch batch = prepare(labels, preOutput, activationFn, mask);
@@ -371,17 +371,24 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /** The row formula for these lanes, a copy of its own per loss class (see {@link RowFormula}). */
     private RowFormula rowFormula(LaneMath<?> n, IActivation activation) {
-        Map<Class<?>, Object> cache = formulas;
+        return formula(rowFormula(activation), RowFormula.class, n);
+    }
+
+    /**
+     * The formula {@code setup} makes for these lanes (appended to its arguments), a copy of its
+     * class of its own per loss class and lanes (see {@link Specialized}), made on first use.
+     */
+    final <T> T formula(FormulaSetup setup, Class<T> as, LaneMath<?> n) {
+        Map<List<Class<?>>, Object> cache = formulas;
         if (cache == null) {
             cache = new java.util.concurrent.ConcurrentHashMap<>();
             formulas = cache;
         }
-        return (RowFormula) cache.computeIfAbsent(n.getClass(), math -> {
-            FormulaSetup setup = rowFormula(activation);
+        return as.cast(cache.computeIfAbsent(List.of(setup.type, n.getClass()), key -> {
             Object[] arguments = Arrays.copyOf(setup.arguments, setup.arguments.length + 1);
             arguments[setup.arguments.length] = n;
-            return Specialized.instance(setup.type, RowFormula.class, List.of(setup.type, getClass(), math), arguments);
-        });
+            return Specialized.instance(setup.type, as, List.of(setup.type, getClass(), n.getClass()), arguments);
+        }));
     }
 
     /** The element formula's loop for these lanes, a copy of its own per loss class (see {@link Specialized}). */

@@ -15,5 +15,5 @@ public interface CoupledKernel {
      * @return false when the labels are outside the loss's domain: the ND4J formula then runs and
      *         reports them with its message
      */
-    boolean evaluate(FloatRows rows, float[] losses, float[] gradient);
+    boolean evaluate(KeptRows rows, float[] losses, float[] gradient);
 }

@@ -1,68 +1,84 @@
 package org.dl4jlosses.internal;
 
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Function;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a {@link CoupledKernel} over a float32 batch: reads the kept rows (the row mask applied as
+ * Runs a coupled loss's {@link CoupledFormula} (float32 or float64, any activation) or its float32
+ * {@link CoupledKernel} (on z, for the activations it fuses): reads the kept rows (the row mask applied as
  * {@link Rows} applies it, with the same checks and messages) and the labels into per-thread
- * arrays, runs the kernel, and puts its per-row losses and gradient rows back in place, zeros for
- * masked rows. The only ND4J work is the result array.
+ * arrays, runs the formula, and puts its per-row losses and gradient rows back in place, zeros
+ * for masked rows. An activation other than the identity runs before (ND4J's
+ * {@code getActivation}) and after (its {@code backprop}).
  */
 final class CoupledKernelPath {
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
+    private static final ThreadLocal<Object[][]> BUFFERS = ThreadLocal.withInitial(() -> new Object[2][4]);
     private static final int VALUES = 0;
     private static final int GRADIENT = 1;
-    private static final int LOSSES = 2;
-    private static final int ALL_LOSSES = 3;
-    private static final int LABELS = 4;
+    private static final int LABELS = 2;
+    private static final ThreadLocal<double[][]> LOSSES = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    /** The lanes the last formula ran on, for tests that must know which execution they compared. */
+    static volatile Class<?> lastLanes;
 
     private CoupledKernelPath() {
     }
 
-    /** A kernel's result: per-row losses (mask applied), their total, and the gradient array. */
+    /** A run's result: per-row losses (mask applied), their total, and the gradient array. */
     static final class Result {
-        final float[] losses;
+        final double[] losses;
         final int rows;
         final double total;
         final INDArray gradient;
 
-        Result(float[] losses, int rows, double total, INDArray gradient) {
+        Result(double[] losses, int rows, double total, INDArray gradient) {
             this.losses = losses;
             this.rows = rows;
             this.total = total;
             this.gradient = gradient;
         }
 
-        INDArray scoreArray() {
-            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, 1);
-            try (HostArrays host = new HostArrays()) {
-                host.floats(out).put(0, losses, 0, rows);
-            }
-            return out;
+        INDArray scoreArray(DataType type) {
+            return Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1);
         }
     }
 
-    /** Runs the kernel, or returns null when the op path must run (an element mask, or labels outside the domain). */
-    static Result run(String loss, CoupledKernel kernel, LabelKind kind, Units units, INDArray labels,
-                                 INDArray z, INDArray mask, Batch.Shapes shapes, boolean score, boolean gradient) {
+    /**
+     * Runs the formula (or, when it is null, the float32 kernel), or returns null when the kernel
+     * declines (labels outside its domain: the op path then reports them).
+     */
+    static Result run(String loss, Function<LaneMath<?>, CoupledFormula> formulas, CoupledKernel kernel, LabelKind kind, Units units,
+                      INDArray labels, INDArray z, IActivation activation, INDArray mask, Batch.Shapes shapes,
+                      boolean score, boolean gradient) {
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
-        if (shapes.mask == Batch.MaskShape.ELEMENT || (long) rows * Math.max(columns, labels.size(1)) >= Integer.MAX_VALUE) {
-            return null;
+        if ((long) rows * Math.max(columns, labels.size(1)) >= Integer.MAX_VALUE) {
+            throw Checks.fail(loss, "preOutput", "fewer than 2^31 elements", Checks.shape(z));
         }
+        DataType type = z.dataType();
+        LaneMath<?> n = LaneMath.of(type);
+        // A kernel takes z and fuses its activations itself.
+        boolean fused = formulas == null || activation instanceof ActivationIdentity;
+        INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
-            double[] rowMask = shapes.mask == Batch.MaskShape.ROW ? doubles(host.floats(mask), rows) : null;
+            ByteBuffer maskBytes = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
+            double[] rowMask = maskBytes == null ? null : doubles(n.view(maskBytes), rows);
             int[] kept = Rows.keptRows(loss, units, Checks.shape(z), rows, rowMask);
             int count = kept == null ? rows : kept.length;
-            float[] allLosses = score ? buffer(ALL_LOSSES, rows) : null;
-            INDArray grad = gradient ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : null;
+            double[] allLosses = score ? losses(0, rows) : null;
+            INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             if (count == 0) {
                 if (score) {
-                    Arrays.fill(allLosses, 0, rows, 0f);
+                    Arrays.fill(allLosses, 0, rows, 0);
                 }
                 if (gradient) {
                     grad.assign(0);
@@ -70,120 +86,122 @@ final class CoupledKernelPath {
                 return new Result(allLosses, rows, 0, grad);
             }
 
-            FloatRows keptRows = read(host, loss, kind, units, labels, z, kept, count, columns);
-            if (keptRows == null) {
-                return null;
-            }
-            float[] losses = score ? buffer(LOSSES, count) : null;
-            float[] gradientRows = gradient ? buffer(GRADIENT, count * columns) : null;
-            if (!kernel.evaluate(keptRows, losses, gradientRows)) {
-                return null;
+            KeptRows keptRows = read(n, host, loss, kind, units, labels, a, kept, count, columns);
+            double[] losses = score ? losses(1, count) : null;
+            Object gradientRows = gradient ? buffer(n, GRADIENT, count * columns) : null;
+            if (formulas != null) {
+                lastLanes = n.getClass();
+                formulas.apply(n).evaluate(n, keptRows, losses, gradientRows);
+            } else {
+                float[] floatLosses = score ? new float[count] : null;
+                if (!kernel.evaluate(keptRows, floatLosses, (float[]) gradientRows)) {
+                    return null;
+                }
+                for (int r = 0; score && r < count; r++) {
+                    losses[r] = floatLosses[r];
+                }
             }
 
             double total = 0;
             if (score) {
-                if (kept == null) {
-                    System.arraycopy(losses, 0, allLosses, 0, rows);
-                } else {
-                    Arrays.fill(allLosses, 0, rows, 0f);
-                    for (int r = 0; r < count; r++) {
-                        allLosses[kept[r]] = losses[r];
-                    }
-                }
+                Arrays.fill(allLosses, 0, rows, 0);
                 for (int r = 0; r < count; r++) {
+                    allLosses[kept == null ? r : kept[r]] = losses[r];
                     total += losses[r];
                 }
             }
             if (gradient) {
-                FloatBuffer out = host.floats(grad);
-                if (kept == null) {
-                    out.put(0, gradientRows, 0, count * columns);
-                } else {
+                Buffer out = n.view(host.bytes(grad, type));
+                if (kept != null) {
                     grad.assign(0);
-                    for (int r = 0; r < count; r++) {
-                        out.put(kept[r] * columns, gradientRows, r * columns, columns);
-                    }
+                }
+                for (int r = 0; r < count; r++) {
+                    put(gradientRows, r * columns, out, (kept == null ? r : kept[r]) * columns, columns);
+                }
+                if (!fused) {
+                    grad = ElementPath.throughActivation(activation, z, grad, maskBytes, null, type, host);
                 }
             }
             return new Result(allLosses, rows, total, grad);
         }
     }
 
-    /** The kept rows as arrays, or null when a masked row's labels are not finite (the op path rejects those too). */
-    private static FloatRows read(HostArrays host, String loss, LabelKind kind, Units units, INDArray labels,
-                                  INDArray z, int[] kept, int count, int columns) {
-        FloatBuffer source = host.floats(z);
-        float[] values = gather(source, kept, count, columns, buffer(VALUES, count * columns));
+    /** The kept rows of the activation's output {@code a} and their labels as arrays of the call's precision. */
+    private static KeptRows read(LaneMath<?> n, HostArrays host, String loss, LabelKind kind, Units units, INDArray labels,
+                                 INDArray a, int[] kept, int count, int columns) {
+        DataType type = n.dataType();
+        Object values = gather(n.view(host.bytes(a, type)), kept, count, columns, buffer(n, VALUES, count * columns));
         int tuples = count / units.blocks();
         int labelRows = (int) labels.size(0);
         int labelColumns = (int) labels.size(1);
+        int rows = (int) a.size(0);
         switch (kind) {
             case GROUPS: {
-                double[] flat = doubles(host.floats(labels), labelRows * labelColumns);
+                double[] flat = doubles(n.view(host.bytes(labels, type)), labelRows * labelColumns);
                 int[] groups = Rows.denseGroups(loss, flat, labelRows, labelColumns, kept, count);
-                return new FloatRows(values, count, columns, tuples, groups, null, null, 0, kept, z.rows());
+                return new KeptRows(values, count, columns, tuples, groups, null, null, 0, kept, rows);
             }
             case ROW_VALUES: {
-                double[] flat = doubles(host.floats(labels), labelRows);
+                double[] flat = doubles(n.view(host.bytes(labels, type)), labelRows);
                 double[] unitValues = Rows.unitValues(loss, units, flat, kept, tuples);
-                return new FloatRows(values, count, columns, tuples, null, unitValues, null, 0, kept, z.rows());
+                return new KeptRows(values, count, columns, tuples, null, unitValues, null, 0, kept, rows);
             }
             case UNUSED:
-                return new FloatRows(values, count, columns, tuples, null, null, null, 0, kept, z.rows());
+                return new KeptRows(values, count, columns, tuples, null, null, null, 0, kept, rows);
             default: {
-                FloatBuffer given = host.floats(labels);
-                float[] keptLabels = gather(given, kept, count, labelColumns, buffer(LABELS, count * labelColumns));
-                if (kept != null && !maskedLabelsFinite(given, kept, labelRows, labelColumns)) {
-                    return null;
-                }
-                return new FloatRows(values, count, columns, tuples, null, null, keptLabels, labelColumns, kept,
-                        z.rows());
+                Object keptLabels = gather(n.view(host.bytes(labels, type)), kept, count, labelColumns,
+                        buffer(n, LABELS, count * labelColumns));
+                return new KeptRows(values, count, columns, tuples, null, null, keptLabels, labelColumns, kept, rows);
             }
         }
     }
 
     /** The rows {@code kept} (all when null) of a row-major buffer of {@code width} columns, packed into {@code out}. */
-    private static float[] gather(FloatBuffer source, int[] kept, int count, int width, float[] out) {
-        if (kept == null) {
-            source.get(0, out, 0, count * width);
-        } else {
-            for (int r = 0; r < count; r++) {
-                source.get(kept[r] * width, out, r * width, width);
+    private static Object gather(Buffer source, int[] kept, int count, int width, Object out) {
+        for (int r = 0; r < count; r++) {
+            int from = (kept == null ? r : kept[r]) * width;
+            if (out instanceof float[]) {
+                ((FloatBuffer) source).get(from, (float[]) out, r * width, width);
+            } else {
+                ((DoubleBuffer) source).get(from, (double[]) out, r * width, width);
             }
         }
         return out;
     }
 
-    /** Whether the labels of the rows not in {@code kept} (ascending) are finite: a masked row may hold any value but those. */
-    private static boolean maskedLabelsFinite(FloatBuffer labels, int[] kept, int rows, int columns) {
-        int next = 0;
-        for (int r = 0; r < rows; r++) {
-            if (next < kept.length && kept[next] == r) {
-                next++;
-                continue;
-            }
-            for (int c = 0; c < columns; c++) {
-                if (!Float.isFinite(labels.get(r * columns + c))) {
-                    return false;
-                }
-            }
+    /** {@code length} elements of {@code row} from {@code from} into {@code target} at {@code at}. */
+    private static void put(Object row, int from, Buffer target, int at, int length) {
+        if (row instanceof float[]) {
+            ((FloatBuffer) target).put(at, (float[]) row, from, length);
+        } else {
+            ((DoubleBuffer) target).put(at, (double[]) row, from, length);
         }
-        return true;
     }
 
-    private static double[] doubles(FloatBuffer source, int length) {
+    private static double[] doubles(Buffer source, int length) {
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
-            out[i] = source.get(i);
+            out[i] = source instanceof FloatBuffer ? ((FloatBuffer) source).get(i) : ((DoubleBuffer) source).get(i);
         }
         return out;
     }
 
-    private static float[] buffer(int slot, int length) {
-        float[][] buffers = BUFFERS.get();
-        if (buffers[slot].length < length) {
-            buffers[slot] = new float[length];
+    /** The per-thread array {@code slot} of the lanes' precision, of at least {@code length} elements. */
+    private static Object buffer(LaneMath<?> n, int slot, int length) {
+        Object[] buffers = BUFFERS.get()[n.dataType() == DataType.FLOAT ? 0 : 1];
+        Object b = buffers[slot];
+        if (b == null || java.lang.reflect.Array.getLength(b) < length) {
+            b = n.dataType() == DataType.FLOAT ? new float[length] : new double[length];
+            buffers[slot] = b;
         }
-        return buffers[slot];
+        return b;
+    }
+
+    private static double[] losses(int slot, int length) {
+        double[][] all = LOSSES.get();
+        if (all[slot].length < length) {
+            all[slot] = new double[length];
+        }
+        return all[slot];
     }
 }

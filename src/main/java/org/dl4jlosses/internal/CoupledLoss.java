@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * before the formula runs, and puts the formula's per-row results back in place. A batch with
  * every row masked gives zero loss and zero gradient without calling the formula.
  *
- * <p>A subclass implements {@link #evaluate(Rows, Need)} over the kept rows, returning through
+ * <p>A subclass implements its {@link CoupledFormula} (see {@link #coupledFormula}), or
+ * {@link #evaluate(Rows, Need)} over the kept rows, returning through
  * {@code Rows.perRow}, {@code perTuple} or {@code spread} losses whose sum is the number
  * of kept rows times the reference value, and the derivative of that sum with respect to the
  * activation's output (the base backpropagates it through the activation).
@@ -25,6 +26,16 @@ public abstract class CoupledLoss extends BaseLoss {
      * @return how the rows of this call form units
      */
     protected abstract Units units(INDArray preOutput);
+
+    /**
+     * This loss's {@link CoupledFormula} (for every precision and activation), or null (the
+     * default) when a kernel or the ND4J formula of {@link #evaluate(Rows, Need)} computes it.
+     *
+     * @return the formula's class and options, or null
+     */
+    protected FormulaSetup coupledFormula() {
+        return null;
+    }
 
     /**
      * This loss's Java formula for float32 batches with this activation and column count, or null
@@ -47,7 +58,9 @@ public abstract class CoupledLoss extends BaseLoss {
      * @return the per-row losses and their derivative with respect to the activation's output, made by
      *     {@code Rows.perRow}, {@code perTuple} or {@code spread}
      */
-    protected abstract Terms evaluate(Rows rows, Need need);
+    protected Terms evaluate(Rows rows, Need need) {
+        throw new IllegalStateException(name() + " has a coupled formula");
+    }
 
     @Override
     protected final Terms evaluate(Batch batch, Need need) {
@@ -61,16 +74,15 @@ public abstract class CoupledLoss extends BaseLoss {
     @Override
     final CoupledKernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                       boolean score, boolean gradient) {
-        if (!Kernels.appliesCoupled(preOutput)) {
-            return null;
-        }
-        CoupledKernel kernel = coupledKernel(activation, (int) preOutput.size(1));
-        if (kernel == null) {
+        FormulaSetup setup = coupledFormula();
+        CoupledKernel kernel = setup != null || !Kernels.appliesCoupled(preOutput) ? null
+                : coupledKernel(activation, (int) preOutput.size(1));
+        if (setup == null && kernel == null) {
             return null;
         }
         LabelKind kind = labelKind(activation);
         Batch.Shapes shapes = Batch.checkShapes(name(), kind, labels, preOutput, activation, mask);
-        return CoupledKernelPath.run(name(), kernel, kind, units(preOutput), labels, preOutput, mask, shapes,
-                score, gradient);
+        return CoupledKernelPath.run(name(), setup == null ? null : n -> formula(setup, CoupledFormula.class, n), kernel, kind,
+                units(preOutput), labels, preOutput, activation, mask, shapes, score, gradient);
     }
 }

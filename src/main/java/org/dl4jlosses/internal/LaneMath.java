@@ -51,6 +51,11 @@ public abstract class LaneMath<V> {
         return (single ? ArrayMath.FLOATS : ArrayMath.DOUBLES).get();
     }
 
+    /** The precision of these lanes: FLOAT or DOUBLE. */
+    public final DataType dataType() {
+        return minPositive() == Float.MIN_VALUE ? DataType.FLOAT : DataType.DOUBLE;
+    }
+
     /** How many elements one step covers in a row of {@code length} elements. */
     public abstract int width(int length);
 

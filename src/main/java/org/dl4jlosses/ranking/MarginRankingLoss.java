@@ -3,20 +3,17 @@ package org.dl4jlosses.ranking;
 import static org.dl4jlosses.internal.Checks.require;
 
 import org.dl4jlosses.internal.Checks;
-import org.dl4jlosses.internal.CoupledKernel;
+import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Units;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Rows;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -41,7 +38,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 @JsonDeserialize(builder = MarginRankingLoss.Builder.class)
 public final class MarginRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
-    private static final String NAME = "MarginRankingLoss";
+    static final String NAME = "MarginRankingLoss";
 
     /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option
@@ -64,64 +61,46 @@ public final class MarginRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected Terms evaluate(Rows rows, Need need) {
-        boolean paired = rows.columns() == 2;
-        INDArray x1 = paired ? rows.output().getColumn(0, true) : rows.block(0);
-        INDArray x2 = paired ? rows.output().getColumn(1, true) : rows.block(1);
-        double[] values = rows.values();
-        for (int i = 0; i < values.length; i++) {
-            require(values[i] == 1 || values[i] == -1, NAME, "labels", "-1 or +1",
-                    values[i] + " at pair " + i);
+    protected FormulaSetup coupledFormula() {
+        return new FormulaSetup(Formula.class, margin);
+    }
+
+    /** {@code h = margin - y (x1 - x2)}, the pair's loss {@code max(0, h)}, its slope 1 where h &gt; 0. */
+    static final class Formula implements CoupledFormula {
+        private final double margin;
+
+        Formula(double margin, LaneMath<?> n) {
+            this.margin = margin;
         }
-        INDArray y = Nd4j.createFromArray(values).castTo(rows.dataType()).reshape(values.length, 1);
-        // h = margin - y (x1 - x2); the loss is relu(h), its slope 1 where h > 0.
-        INDArray h = x1.sub(x2).muli(y).negi().addi(margin);
-        INDArray loss = need.score() ? Transforms.relu(h, true) : null;
-        INDArray gradient = null;
-        if (need.gradient()) {
+
+        @Override
+        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            boolean paired = rows.columns() == 2;
+            int pairs = rows.tuples();
+            Object a = rows.rows();
+            double[] y = rows.unitValues();
+            for (int i = 0; i < pairs; i++) {
+                require(y[i] == 1 || y[i] == -1, NAME, "labels", "-1 or +1", y[i] + " at pair " + i);
+            }
             // Both rows of a BLOCKS pair carry the pair's loss, so the total counts each pair twice.
             double copies = paired ? 1 : 2;
-            INDArray dx1 = h.gt(0).castTo(rows.dataType()).muli(y).muli(-copies);
-            gradient = paired ? Nd4j.hstack(dx1, dx1.neg()) : Nd4j.vstack(dx1, dx1.neg());
-        }
-        return paired ? rows.perRow(loss, gradient) : rows.perTuple(loss, gradient);
-    }
-
-    @Override
-    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity ? this::evaluate : null;
-    }
-
-    /** The same formula over float arrays: x1, x2 and the gradient pair by pair. */
-    private boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
-        boolean paired = rows.columns() == 2;
-        int pairs = rows.tuples();
-        float[] a = rows.values();
-        double[] y = rows.unitValues();
-        float slope = paired ? 1 : 2;
-        float m = (float) margin;
-        for (int i = 0; i < pairs; i++) {
-            if (y[i] != 1 && y[i] != -1) {
-                return false;
-            }
-            int first = paired ? 2 * i : i;
-            int second = paired ? 2 * i + 1 : pairs + i;
-            // In float, rounded as the ND4J formula rounds it, so both paths agree at the kink.
-            float h = m - (float) y[i] * (a[first] - a[second]);
-            if (losses != null) {
-                float loss = Math.max(h, 0f);
-                losses[paired ? i : first] = loss;
-                if (!paired) {
-                    losses[second] = loss;
+            for (int i = 0; i < pairs; i++) {
+                int first = paired ? 2 * i : i;
+                int second = paired ? 2 * i + 1 : pairs + i;
+                double h = margin - y[i] * (n.get(a, first) - n.get(a, second));
+                if (losses != null) {
+                    losses[paired ? i : first] = Math.max(h, 0);
+                    if (!paired) {
+                        losses[second] = Math.max(h, 0);
+                    }
+                }
+                if (gradient != null) {
+                    double dx1 = h > 0 ? -y[i] * copies : 0;
+                    n.set(gradient, first, dx1);
+                    n.set(gradient, second, -dx1);
                 }
             }
-            if (gradient != null) {
-                float dx1 = h > 0 ? (float) -y[i] * slope : 0f;
-                gradient[first] = dx1;
-                gradient[second] = -dx1;
-            }
         }
-        return true;
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.dl4jlosses.segmentation;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledKernel;
-import org.dl4jlosses.internal.FloatRows;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.Lanes;
 
 /**
@@ -33,7 +33,7 @@ final class DiceKernel implements CoupledKernel {
     }
 
     @Override
-    public boolean evaluate(FloatRows rows, float[] losses, float[] gradient) {
+    public boolean evaluate(KeptRows rows, float[] losses, float[] gradient) {
         int n = rows.count();
         int k = rows.columns();
         float[] y = rows.labels();
@@ -186,7 +186,7 @@ final class DiceKernel implements CoupledKernel {
     }
 
     /** The end of the run of kept rows from {@code start} that belong to image g (rows come in order). */
-    private int runEnd(FloatRows rows, int start, int g) {
+    private int runEnd(KeptRows rows, int start, int g) {
         int n = rows.count();
         if (rowsPerSample == 0) {
             return n;
@@ -199,7 +199,7 @@ final class DiceKernel implements CoupledKernel {
         return end;
     }
 
-    private int group(FloatRows rows, int r) {
+    private int group(KeptRows rows, int r) {
         return rowsPerSample == 0 ? 0 : rows.originalRow(r) / rowsPerSample;
     }
 
@@ -222,7 +222,7 @@ final class DiceKernel implements CoupledKernel {
         if (activation == Activation.IDENTITY) {
             return z;
         }
-        float[] p = FloatRows.scratch(PROBABILITIES, n * k);
+        float[] p = KeptRows.scratch(PROBABILITIES, n * k);
         if (activation == Activation.SIGMOID) {
             for (int x = 0; x < n * k; x++) {
                 p[x] = -z[x];

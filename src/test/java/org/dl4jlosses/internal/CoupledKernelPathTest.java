@@ -1,6 +1,7 @@
 package org.dl4jlosses.internal;
 
 import static org.dl4jlosses.testing.Assert.close;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -71,6 +72,50 @@ class CoupledKernelPathTest {
         }
     }
 
+    static Stream<Arguments> formulas() {
+        return CoupledCatalogue.all().stream()
+                .filter(e -> e.loss instanceof CoupledLoss && ((CoupledLoss) e.loss).coupledFormula() != null).map(Arguments::of);
+    }
+
+    /**
+     * A coupled formula through each {@link LaneMath}: float64 on the Vector API's lanes against
+     * float64 in plain Java (to rounding), float32 on each against float64 (to float precision),
+     * with and without a row mask; each run asserts the lanes that ran.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formulas")
+    void formulaLanesAgree(CoupledCatalogue.Entry e) {
+        CoupledCatalogue.Sample s = e.sample(new Random(5), DataType.DOUBLE);
+        for (INDArray mask : new INDArray[] {null, s.maskOf(0)}) {
+            String name = e + (mask == null ? "" : " masked");
+            Object[] exact = lanesRun(e, s.labels, s.z, mask, true, ArrayMath.Doubles.class, name);
+            List<Object[]> others = new ArrayList<>();
+            others.add(lanesRun(e, s.labels, s.z.castTo(DataType.FLOAT), mask, true, ArrayMath.Floats.class, name));
+            if (LaneMath.VECTOR) {
+                others.add(lanesRun(e, s.labels, s.z, mask, false, VectorMath.Doubles.class, name));
+                others.add(lanesRun(e, s.labels, s.z.castTo(DataType.FLOAT), mask, false, VectorMath.Floats.class, name));
+            }
+            for (Object[] other : others) {
+                double tolerance = ((INDArray) other[1]).dataType() == DataType.DOUBLE ? 1e-12 : 2e-5;
+                close((double) exact[0], (double) other[0], tolerance, name + " " + other[2] + ": score");
+                close((INDArray) exact[1], (INDArray) other[1], tolerance, name + " " + other[2] + ": gradient");
+            }
+        }
+    }
+
+    private static Object[] lanesRun(CoupledCatalogue.Entry e, INDArray labels, INDArray z, INDArray mask, boolean portable,
+                                     Class<?> lanes, String name) {
+        LaneMath.portableOnly = portable;
+        try {
+            CoupledKernelPath.lastLanes = null;
+            var result = e.loss.computeGradientAndScore(labels, z, e.activation, mask, false);
+            assertEquals(lanes, CoupledKernelPath.lastLanes, name + ": lanes that ran");
+            return new Object[] {result.getFirst(), result.getSecond(), lanes.getSimpleName()};
+        } finally {
+            LaneMath.portableOnly = false;
+        }
+    }
+
     static Stream<Arguments> benchmarks() {
         List<Arguments> cases = new ArrayList<>();
         for (BenchCase c : BenchCase.values()) {
@@ -96,6 +141,7 @@ class CoupledKernelPathTest {
     void theCatalogueHasKernels() {
         assertTrue(catalogue().count() > 0);
         assertTrue(benchmarks().count() > 0);
+        assertTrue(formulas().count() > 0);
     }
 
     @Test
@@ -254,11 +300,15 @@ class CoupledKernelPathTest {
         indices.putScalar(6, 0, 3);
         Assert.rejects(() -> loss.computeScore(indices, z, new ActivationSoftmax(), null, false),
                 "DiceLoss", "labels", "class indices", "at row 6");
-        INDArray nan = Nd4j.rand(DataType.FLOAT, 8, 3);
+        INDArray valid = Nd4j.rand(DataType.FLOAT, 8, 3);
+        INDArray nan = valid.dup();
         nan.putScalar(2, 0, Double.NaN);
+        Assert.rejects(() -> loss.computeGradient(nan, z, new ActivationSigmoid(), null), "DiceLoss", "labels", "NaN");
+        // A masked row's labels are not read.
         INDArray mask = Nd4j.ones(DataType.FLOAT, 8, 1);
         mask.putScalar(2, 0, 0);
-        Assert.rejects(() -> loss.computeGradient(nan, z, new ActivationSigmoid(), mask), "DiceLoss", "labels", "NaN");
+        assertEquals(loss.computeGradient(valid, z, new ActivationSigmoid(), mask),
+                loss.computeGradient(nan, z, new ActivationSigmoid(), mask));
         // Without smoothing, a class absent from an image's prediction and labels is 0/0.
         DiceLoss unsmoothed = DiceLoss.builder().smooth(0).build();
         Assert.rejects(() -> unsmoothed.computeScore(Nd4j.zeros(DataType.FLOAT, 8, 3), Nd4j.zeros(DataType.FLOAT, 8, 3),

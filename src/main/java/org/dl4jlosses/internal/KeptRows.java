@@ -1,31 +1,35 @@
 package org.dl4jlosses.internal;
 
+import org.nd4j.linalg.api.buffer.DataType;
+
 /**
- * The kept rows of a float32 {@link CoupledLoss} call as Java arrays, for its
- * {@link CoupledKernel}: the same rows, in the same order, as {@link Rows} gives the ND4J formula
- * (masked rows removed, whole tuples for BLOCKS).
+ * The kept rows of a {@link CoupledLoss} call as Java arrays of the call's precision (float[] or
+ * double[]), for its {@link CoupledFormula} (or its float32 {@link CoupledKernel}): the same rows,
+ * in the same order, as {@link Rows} gives the ND4J formula (masked rows removed, whole tuples for
+ * BLOCKS).
  *
- * <p>The arrays are per-thread scratch that the next call on the thread overwrites: a kernel
- * reads them during its call only. {@link #scratch} lends a kernel more of the same kind.
+ * <p>The arrays are per-thread scratch that the next call on the thread overwrites: a formula
+ * reads them during its call only. {@link #scratch} lends a formula more of the same kind.
  */
-public final class FloatRows {
+public final class KeptRows {
     private static final int SLOTS = 8;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+    private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[SLOTS][0]);
 
-    final float[] values;
+    final Object values;
     final int count;
     final int columns;
     final int tuples;
     final int[] groups;
     final int groupCount;
     final double[] unitValues;
-    final float[] labels;
+    final Object labels;
     final int labelColumns;
     final int[] kept;
     final int originalRows;
 
-    FloatRows(float[] values, int count, int columns, int tuples, int[] groups, double[] unitValues,
-              float[] labels, int labelColumns, int[] kept, int originalRows) {
+    KeptRows(Object values, int count, int columns, int tuples, int[] groups, double[] unitValues,
+             Object labels, int labelColumns, int[] kept, int originalRows) {
         this.values = values;
         this.count = count;
         this.columns = columns;
@@ -59,8 +63,13 @@ public final class FloatRows {
         return columns;
     }
 
-    /** The kept rows of {@code preOutput}, row-major {@code n x D} (read-only). */
+    /** The kept rows of the activation's output, row-major {@code n x D} (read-only), float32 only. */
     public float[] values() {
+        return (float[]) values;
+    }
+
+    /** The kept rows of the activation's output, row-major {@code n x D} (read-only), a float[] or double[]. */
+    public Object rows() {
         return values;
     }
 
@@ -83,8 +92,13 @@ public final class FloatRows {
         return unitValues;
     }
 
-    /** Other label kinds: the kept rows' labels as given, row-major {@code n x labelColumns()} (unchecked). */
+    /** Other label kinds: the kept rows' labels as given, row-major {@code n x labelColumns()} (unchecked), float32 only. */
     public float[] labels() {
+        return (float[]) labels;
+    }
+
+    /** As {@link #labels()}, of the call's precision: a float[] or double[]. */
+    public Object labelRows() {
         return labels;
     }
 
@@ -100,6 +114,18 @@ public final class FloatRows {
         float[][] slots = SCRATCH.get();
         if (slots[slot].length < length) {
             slots[slot] = new float[length];
+        }
+        return slots[slot];
+    }
+
+    /** As {@link #scratch(int, int)}, of the precision of the lanes {@code n}: a float[] or double[]. */
+    public static Object scratch(LaneMath<?> n, int slot, int length) {
+        if (n.dataType() == DataType.FLOAT) {
+            return scratch(slot, length);
+        }
+        double[][] slots = DOUBLE_SCRATCH.get();
+        if (slots[slot].length < length) {
+            slots[slot] = new double[length];
         }
         return slots[slot];
     }
