@@ -66,8 +66,9 @@ final class CoupledKernelPath {
         }
         DataType type = z.dataType();
         LaneMath<?> n = LaneMath.of(type);
+        CoupledFormula formula = formulas == null ? null : formulas.apply(n);
         // A kernel takes z and fuses its activations itself.
-        boolean fused = formulas == null || activation instanceof ActivationIdentity;
+        boolean fused = formula == null || formula.fuses() || activation instanceof ActivationIdentity;
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
             ByteBuffer maskBytes = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
@@ -89,9 +90,9 @@ final class CoupledKernelPath {
             KeptRows keptRows = read(n, host, loss, kind, units, labels, a, kept, count, columns);
             double[] losses = score ? losses(1, count) : null;
             Object gradientRows = gradient ? buffer(n, GRADIENT, count * columns) : null;
-            if (formulas != null) {
+            if (formula != null) {
                 lastLanes = n.getClass();
-                formulas.apply(n).evaluate(n, keptRows, losses, gradientRows);
+                formula.evaluate(n, keptRows, losses, gradientRows);
             } else {
                 float[] floatLosses = score ? new float[count] : null;
                 if (!kernel.evaluate(keptRows, floatLosses, (float[]) gradientRows)) {

@@ -28,12 +28,13 @@ public abstract class CoupledLoss extends BaseLoss {
     protected abstract Units units(INDArray preOutput);
 
     /**
-     * This loss's {@link CoupledFormula} (for every precision and activation), or null (the
+     * This loss's {@link CoupledFormula} with this activation (for every precision), or null (the
      * default) when a kernel or the ND4J formula of {@link #evaluate(Rows, Need)} computes it.
      *
+     * @param activation the layer's activation
      * @return the formula's class and options, or null
      */
-    protected FormulaSetup coupledFormula() {
+    protected FormulaSetup coupledFormula(IActivation activation) {
         return null;
     }
 
@@ -74,7 +75,7 @@ public abstract class CoupledLoss extends BaseLoss {
     @Override
     final CoupledKernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                       boolean score, boolean gradient) {
-        FormulaSetup setup = coupledFormula();
+        FormulaSetup setup = coupledFormula(activation);
         CoupledKernel kernel = setup != null || !Kernels.appliesCoupled(preOutput) ? null
                 : coupledKernel(activation, (int) preOutput.size(1));
         if (setup == null && kernel == null) {

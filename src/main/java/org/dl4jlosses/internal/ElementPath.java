@@ -211,9 +211,7 @@ final class ElementPath {
         for (int c = 0; c < columns; c++) {
             double v = element(labels, type, r * columns + c);
             if (!LabelValues.inDomain(kind, v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
-                String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
-                throw Checks.fail(loss, "labels", LabelValues.expected(kind), value + " at row " + r
-                        + ", column " + c);
+                throw LabelValues.outside(loss, kind, v, r, c);
             }
         }
     }

@@ -61,7 +61,7 @@ public final class MarginRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected FormulaSetup coupledFormula() {
+    protected FormulaSetup coupledFormula(IActivation activation) {
         return new FormulaSetup(Formula.class, margin);
     }
 

@@ -74,7 +74,7 @@ class CoupledKernelPathTest {
 
     static Stream<Arguments> formulas() {
         return CoupledCatalogue.all().stream()
-                .filter(e -> e.loss instanceof CoupledLoss && ((CoupledLoss) e.loss).coupledFormula() != null).map(Arguments::of);
+                .filter(e -> e.loss instanceof CoupledLoss && ((CoupledLoss) e.loss).coupledFormula(e.activation) != null).map(Arguments::of);
     }
 
     /**
