@@ -154,12 +154,12 @@ public final class Batch {
     }
 
     /** Whether v is a class index among {@code classes} classes. */
-    public static boolean isClassIndex(double v, int classes) {
+    static boolean isClassIndex(double v, int classes) {
         return v >= 0 && v < classes && v == Math.rint(v);
     }
 
     /** The error for the class index v at row r of a batch of {@code rows} rows and {@code classes} classes. */
-    public static IllegalArgumentException badClassIndex(String loss, double v, int classes, int rows, int r) {
+    static IllegalArgumentException badClassIndex(String loss, double v, int classes, int rows, int r) {
         return fail(loss, "labels", "class indices in 0.." + (classes - 1) + " (one per row) or one-hot rows ["
                 + rows + ", " + classes + "]", v + " at row " + r);
     }

@@ -4,21 +4,10 @@ package org.dl4jlosses.internal;
  * A coupled loss's formula over its kept rows, written once over {@link LaneMath} for float32 and
  * float64: {@link CoupledKernelPath} reads the kept rows of the activation's output into
  * {@link KeptRows} of the call's precision, and puts the per-row losses and gradient rows back in
- * place (zeros for masked rows), through the activation's {@code backprop} unless the formula
- * {@link #fuses} it. Products go to
+ * place (zeros for masked rows), through the activation's {@code backprop}. Products go to
  * {@link Blas}; the formula checks its own labels and throws {@link Checks#fail} for bad ones.
  */
 public interface CoupledFormula {
-    /**
-     * Whether the formula takes the logits z and applies the layer's activation itself (its
-     * gradient is then {@code dL/dz}); default false: it gets the activation's output.
-     *
-     * @return true when the activation is fused into the formula
-     */
-    default boolean fuses() {
-        return false;
-    }
-
     /**
      * Evaluates the formula over {@code rows}: each kept row's loss into {@code losses} (length
      * {@code rows.count()}, null when only the gradient is wanted), whose sum is the number of kept

@@ -68,7 +68,7 @@ final class CoupledKernelPath {
         LaneMath<?> n = LaneMath.of(type);
         CoupledFormula formula = formulas == null ? null : formulas.apply(n);
         // A kernel takes z and fuses its activations itself.
-        boolean fused = formula == null || formula.fuses() || activation instanceof ActivationIdentity;
+        boolean fused = formula == null || activation instanceof ActivationIdentity;
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
             ByteBuffer maskBytes = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
@@ -116,8 +116,10 @@ final class CoupledKernelPath {
                 if (kept != null) {
                     grad.assign(0);
                 }
-                for (int r = 0; r < count; r++) {
-                    put(gradientRows, r * columns, out, (kept == null ? r : kept[r]) * columns, columns);
+                // All rows in one copy: a copy per row of a few columns costs more than the formula.
+                for (int r = 0; r < (kept == null ? 1 : count); r++) {
+                    int length = kept == null ? count * columns : columns;
+                    put(gradientRows, r * columns, out, (kept == null ? r : kept[r]) * columns, length);
                 }
                 if (!fused) {
                     grad = ElementPath.throughActivation(activation, z, grad, maskBytes, null, type, host);
@@ -159,12 +161,14 @@ final class CoupledKernelPath {
 
     /** The rows {@code kept} (all when null) of a row-major buffer of {@code width} columns, packed into {@code out}. */
     private static Object gather(Buffer source, int[] kept, int count, int width, Object out) {
-        for (int r = 0; r < count; r++) {
+        // All rows in one copy when none is masked.
+        for (int r = 0; r < (kept == null ? 1 : count); r++) {
             int from = (kept == null ? r : kept[r]) * width;
+            int length = kept == null ? count * width : width;
             if (out instanceof float[]) {
-                ((FloatBuffer) source).get(from, (float[]) out, r * width, width);
+                ((FloatBuffer) source).get(from, (float[]) out, r * width, length);
             } else {
-                ((DoubleBuffer) source).get(from, (double[]) out, r * width, width);
+                ((DoubleBuffer) source).get(from, (double[]) out, r * width, length);
             }
         }
         return out;

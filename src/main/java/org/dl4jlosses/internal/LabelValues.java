@@ -16,7 +16,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * only looked at again, and left out, when a check of the whole array fails; NaN and infinity are
  * rejected everywhere.
  */
-public final class LabelValues {
+final class LabelValues {
     /** Up to this many elements, checks run in Java on a copy. */
     private static final long JAVA_SCAN_LIMIT = 1 << 14;
 
@@ -63,17 +63,15 @@ public final class LabelValues {
     }
 
     /** The error for the label v at row r, column c, outside the domain of {@code kind}. */
-    public static IllegalArgumentException outside(String loss, LabelKind kind, double v, int r, int c) {
+    static IllegalArgumentException outside(String loss, LabelKind kind, double v, int r, int c) {
         String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
         return Checks.fail(loss, "labels", expected(kind), value + " at row " + r + ", column " + c);
     }
 
-    /** Whether one label value is in the domain of a kind read value by value (for CLASSES: a value of a dense row). */
-    public static boolean inDomain(LabelKind kind, double v) {
+    /** Whether one label value is in the domain of an element-wise kind (REAL, PROBABILITY, SIGNED_BINARY). */
+    static boolean inDomain(LabelKind kind, double v) {
         switch (kind) {
             case PROBABILITY:
-            case CHANNELS:
-            case CLASSES:
                 return v >= 0 && v <= 1;
             case SIGNED_BINARY:
                 return v == -1 || v == 0 || v == 1;

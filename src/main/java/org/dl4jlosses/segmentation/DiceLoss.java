@@ -2,22 +2,22 @@ package org.dl4jlosses.segmentation;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import java.util.Arrays;
-import org.dl4jlosses.internal.Batch;
-import org.dl4jlosses.internal.CoupledFormula;
+import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
-import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.LabelValues;
-import org.dl4jlosses.internal.LaneMath;
-import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.Units;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Ops;
+import org.dl4jlosses.internal.Option;
+import org.dl4jlosses.internal.Rows;
+import org.dl4jlosses.internal.Terms;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -53,8 +53,9 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * activation. A row mask removes pixels from their image's sums; an image whose every pixel is
  * masked contributes nothing.
  *
- * <p>With the softmax and sigmoid activations the formula takes p from the logits itself (fused);
- * other activations run before and after it. Per-image sums are taken in double.
+ * <p>Float32 batches with the softmax, sigmoid or identity activation run in Java
+ * ({@code DiceKernel}) with the activation fused: p from the logits, the per-image sums in double,
+ * then {@code dL/dz} row by row; other activations and data types take the ND4J formula.
  *
  * <p>Options:
  * <ul>
@@ -72,7 +73,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 @JsonDeserialize(builder = DiceLoss.Builder.class)
 public final class DiceLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
-    static final String NAME = "DiceLoss";
+    private static final String NAME = "DiceLoss";
 
     /** Option {@code smooth}: see {@link Builder#smooth(double)}. */
     @Option(min = 0)
@@ -113,266 +114,107 @@ public final class DiceLoss extends CoupledLoss {
     }
 
     @Override
-    protected FormulaSetup coupledFormula(IActivation activation) {
-        Fused fused = activation instanceof ActivationSoftmax ? Fused.SOFTMAX
-                : activation instanceof ActivationSigmoid ? Fused.SIGMOID : Fused.NONE;
-        return new FormulaSetup(Formula.class, fused, smooth, squaredDenominator, includeBackground, weights, rowsPerSample);
+    protected Terms evaluate(Rows rows, Need need) {
+        int n = rows.count();
+        int k = rows.columns();
+        INDArray p = rows.output();
+        INDArray y = rows.labels();
+        // members [n, G]: which image each kept row belongs to; sums over an image are members^T x.
+        int[] group = new int[n];
+        int groups = 1;
+        if (rowsPerSample > 0) {
+            groups = (int) (rows.originalRows() / rowsPerSample);
+            for (int r = 0; r < n; r++) {
+                group[r] = rows.originalRow(r) / rowsPerSample;
+            }
+        }
+        INDArray members = Nd4j.createUninitialized(rows.dataType(), n, groups);
+        Nd4j.exec(new OneHot(Nd4j.createFromArray(group), members, groups));
+        INDArray perImage = members.transpose();
+
+        INDArray intersection = perImage.mmul(p.mul(y));
+        INDArray denominator = squaredDenominator
+                ? perImage.mmul(p.mul(p)).addi(perImage.mmul(y.mul(y)))
+                : perImage.mmul(p.add(y));
+        INDArray numerator = intersection.muli(2).addi(smooth);
+        denominator.addi(smooth);
+        double[] pixels = Ops.rowSums(perImage).toDoubleVector();
+        // An image whose pixels are all masked gets D = 1/1: no loss, and no rows to send a gradient to.
+        double[] absent = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            absent[g] = pixels[g] > 0 ? 0 : 1;
+        }
+        INDArray absentColumn = Nd4j.createFromArray(absent).castTo(rows.dataType()).reshape(groups, 1);
+        numerator.addiColumnVector(absentColumn);
+        denominator.addiColumnVector(absentColumn);
+        require(smooth > 0 || denominator.minNumber().doubleValue() > 0, NAME, "labels",
+                "a non-empty prediction or label in every class of every image when smooth = 0 (else Dice is 0/0)",
+                "an empty class");
+
+        // classWeight_c = w_c / C' on kept classes, 0 on a dropped background.
+        INDArray classWeight = classWeights(rows);
+        INDArray loss = null;
+        if (need.score()) {
+            INDArray perClass = numerator.div(denominator).rsubi(1);           // [G, K]: 1 - D
+            INDArray imageLoss = Ops.rowDot(perClass, classWeight);           // [G, 1]
+            if (rowsPerSample == 0) {
+                // batch Dice: every row carries the loss, so the rows sum to R x the reference
+                loss = Nd4j.valueArrayOf(new long[] {n, 1}, imageLoss.getDouble(0), rows.dataType());
+            } else {
+                // each image's loss spread evenly over its kept rows: one product with the membership matrix
+                INDArray share = imageLoss.div(Ops.rowSums(perImage).addiColumnVector(absentColumn));
+                loss = members.mmul(share);
+            }
+        }
+        INDArray gradient = null;
+        if (need.gradient()) {
+            // d(1 - D)/dp = -(2 y / den - num / den^2 * d den/dp), d den/dp = 1 or 2p; times w_c / C'.
+            double scale = rowsPerSample == 0 ? n : 1;
+            INDArray inverseDen = denominator.rdiv(1.0);
+            INDArray a = members.mmul(inverseDen.mulRowVector(classWeight.reshape(1, k)).muli(-2 * scale));
+            INDArray b = members.mmul(numerator.mul(inverseDen).muli(inverseDen)
+                    .muliRowVector(classWeight.reshape(1, k)).muli(scale));
+            gradient = a.muli(y).addi(squaredDenominator ? b.muli(p).muli(2) : b);
+        }
+        return rows.perRow(loss, gradient);
     }
 
-    /** The activations the formula takes from the logits itself. */
-    enum Fused { NONE, SIGMOID, SOFTMAX }
-
-    /**
-     * The formula over the kept rows: p from the logits (sigmoid, softmax) or the activation's
-     * output, each image's sums of {@code p y}, {@code p} (or {@code p^2}) and {@code y} (or
-     * {@code y^2}) in double in one pass, then {@code dL/dp} row by row, taken back through a
-     * fused activation.
-     */
-    static final class Formula implements CoupledFormula {
-        /** Elements per call of the lanes when p is computed over the whole batch. */
-        private static final int BLOCK = 4096;
-        private static final int PROBABILITIES = 0;
-
-        private final Fused fused;
-        private final double smooth;
-        private final boolean squared;
-        private final boolean includeBackground;
-        private final double[] weights;
-        private final int rowsPerSample;
-
-        Formula(Fused fused, double smooth, boolean squared, boolean includeBackground, double[] weights, int rowsPerSample,
-                LaneMath<?> n) {
-            this.fused = fused;
-            this.smooth = smooth;
-            this.squared = squared;
-            this.includeBackground = includeBackground;
-            this.weights = weights;
-            this.rowsPerSample = rowsPerSample;
+    @Override
+    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
+        if (weights != null && weights.length != columns) {
+            return null; // the op path reports the length
         }
-
-        @Override
-        public boolean fuses() {
-            return fused != Fused.NONE;
+        DiceKernel.Activation fused;
+        if (activation instanceof ActivationSoftmax) {
+            fused = DiceKernel.Activation.SOFTMAX;
+        } else if (activation instanceof ActivationSigmoid) {
+            fused = DiceKernel.Activation.SIGMOID;
+        } else if (activation instanceof ActivationIdentity) {
+            fused = DiceKernel.Activation.IDENTITY;
+        } else {
+            return null;
         }
+        return new DiceKernel(fused, smooth, squaredDenominator, classWeights(columns), rowsPerSample);
+    }
 
-        @Override
-        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
-            int count = rows.count();
-            int k = rows.columns();
-            double[] classWeight = classWeights(k);
-            Object y = rows.labelRows();
-            // Class indices [R, 1] (softmax only), else one value per column.
-            boolean indices = rows.labelColumns() != k;
-            checkLabels(n, rows, y, indices);
-            Object p = probabilities(n, rows.rows(), count, k);
-
-            int groups = rowsPerSample == 0 ? 1 : rows.originalRows() / rowsPerSample;
-            // Per image and class: sums of p y, of p (or p^2), of y (or y^2); then the kept pixels.
-            double[] sums = new double[3 * groups * k + groups];
-            int predicted = groups * k;
-            int labelled = 2 * groups * k;
-            int pixels = 3 * groups * k;
-            for (int start = 0; start < count; ) {
-                int g = group(rows, start);
-                int end = runEnd(rows, start, g);
-                sums[pixels + g] = end - start;
-                for (int c = 0; c < k; c++) {
-                    double pp = 0;
-                    double yy = 0;
-                    double py = 0;
-                    for (int r = start; r < end; r++) {
-                        double v = n.get(p, r * k + c);
-                        double t = indices ? (n.get(y, r) == c ? 1 : 0) : n.get(y, r * k + c);
-                        py += v * t;
-                        pp += squared ? v * v : v;
-                        yy += squared ? t * t : t;
-                    }
-                    sums[g * k + c] = py;
-                    sums[predicted + g * k + c] = pp;
-                    sums[labelled + g * k + c] = yy;
-                }
-                start = end;
-            }
-
-            // sums becomes: numerator 2 I + s, denominator P + Y + s (1/1 for an image with no kept pixel).
-            double[] imageLoss = new double[groups];
-            for (int g = 0; g < groups; g++) {
-                double absent = sums[pixels + g] > 0 ? 0 : 1;
-                for (int c = 0; c < k; c++) {
-                    int at = g * k + c;
-                    double num = 2 * sums[at] + smooth + absent;
-                    double den = sums[predicted + at] + sums[labelled + at] + smooth + absent;
-                    require(smooth > 0 || den > 0, NAME, "labels", "a non-empty prediction or label in every class of every"
-                            + " image when smooth = 0 (else Dice is 0/0)", "an empty class");
-                    sums[at] = num;
-                    sums[predicted + at] = den;
-                    imageLoss[g] += classWeight[c] * (1 - num / den);
-                }
-            }
-            if (losses != null) {
-                for (int start = 0; start < count; ) {
-                    int g = group(rows, start);
-                    int end = runEnd(rows, start, g);
-                    // Batch Dice: every row carries the loss; per image: its loss spread over its kept rows.
-                    Arrays.fill(losses, start, end, rowsPerSample == 0 ? imageLoss[0] : imageLoss[g] / (end - start));
-                    start = end;
-                }
-            }
-            if (gradient != null) {
-                gradient(n, rows, p, y, indices, sums, classWeight, gradient);
-            }
+    private INDArray classWeights(Rows rows) {
+        int k = rows.columns();
+        if (weights != null) {
+            require(weights.length == k, NAME, "weights", "of length " + k + " (one entry per column of preOutput)",
+                    "length " + weights.length);
         }
+        return Nd4j.createFromArray(classWeights(k)).castTo(rows.dataType());
+    }
 
-        /**
-         * {@code d(1 - D)/dp = -2 y / den + num / den^2 d den/dp}, {@code d den/dp = 1} or {@code 2p}, times
-         * {@code w_c / C'} (and times the R rows that carry a batch Dice's loss), then through a fused activation.
-         */
-        private <V> void gradient(LaneMath<V> n, KeptRows rows, Object p, Object y, boolean indices, double[] sums,
-                                  double[] classWeight, Object gradient) {
-            int count = rows.count();
-            int k = rows.columns();
-            int groups = sums.length / (3 * k + 1);
-            double scale = rowsPerSample == 0 ? count : 1;
-            double[] slope = new double[k];
-            double[] labelSlope = new double[k];
-            double[] row = new double[k];
-            for (int start = 0; start < count; ) {
-                int g = group(rows, start);
-                int end = runEnd(rows, start, g);
-                for (int c = 0; c < k; c++) {
-                    int at = g * k + c;
-                    double inverse = 1 / sums[groups * k + at];
-                    double weight = scale * classWeight[c];
-                    slope[c] = weight * sums[at] * inverse * inverse * (squared ? 2 : 1);
-                    labelSlope[c] = -2 * weight * inverse;
-                }
-                for (int r = start; r < end; r++) {
-                    int off = r * k;
-                    double dot = 0;
-                    for (int c = 0; c < k; c++) {
-                        double v = n.get(p, off + c);
-                        double t = indices ? (n.get(y, r) == c ? 1 : 0) : n.get(y, off + c);
-                        row[c] = labelSlope[c] * t + slope[c] * (squared ? v : 1);
-                        dot += row[c] * v;
-                    }
-                    // Back through a fused activation: softmax p (dp - p.dp), sigmoid dp p (1 - p).
-                    for (int c = 0; c < k; c++) {
-                        double v = n.get(p, off + c);
-                        double d = fused == Fused.SOFTMAX ? v * (row[c] - dot) : fused == Fused.SIGMOID ? row[c] * v * (1 - v) : row[c];
-                        n.set(gradient, off + c, d);
-                    }
-                }
-                start = end;
-            }
+    /** w_c / C' for the kept classes, 0 for a dropped background; weights of length k. */
+    private double[] classWeights(int k) {
+        double[] w = new double[k];
+        boolean dropBackground = !includeBackground && k > 1;
+        int kept = dropBackground ? k - 1 : k;
+        for (int c = dropBackground ? 1 : 0; c < k; c++) {
+            w[c] = (weights == null ? 1.0 : weights[c]) / kept;
         }
-
-        /** w_c / C' for the kept classes, 0 for a dropped background. */
-        private double[] classWeights(int k) {
-            require(weights == null || weights.length == k, NAME, "weights",
-                    "of length " + k + " (one entry per column of preOutput)", "length " + (weights == null ? 0 : weights.length));
-            double[] w = new double[k];
-            boolean dropBackground = !includeBackground && k > 1;
-            int kept = dropBackground ? k - 1 : k;
-            for (int c = dropBackground ? 1 : 0; c < k; c++) {
-                w[c] = (weights == null ? 1.0 : weights[c]) / kept;
-            }
-            return w;
-        }
-
-        /** Class indices 0..K-1, or values in [0, 1]; named by their row in the call. */
-        private static void checkLabels(LaneMath<?> n, KeptRows rows, Object y, boolean indices) {
-            int k = rows.columns();
-            for (int r = 0; r < rows.count(); r++) {
-                if (indices) {
-                    double v = n.get(y, r);
-                    if (!Batch.isClassIndex(v, k)) {
-                        throw Batch.badClassIndex(NAME, v, k, rows.originalRows(), rows.originalRow(r));
-                    }
-                    continue;
-                }
-                for (int c = 0; c < k; c++) {
-                    double v = n.get(y, r * k + c);
-                    if (!LabelValues.inDomain(LabelKind.CHANNELS, v)) {
-                        throw LabelValues.outside(NAME, LabelKind.CHANNELS, v, rows.originalRow(r), c);
-                    }
-                }
-            }
-        }
-
-        /** p from the rows: the activation's output itself, or the fused sigmoid or softmax of the logits (a scratch array). */
-        private <V> Object probabilities(LaneMath<V> n, Object z, int count, int k) {
-            if (fused == Fused.NONE) {
-                return z;
-            }
-            int length = count * k;
-            Object p = KeptRows.scratch(n, PROBABILITIES, length);
-            // Over the whole batch in blocks: whole vectors, then the block's last elements one by one.
-            for (int from = 0; from < length; from += BLOCK) {
-                int to = Math.min(from + BLOCK, length);
-                n.begin(to - from);
-                int width = n.width(to - from);
-                int x = from;
-                for (; x + width <= to; x += width) {
-                    V v = n.loadRow(z, x);
-                    n.storeRow(fused == Fused.SIGMOID ? n.sigmoid(v) : n.exp(v), p, x);
-                }
-                for (; x < to; x++) {
-                    double v = n.get(z, x);
-                    n.set(p, x, fused == Fused.SIGMOID ? 1 / (1 + Math.exp(-v)) : Math.exp(v));
-                }
-            }
-            if (fused == Fused.SOFTMAX) {
-                normalise(n, z, p, count, k);
-            }
-            return p;
-        }
-
-        /**
-         * Each row of unshifted exponentials to its softmax; a row whose sum overflows or nearly
-         * underflows is redone shifted by its max.
-         */
-        private static void normalise(LaneMath<?> n, Object z, Object p, int count, int k) {
-            for (int r = 0; r < count; r++) {
-                int off = r * k;
-                double sum = 0;
-                for (int c = 0; c < k; c++) {
-                    sum += n.get(p, off + c);
-                }
-                if (!(sum >= 1e-30 && sum <= 1e30)) {
-                    double top = Double.NEGATIVE_INFINITY;
-                    for (int c = 0; c < k; c++) {
-                        top = Math.max(top, n.get(z, off + c));
-                    }
-                    sum = 0;
-                    for (int c = 0; c < k; c++) {
-                        double e = Math.exp(n.get(z, off + c) - top);
-                        n.set(p, off + c, e);
-                        sum += e;
-                    }
-                }
-                for (int c = 0; c < k; c++) {
-                    n.set(p, off + c, n.get(p, off + c) / sum);
-                }
-            }
-        }
-
-        /** The end of the run of kept rows from {@code start} that belong to image g (rows come in order). */
-        private int runEnd(KeptRows rows, int start, int g) {
-            int count = rows.count();
-            if (rowsPerSample == 0) {
-                return count;
-            }
-            int boundary = (g + 1) * rowsPerSample;
-            int end = start + 1;
-            while (end < count && rows.originalRow(end) < boundary) {
-                end++;
-            }
-            return end;
-        }
-
-        private int group(KeptRows rows, int r) {
-            return rowsPerSample == 0 ? 0 : rows.originalRow(r) / rowsPerSample;
-        }
+        return w;
     }
 
     @Override
