@@ -80,7 +80,9 @@ public final class MarginRankingLoss extends CoupledLoss {
             Object a = rows.rows();
             double[] y = rows.unitValues();
             for (int i = 0; i < pairs; i++) {
-                require(y[i] == 1 || y[i] == -1, NAME, "labels", "-1 or +1", y[i] + " at pair " + i);
+                if (y[i] != 1 && y[i] != -1) {
+                    throw Checks.fail(NAME, "labels", "-1 or +1", y[i] + " at pair " + i);
+                }
             }
             // Both rows of a BLOCKS pair carry the pair's loss, so the total counts each pair twice.
             double copies = paired ? 1 : 2;
