@@ -25,6 +25,7 @@ final class CoupledKernelPath {
     private static final int VALUES = 0;
     private static final int GRADIENT = 1;
     private static final int LABELS = 2;
+    private static final int KERNEL_LOSSES = 3;
     private static final ThreadLocal<double[][]> LOSSES = ThreadLocal.withInitial(() -> new double[2][0]);
 
     /** The lanes the last formula ran on, for tests that must know which execution they compared. */
@@ -94,7 +95,7 @@ final class CoupledKernelPath {
                 lastLanes = n.getClass();
                 formula.evaluate(n, keptRows, losses, gradientRows);
             } else {
-                float[] floatLosses = score ? new float[count] : null;
+                float[] floatLosses = score ? (float[]) buffer(n, KERNEL_LOSSES, count) : null;
                 if (!kernel.evaluate(keptRows, floatLosses, (float[]) gradientRows)) {
                     return null;
                 }
