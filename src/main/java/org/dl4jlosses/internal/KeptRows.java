@@ -1,7 +1,5 @@
 package org.dl4jlosses.internal;
 
-import org.nd4j.linalg.api.buffer.DataType;
-
 /**
  * The kept rows of a {@link CoupledLoss} call as Java arrays of the call's precision (float[] or
  * double[]), for its {@link CoupledFormula} (or its float32 {@link CoupledKernel}): the same rows,
@@ -9,12 +7,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * BLOCKS).
  *
  * <p>The arrays are per-thread scratch that the next call on the thread overwrites: a formula
- * reads them during its call only. {@link #scratch} lends a formula more of the same kind.
+ * reads them during its call only. {@link #scratch} lends a float32 kernel more of the same kind.
  */
 public final class KeptRows {
     private static final int SLOTS = 8;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
-    private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[SLOTS][0]);
 
     final Object values;
     final int count;
@@ -97,11 +94,6 @@ public final class KeptRows {
         return (float[]) labels;
     }
 
-    /** As {@link #labels()}, of the call's precision: a float[] or double[]. */
-    public Object labelRows() {
-        return labels;
-    }
-
     public int labelColumns() {
         return labelColumns;
     }
@@ -118,15 +110,4 @@ public final class KeptRows {
         return slots[slot];
     }
 
-    /** As {@link #scratch(int, int)}, of the precision of the lanes {@code n}: a float[] or double[]. */
-    public static Object scratch(LaneMath<?> n, int slot, int length) {
-        if (n.dataType() == DataType.FLOAT) {
-            return scratch(slot, length);
-        }
-        double[][] slots = DOUBLE_SCRATCH.get();
-        if (slots[slot].length < length) {
-            slots[slot] = new double[length];
-        }
-        return slots[slot];
-    }
 }
