@@ -15,6 +15,7 @@ import org.dl4jlosses.testing.Catalogue.Entry;
 import org.dl4jlosses.testing.Catalogue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -49,6 +50,40 @@ class ExtremesTest {
         assertTrue(Double.isFinite(score), "finite score, got " + score);
         assertTrue(finite(gradient), "finite gradient");
         assertTrue(finite(e.loss.computeScoreArray(labels, z, e.activation, null)), "finite score array");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void logitsOfMagnitude1e4InFloat64StayFinite(Entry e) {
+        Random random = new Random(5);
+        INDArray z = e.consumesProbabilities() ? e.z(random, 6, 4, DataType.DOUBLE) : Nd4j.randn(DataType.DOUBLE, 6, 4).muli(1e4);
+        INDArray labels = e.labels(random, 6, 4, DataType.DOUBLE);
+        double score = e.loss.computeScore(labels, z, e.activation, null, false);
+        assertTrue(Double.isFinite(score), "finite score, got " + score);
+        assertTrue(finite(e.loss.computeGradient(labels, z, e.activation, null)), "finite gradient");
+    }
+
+    /** The multi-class hinges at scores of +-1e4 and on a row of scores all far below zero, against values by hand. */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void multiClassHingesAreExactAtScoresOf1e4(DataType type) {
+        org.nd4j.linalg.activations.impl.ActivationIdentity identity = new org.nd4j.linalg.activations.impl.ActivationIdentity();
+        INDArray z = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 0}, {-1e4, -1e4 + 1, -1e4 - 3}}).castTo(type);
+        INDArray y = Nd4j.createFromArray(new double[][] {{1}, {0}}).castTo(type);
+        org.dl4jlosses.classification.HingeLoss cs = org.dl4jlosses.classification.HingeLoss.builder()
+                .mode(org.dl4jlosses.classification.HingeLoss.Mode.CRAMMER_SINGER).build();
+        org.dl4jlosses.classification.HingeLoss ww = org.dl4jlosses.classification.HingeLoss.builder()
+                .mode(org.dl4jlosses.classification.HingeLoss.Mode.WESTON_WATKINS).build();
+        // Row 0, true class 1: CS max(0, 1 + 1e4 + 1e4) = 20001; WW 20001 + 10001. Row 1, true class 0:
+        // CS max(0, 1 + 1) = 2; WW (1 + 1) + max(0, 1 - 3) = 2.
+        close(20001, cs.computeScoreArray(y, z, identity, null).getDouble(0), 0, type + " CS row 0");
+        close(2, cs.computeScoreArray(y, z, identity, null).getDouble(1), 0, type + " CS row 1");
+        close(30002, ww.computeScoreArray(y, z, identity, null).getDouble(0), 0, type + " WW row 0");
+        close(2, ww.computeScoreArray(y, z, identity, null).getDouble(1), 0, type + " WW row 1");
+        assertEquals(Nd4j.createFromArray(new double[][] {{1, -1, 0}, {-1, 1, 0}}).castTo(type),
+                cs.computeGradient(y, z, identity, null), type + " CS gradient");
+        assertEquals(Nd4j.createFromArray(new double[][] {{1, -2, 1}, {-1, 1, 0}}).castTo(type),
+                ww.computeGradient(y, z, identity, null), type + " WW gradient");
     }
 
     @ParameterizedTest(name = "{0}")

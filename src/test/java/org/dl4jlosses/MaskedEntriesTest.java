@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
+import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -106,5 +109,52 @@ class MaskedEntriesTest {
             clean.getRow(4).assign(0);
         }
         close(clean, dirty, tolerance, name + ": gradient");
+    }
+
+    /**
+     * The row formulas (class labels, row masks only): a masked row's labels (not one-hot, NaN, out
+     * of range) and preOutput (NaN) are never read, also where the activation runs before the
+     * formula (sigmoid, tanh) and after it (backprop).
+     */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void garbageInAMaskedRowOfClassLabelsIsNeverRead(DataType type) {
+        HingeLoss crammerSinger = HingeLoss.builder().mode(HingeLoss.Mode.CRAMMER_SINGER).build();
+        HingeLoss westonWatkins = HingeLoss.builder().mode(HingeLoss.Mode.WESTON_WATKINS).squared(true).build();
+        Object[][] cases = {
+            {new CrossEntropyLoss(), new ActivationSoftmax()},
+            {CrossEntropyLoss.builder().labelSmoothing(0.1).weights(1, 2, 0.5, 1, 3).build(), new ActivationSigmoid()},
+            {new FocalLoss(), new ActivationSoftmax()},
+            {crammerSinger, new ActivationIdentity()}, {crammerSinger, new ActivationTanH()},
+            {westonWatkins, new ActivationIdentity()}, {westonWatkins, new ActivationTanH()},
+            {new AdditiveAngularMarginLoss(), new ActivationTanH()},
+        };
+        int rows = 6;
+        int columns = 5;
+        INDArray z = Nd4j.randn(type, rows, columns).muli(0.5);
+        INDArray labels = Nd4j.zeros(type, rows, columns);
+        for (int r = 0; r < rows; r++) {
+            labels.putScalar(r, (r * 2) % columns, 1);
+        }
+        INDArray mask = Nd4j.ones(type, rows, 1);
+        mask.putScalar(2, 0, 0);
+        INDArray dirtyZ = z.dup();
+        INDArray dirtyLabels = labels.dup();
+        double[] garbage = {Double.NaN, 7, -1, 0.5, 1};
+        for (int c = 0; c < columns; c++) {
+            dirtyZ.putScalar(2, c, Double.NaN);
+            dirtyLabels.putScalar(2, c, garbage[c]);
+        }
+        for (Object[] c : cases) {
+            ILossFunction loss = (ILossFunction) c[0];
+            IActivation activation = (IActivation) c[1];
+            String name = loss + " " + activation + " " + type;
+            assertEquals(loss.computeScore(labels, z, activation, mask, false),
+                    loss.computeScore(dirtyLabels, dirtyZ, activation, mask, false), 0.0, name + ": score");
+            assertEquals(loss.computeGradient(labels, z, activation, mask),
+                    loss.computeGradient(dirtyLabels, dirtyZ, activation, mask), name + ": gradient");
+            assertEquals(0.0, loss.computeGradient(dirtyLabels, dirtyZ, activation, mask).getRow(2).amaxNumber().doubleValue(),
+                    name + ": the masked row's gradient");
+        }
     }
 }

@@ -50,8 +50,8 @@ public final class CrossEntropyLoss extends BaseLoss {
 
     @Override
     protected FormulaSetup rowFormula(IActivation activation) {
-        return new FormulaSetup(activation instanceof ActivationSoftmax ? SoftmaxFamily.class : Clipped.class, weights,
-                labelSmoothing, 0.0, 0.0);
+        return activation instanceof ActivationSoftmax ? new FormulaSetup(SoftmaxFamily.class, weights, labelSmoothing, 0.0, 0.0)
+                : new FormulaSetup(Clipped.class, weights, labelSmoothing);
     }
 
     @Override
@@ -74,7 +74,7 @@ public final class CrossEntropyLoss extends BaseLoss {
         /** The weights as a row of the lanes' precision, or null. */
         private final Object weightRow;
 
-        Clipped(double[] weights, double smoothing, double unusedGamma, double unusedEpsilon, LaneMath<?> n) {
+        Clipped(double[] weights, double smoothing, LaneMath<?> n) {
             this.smoothing = smoothing;
             weightRow = weights == null ? null : SoftmaxFamily.rowOf(n, weights);
         }

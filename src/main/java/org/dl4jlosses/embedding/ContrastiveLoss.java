@@ -3,6 +3,7 @@ package org.dl4jlosses.embedding;
 import static org.dl4jlosses.internal.Checks.require;
 
 import java.util.Arrays;
+import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.KeptRows;
@@ -108,9 +109,10 @@ public final class ContrastiveLoss extends CoupledLoss {
     private Terms blocks(Rows rows, Need need) {
         double[] values = rows.values();
         for (int i = 0; i < values.length; i++) {
-            require(values[i] == 0 || values[i] == 1, NAME, "labels",
-                    "1 (similar) or 0 (dissimilar) in block 0 (rows 0.." + (values.length - 1) + ")",
-                    values[i] + " at pair " + i);
+            if (values[i] != 0 && values[i] != 1) {
+                throw Checks.fail(NAME, "labels", "1 (similar) or 0 (dissimilar) in block 0 (rows 0.." + (values.length - 1) + ")",
+                        values[i] + " at pair " + i);
+            }
         }
         INDArray similar = Nd4j.createFromArray(values).castTo(rows.dataType()).reshape(values.length, 1);
         PairDistance pairs = PairDistance.of(distance, false, rows.block(0), rows.block(1));

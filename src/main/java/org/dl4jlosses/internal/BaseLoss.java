@@ -362,16 +362,12 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         LabelKind kind = labelKind(activation);
         FormulaSetup element = elementFormula(activation);
         if (element == null) {
-            return RowPath.run(name(), rowFormula(activation).type, n -> rowFormula(n, activation), kind, columnWeights(), labels,
+            FormulaSetup row = rowFormula(activation);
+            return RowPath.run(name(), row.type, n -> formula(row, RowFormula.class, n), kind, columnWeights(), labels,
                     preOutput, activation, mask, total, scoreArray, gradient);
         }
         return ElementPath.run(name(), element.type, n -> elementRows(n, element), kind, columnWeights(), columnOptionName(),
                 columnOption(), labels, preOutput, activation, mask, total, scoreArray, gradient);
-    }
-
-    /** The row formula for these lanes, a copy of its own per loss class (see {@link RowFormula}). */
-    private RowFormula rowFormula(LaneMath<?> n, IActivation activation) {
-        return formula(rowFormula(activation), RowFormula.class, n);
     }
 
     /**

@@ -73,7 +73,7 @@ final class CoupledKernelPath {
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
             ByteBuffer maskBytes = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
-            double[] rowMask = maskBytes == null ? null : doubles(n.view(maskBytes), rows);
+            double[] rowMask = maskBytes == null ? null : doubles(n, maskBytes, rows);
             int[] kept = Rows.keptRows(loss, units, Checks.shape(z), rows, rowMask);
             int count = kept == null ? rows : kept.length;
             double[] allLosses = score ? losses(0, rows) : null;
@@ -141,12 +141,12 @@ final class CoupledKernelPath {
         int rows = (int) a.size(0);
         switch (kind) {
             case GROUPS: {
-                double[] flat = doubles(n.view(host.bytes(labels, type)), labelRows * labelColumns);
+                double[] flat = doubles(n, host.bytes(labels, type), labelRows * labelColumns);
                 int[] groups = Rows.denseGroups(loss, flat, labelRows, labelColumns, kept, count);
                 return new KeptRows(values, count, columns, tuples, groups, null, null, 0, kept, rows);
             }
             case ROW_VALUES: {
-                double[] flat = doubles(n.view(host.bytes(labels, type)), labelRows);
+                double[] flat = doubles(n, host.bytes(labels, type), labelRows);
                 double[] unitValues = Rows.unitValues(loss, units, flat, kept, tuples);
                 return new KeptRows(values, count, columns, tuples, null, unitValues, null, 0, kept, rows);
             }
@@ -184,10 +184,10 @@ final class CoupledKernelPath {
         }
     }
 
-    private static double[] doubles(Buffer source, int length) {
+    private static double[] doubles(LaneMath<?> n, ByteBuffer source, int length) {
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
-            out[i] = source instanceof FloatBuffer ? ((FloatBuffer) source).get(i) : ((DoubleBuffer) source).get(i);
+            out[i] = n.get(source, i);
         }
         return out;
     }

@@ -227,8 +227,10 @@ public final class Rows {
             }
             if (width == 1) {
                 double v = flat[at];
-                require(v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE, loss, "labels",
-                        "integer group ids [" + rowCount + ", 1] or one-hot rows", v + " at row " + i);
+                // Messages are built only on failure: this runs for every row of every call.
+                if (!(v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE)) {
+                    throw fail(loss, "labels", "integer group ids [" + rowCount + ", 1] or one-hot rows", v + " at row " + i);
+                }
                 ids[i] = (int) v;
             } else {
                 int hot = -1;
@@ -238,13 +240,15 @@ public final class Rows {
                     if (v == 1) {
                         hot = j;
                         ones++;
-                    } else {
-                        require(v == 0, loss, "labels", "one-hot rows (exactly one 1 per row) or group ids ["
-                                + rowCount + ", 1]", v + " at row " + i + ", column " + j);
+                    } else if (v != 0) {
+                        throw fail(loss, "labels", "one-hot rows (exactly one 1 per row) or group ids [" + rowCount + ", 1]",
+                                v + " at row " + i + ", column " + j);
                     }
                 }
-                require(ones == 1, loss, "labels", "one-hot rows (exactly one 1 per row) or group ids ["
-                        + rowCount + ", 1]", "a row with " + ones + " ones at row " + i);
+                if (ones != 1) {
+                    throw fail(loss, "labels", "one-hot rows (exactly one 1 per row) or group ids [" + rowCount + ", 1]",
+                            "a row with " + ones + " ones at row " + i);
+                }
                 ids[i] = hot;
             }
         }
