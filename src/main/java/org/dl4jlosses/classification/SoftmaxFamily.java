@@ -70,9 +70,9 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
         if (single && epsilon != 0) {
             oneMinusPt = targetOneMinusP(n, targetLogp);
         } else if (!single && epsilon != 0) {
-            double pt = (1 - smoothing) * n.dot(y, exps, k) / expSum + smoothing / k;
+            double pt = (1 - smoothing) * n.dot(y, 0, exps, 0, k) / expSum + smoothing / k;
             oneMinusPt = Math.max(1 - pt, 0);
-            rho = weights == null ? 1 : n.dot(y, weightRow, k);
+            rho = weights == null ? 1 : n.dot(y, 0, weightRow, 0, k);
         }
         double poly = epsilon == 0 ? 0 : epsilon * rho * Math.pow(oneMinusPt, gamma + 1);
         double coefficient = epsilon == 0 ? 0 : -epsilon * (gamma + 1) * Math.pow(oneMinusPt, gamma) * rho;
@@ -82,7 +82,7 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
             if (gradient != null) {
                 // o_t = g_t - k p_t, and dL/dz_j = o_t (p_j - [j = t]).
                 double o = targetWeight(n, targetLogp, rho) - coefficient * Math.exp(targetLogp);
-                n.scale(gradient, k, scale * o / expSum);
+                n.scale(gradient, 0, k, scale * o / expSum);
                 n.set(gradient, target, n.get(gradient, target) - scale * o);
             }
             return loss;

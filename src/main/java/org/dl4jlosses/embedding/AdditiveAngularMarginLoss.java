@@ -172,7 +172,7 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
             double expSum = n.expSum(logits, k, max, logits);
             if (gradient != null) {
                 double pt = n.get(logits, t) / expSum;
-                n.scale(logits, k, rowScale * scale / expSum);
+                n.scale(logits, 0, k, rowScale * scale / expSum);
                 // dphi/dc, with sin theta floored where the exact slope is unbounded.
                 double slope = onMargin ? cosMargin + sinMargin * c / Math.max(sine, SIN_FLOOR) : 1;
                 n.set(logits, t, rowScale * scale * (pt - 1) * slope);

@@ -4,21 +4,17 @@ import static org.dl4jlosses.internal.Checks.require;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.Checks;
-import org.dl4jlosses.internal.CoupledKernel;
+import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Rows;
-import org.dl4jlosses.internal.Terms;
 import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -102,152 +98,142 @@ public final class ContrastiveLoss extends CoupledLoss {
     }
 
     @Override
-    protected Terms evaluate(Rows rows, Need need) {
-        return layout == Layout.BLOCKS ? blocks(rows, need) : groups(rows, need);
+    protected FormulaSetup coupledFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, margin, distance, layout);
     }
 
-    private Terms blocks(Rows rows, Need need) {
-        double[] values = rows.values();
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != 0 && values[i] != 1) {
-                throw Checks.fail(NAME, "labels", "1 (similar) or 0 (dissimilar) in block 0 (rows 0.." + (values.length - 1) + ")",
-                        values[i] + " at pair " + i);
+    /** The formula over the kept rows, on the {@link Distances} between them. */
+    static final class Formula implements CoupledFormula {
+        private final double margin;
+        private final Distance distance;
+        private final Layout layout;
+
+        Formula(double margin, Distance distance, Layout layout, LaneMath<?> n) {
+            this.margin = margin;
+            this.distance = distance;
+            this.layout = layout;
+        }
+
+        @Override
+        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            Distances distances = new Distances(n, distance, false, rows, false);
+            if (gradient != null) {
+                n.linear(gradient, 0, rows.count() * rows.columns(), 0, 0);
             }
-        }
-        INDArray similar = Nd4j.createFromArray(values).castTo(rows.dataType()).reshape(values.length, 1);
-        PairDistance pairs = PairDistance.of(distance, false, rows.block(0), rows.block(1));
-        INDArray d = pairs.values();
-        INDArray hinge = Transforms.relu(d.rsub(margin), true);
-        INDArray dissimilar = similar.rsub(1);
-        INDArray loss = null;
-        if (need.score()) {
-            loss = d.mul(d).muli(similar).addi(hinge.mul(hinge).muli(dissimilar)).muli(0.5);
-        }
-        INDArray gradient = null;
-        if (need.gradient()) {
-            // d loss / d d = y d - (1 - y) hinge; each pair's loss sits on both rows, hence x 2.
-            INDArray slope = d.mul(similar).subi(hinge.mul(dissimilar)).muli(2);
-            INDArray[] parts = pairs.backward(slope);
-            gradient = Nd4j.vstack(parts[0], parts[1]);
-        }
-        return rows.perTuple(loss, gradient);
-    }
-
-    private Terms groups(Rows rows, Need need) {
-        int n = rows.count();
-        double pairs = n * (n - 1) / 2.0;
-        if (pairs == 0) {
-            return rows.spread(0, need.gradient() ? Nd4j.zeros(rows.dataType(), n, rows.columns()) : null);
-        }
-        DistanceMatrix distances = DistanceMatrix.of(distance, rows.output());
-        INDArray d = distances.values();
-        INDArray same = rows.sameGroup();
-        INDArray similar = same.sub(Nd4j.eye(n).castTo(rows.dataType()));
-        INDArray hinge = Transforms.relu(d.rsub(margin), true).muli(same.rsub(1));
-        // Each unordered pair appears twice among the ordered pairs i != j.
-        INDArray pulled = d.mul(similar);
-        double sumOrdered = Ops.sum(pulled.mul(d)) + Ops.sum(hinge.mul(hinge));
-        double mean = 0.5 * sumOrdered / 2 / pairs;
-        INDArray gradient = null;
-        if (need.gradient()) {
-            // d(n mean)/dD_ij over ordered entries = n / (2 pairs) (y D - (1 - y) hinge)
-            gradient = distances.backward(pulled.subi(hinge).muli(n / (2 * pairs)));
-        }
-        return rows.spread(n * mean, gradient);
-    }
-
-    /** Identity activations run the same formula over float arrays ({@link #evaluate(KeptRows, float[], float[])}). */
-    @Override
-    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity ? this::evaluate : null;
-    }
-
-    private boolean evaluate(KeptRows rows, float[] losses, float[] gradient) {
-        FloatDistances distances = FloatDistances.of(distance, false, rows, false);
-        if (gradient != null) {
-            Arrays.fill(gradient, 0, rows.count() * rows.columns(), 0f);
-        }
-        boolean known = layout == Layout.BLOCKS ? blocks(rows, distances, losses, gradient)
-                : groups(rows, distances, losses, gradient);
-        if (known && gradient != null) {
-            distances.finish(gradient);
-        }
-        return known;
-    }
-
-    /** BLOCKS pair by pair: pair i is rows i and N' + i, its loss on both. */
-    private boolean blocks(KeptRows rows, FloatDistances distances, float[] losses, float[] gradient) {
-        int pairs = rows.tuples();
-        double[] y = rows.unitValues();
-        for (int i = 0; i < pairs; i++) {
-            if (y[i] != 0 && y[i] != 1) {
-                return false;
-            }
-        }
-        float m = (float) margin;
-        for (int i = 0; i < pairs; i++) {
-            boolean similar = y[i] == 1;
-            float d = distances.pair(i, pairs + i);
-            float hinge = Math.max(m - d, 0f);
-            if (losses != null) {
-                float loss = 0.5f * (similar ? d * d : hinge * hinge);
-                losses[i] = loss;
-                losses[pairs + i] = loss;
+            if (layout == Layout.BLOCKS) {
+                blocks(rows, distances, losses, gradient);
+            } else {
+                groups(n, rows, distances, losses, gradient);
             }
             if (gradient != null) {
-                // d loss / d d = y d - (1 - y) hinge; the pair's loss sits on both rows, hence x 2.
-                distances.addPairGradient(i, pairs + i, 2 * (similar ? d : -hinge), d, gradient);
+                distances.finish(gradient);
             }
         }
-        return true;
-    }
 
-    /** GROUPS: every ordered pair i != j of one distance matrix, the gradient by one matrix product. */
-    private boolean groups(KeptRows rows, FloatDistances distances, float[] losses, float[] gradient) {
-        int n = rows.count();
-        double pairs = n * (n - 1) / 2.0;
-        if (pairs == 0) {
-            if (losses != null) {
-                Arrays.fill(losses, 0, n, 0f);
+        /** BLOCKS pair by pair: pair i is rows i and N' + i, its loss on both. */
+        private void blocks(KeptRows rows, Distances distances, double[] losses, Object gradient) {
+            int pairs = rows.tuples();
+            double[] y = rows.unitValues();
+            for (int i = 0; i < pairs; i++) {
+                if (y[i] != 0 && y[i] != 1) {
+                    throw Checks.fail(NAME, "labels", "1 (similar) or 0 (dissimilar) in block 0 (rows 0.." + (pairs - 1) + ")",
+                            y[i] + " at pair " + i);
+                }
             }
-            return true;
-        }
-        int[] groups = rows.groups();
-        float[] d = distances.matrix();
-        float[] c = gradient != null ? distances.coefficients() : null;
-        float m = (float) margin;
-        // d(n mean)/dD_ij over ordered entries = n / (2 pairs) (y D - (1 - y) hinge)
-        float weight = (float) (n / (2 * pairs));
-        double sumOrdered = 0;
-        for (int i = 0; i < n; i++) {
-            int row = i * n;
-            int group = groups[i];
-            for (int j = 0; j < n; j++) {
-                float v = d[row + j];
-                if (groups[j] == group) {
-                    if (j != i) {
-                        sumOrdered += (double) v * v;
-                        if (c != null) {
-                            c[row + j] = weight * v;
-                        }
-                    }
-                } else {
-                    float hinge = Math.max(m - v, 0f);
-                    sumOrdered += (double) hinge * hinge;
-                    if (c != null) {
-                        c[row + j] = -weight * hinge;
-                    }
+            for (int i = 0; i < pairs; i++) {
+                boolean similar = y[i] == 1;
+                double d = distances.pair(i, pairs + i);
+                double hinge = Math.max(margin - d, 0);
+                if (losses != null) {
+                    losses[i] = 0.5 * (similar ? d * d : hinge * hinge);
+                    losses[pairs + i] = losses[i];
+                }
+                if (gradient != null) {
+                    // d loss / d d = y d - (1 - y) hinge; the pair's loss sits on both rows, hence x 2.
+                    distances.addPairGradient(i, pairs + i, 2 * (similar ? d : -hinge), d, gradient);
                 }
             }
         }
-        if (losses != null) {
-            // n x mean spread evenly over the n rows
-            Arrays.fill(losses, 0, n, (float) (0.5 * sumOrdered / 2 / pairs));
+
+        /**
+         * GROUPS: every ordered pair i != j of one distance matrix, row by row in whole vectors, a
+         * row of ones marking the anchor's group; the gradient by one matrix product.
+         */
+        private <V> void groups(LaneMath<V> n, KeptRows rows, Distances distances, double[] losses, Object gradient) {
+            int count = rows.count();
+            double pairs = count * (count - 1) / 2.0;
+            if (pairs == 0) {
+                if (losses != null) {
+                    Arrays.fill(losses, 0, count, 0);
+                }
+                return;
+            }
+            int[][] members = members(rows.groups(), rows.groupCount());
+            Object d = distances.matrix();
+            // A pair with itself: distance 0 in its own group, so neither loss nor gradient.
+            for (int i = 0; i < count; i++) {
+                n.set(d, i * count + i, 0);
+            }
+            Object c = gradient != null ? distances.coefficients() : null;
+            Object same = n.row(count);
+            // d(n mean)/dD_ij over ordered entries = n / (2 pairs) (y D - (1 - y) hinge)
+            double coefficient = count / (2 * pairs);
+            double sumOrdered = 0;
+            for (int i = 0; i < count; i++) {
+                int[] group = members[rows.groups()[i]];
+                for (int j : group) {
+                    n.set(same, j, 1);
+                }
+                n.begin(count);
+                int width = n.width(count);
+                V margins = n.of(margin);
+                V zero = n.of(0);
+                V weight = n.of(coefficient);
+                int row = i * count;
+                V acc = n.of(0);
+                // Steps past the row's end read the next row (left out of the sum) and write the
+                // next row's coefficients, which its own pass then overwrites.
+                for (int j = 0; j < count; j += width) {
+                    V v = n.loadRow(d, row + j);
+                    V s = n.loadRow(same, j);
+                    V h = n.max(n.sub(margins, v), zero);
+                    V hh = n.mul(h, h);
+                    // y v^2 + (1 - y) h^2, and the coefficient y v - (1 - y) h
+                    acc = n.addLanes(acc, n.fma(s, n.sub(n.mul(v, v), hh), hh), j, count);
+                    if (c != null) {
+                        n.storeRow(n.mul(weight, n.sub(n.mul(s, n.add(v, h)), h)), c, row + j);
+                    }
+                }
+                sumOrdered += n.sum(acc, count);
+                for (int j : group) {
+                    n.set(same, j, 0);
+                }
+            }
+            if (losses != null) {
+                // n x mean spread evenly over the n rows
+                Arrays.fill(losses, 0, count, 0.5 * sumOrdered / 2 / pairs);
+            }
+            if (c != null) {
+                distances.addMatrixGradient(c, d, gradient);
+            }
         }
-        if (c != null) {
-            distances.addMatrixGradient(c, d, gradient);
+
+        /** The rows of each group. */
+        private static int[][] members(int[] groups, int groupCount) {
+            int[] sizes = new int[groupCount];
+            for (int g : groups) {
+                sizes[g]++;
+            }
+            int[][] members = new int[groupCount][];
+            for (int g = 0; g < groupCount; g++) {
+                members[g] = new int[sizes[g]];
+                sizes[g] = 0;
+            }
+            for (int i = 0; i < groups.length; i++) {
+                members[groups[i]][sizes[groups[i]]++] = i;
+            }
+            return members;
         }
-        return true;
     }
 
     /** {@return the option {@code margin}} */

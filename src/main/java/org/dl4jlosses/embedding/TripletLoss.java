@@ -2,21 +2,14 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import org.dl4jlosses.internal.CoupledKernel;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Units;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Pairwise;
-import org.dl4jlosses.internal.Rows;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -86,7 +79,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 @JsonDeserialize(builder = TripletLoss.Builder.class)
 public final class TripletLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
-    private static final String NAME = "TripletLoss";
+    static final String NAME = "TripletLoss";
 
     /** Which triplets the loss is taken over. */
     public enum Mining {
@@ -142,93 +135,9 @@ public final class TripletLoss extends CoupledLoss {
         return mining == Mining.NONE ? LabelKind.UNUSED : LabelKind.GROUPS;
     }
 
-    /** Identity activations run {@link TripletKernel}, the same formula over float arrays. */
     @Override
-    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
-        return activation instanceof ActivationIdentity ? new TripletKernel(distance, mining, margin, swap, normalize)
-                : null;
-    }
-
-    @Override
-    protected Terms evaluate(Rows rows, Need need) {
-        INDArray x = rows.output();
-        INDArray norms = null;
-        if (normalize) {
-            norms = Pairwise.norms(x);
-            x = Pairwise.unitRows(x, norms);
-        }
-        if (mining == Mining.NONE) {
-            INDArray[] tuples = triplets(rows, x, need);
-            return rows.perTuple(tuples[0], throughNormalisation(x, norms, tuples[1]));
-        }
-        int n = rows.count();
-        TripletMining.Result mined = mined(rows, x, need);
-        return rows.spread(n * mined.mean, throughNormalisation(x, norms, mined.dMean));
-    }
-
-    /** The gradient with respect to the activation's output, given the one with respect to x. */
-    private INDArray throughNormalisation(INDArray x, INDArray norms, INDArray dLdx) {
-        return normalize && dLdx != null ? Pairwise.unitRowsBackward(x, norms, dLdx) : dLdx;
-    }
-
-    /** NONE: {each tuple's loss [N', 1], d(3 x their sum)/dx [3N', D]} over the BLOCKS layout. */
-    private INDArray[] triplets(Rows rows, INDArray x, Need need) {
-        int n = rows.tuples();
-        INDArray anchor = block(x, 0, n);
-        INDArray positive = block(x, 1, n);
-        INDArray negative = block(x, 2, n);
-        // PyTorch's triplet_margin_loss: EUCLIDEAN is pairwise_distance's |x - y + 1e-6|
-        PairDistance ap = PairDistance.of(distance, true, anchor, positive);
-        PairDistance an = PairDistance.of(distance, true, anchor, negative);
-        PairDistance pn = swap ? PairDistance.of(distance, true, positive, negative) : null;
-        INDArray negativeDistance = an.values();
-        INDArray swapped = null;
-        if (swap) {
-            swapped = pn.values().lt(an.values()).castTo(x.dataType());
-            negativeDistance = pn.values().sub(an.values()).muli(swapped).addi(an.values());
-        }
-        INDArray h = ap.values().sub(negativeDistance).addi(margin);
-        INDArray loss = need.score() ? Transforms.relu(h, true) : null;
-        INDArray gradient = null;
-        if (need.gradient()) {
-            // The tuple's loss sits on its three rows, so the total is 3 x the sum over tuples.
-            INDArray g = h.gt(0).castTo(x.dataType()).muli(3);
-            INDArray[] dAp = ap.backward(g);
-            INDArray viaAn = swap ? g.mul(swapped.rsub(1)) : g;
-            INDArray[] dAn = an.backward(viaAn.neg());
-            INDArray dAnchor = dAp[0].addi(dAn[0]);
-            INDArray dPositive = dAp[1];
-            INDArray dNegative = dAn[1];
-            if (swap) {
-                INDArray[] dPn = pn.backward(g.mul(swapped).negi());
-                dPositive.addi(dPn[0]);
-                dNegative.addi(dPn[1]);
-            }
-            gradient = Nd4j.vstack(dAnchor, dPositive, dNegative);
-        }
-        return new INDArray[] {loss, gradient};
-    }
-
-    /**
-     * ALL, HARD, SEMI_HARD over the GROUPS layout: the reference mean and, in place of d(mean)/dD,
-     * d(n x mean)/dx (the batch's loss is spread over its n rows).
-     */
-    private TripletMining.Result mined(Rows rows, INDArray x, Need need) {
-        int n = rows.count();
-        DistanceMatrix distances = DistanceMatrix.of(distance, x);
-        INDArray same = rows.sameGroup();
-        INDArray positives = same.sub(Nd4j.eye(n).castTo(x.dataType()));
-        INDArray negatives = same.rsub(1);
-        INDArray d = distances.values();
-        boolean gradient = need.gradient();
-        TripletMining.Result mined = mining == Mining.ALL ? TripletMining.all(d, positives, negatives, margin, swap, gradient)
-                : mining == Mining.HARD ? TripletMining.hard(d, positives, negatives, margin, swap, gradient)
-                : TripletMining.semiHard(d, positives, negatives, margin, gradient);
-        return new TripletMining.Result(mined.mean, gradient ? distances.backward(mined.dMean.muli(n)) : null);
-    }
-
-    private static INDArray block(INDArray x, int b, int n) {
-        return x.get(NDArrayIndex.interval((long) b * n, (long) (b + 1) * n), NDArrayIndex.all());
+    protected FormulaSetup coupledFormula(IActivation activation) {
+        return new FormulaSetup(TripletFormula.class, distance, mining, margin, swap, normalize);
     }
 
     /** {@return the option {@code margin}} */

@@ -416,21 +416,99 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         }
 
         @Override
-        public void scale(Object row, int length, double factor) {
+        public void scale(Object row, int offset, int length, double factor) {
             float[] x = (float[]) row;
             float f = (float) factor;
-            for (int j = 0; j < length; j++) {
+            for (int j = offset; j < offset + length; j++) {
                 x[j] *= f;
             }
         }
 
         @Override
-        public double dot(Object a, Object b, int length) {
+        public double dot(Object a, int aOffset, Object b, int bOffset, int length) {
             float[] u = (float[]) a;
             float[] v = (float[]) b;
             double sum = 0;
             for (int j = 0; j < length; j++) {
-                sum += u[j] * v[j];
+                sum += u[aOffset + j] * v[bOffset + j];
+            }
+            return sum;
+        }
+
+        @Override
+        public void axpy(double alpha, Object x, int xOffset, Object y, int yOffset, int length) {
+            float[] u = (float[]) x;
+            float[] v = (float[]) y;
+            float a = (float) alpha;
+            for (int j = 0; j < length; j++) {
+                v[yOffset + j] += a * u[xOffset + j];
+            }
+        }
+
+        @Override
+        public void linear(Object x, int offset, int length, double factor, double shift) {
+            float[] v = (float[]) x;
+            if (factor == 0) {
+                Arrays.fill(v, offset, offset + length, (float) shift);
+                return;
+            }
+            float f = (float) factor;
+            float s = (float) shift;
+            for (int j = offset; j < offset + length; j++) {
+                v[j] = f * v[j] + s;
+            }
+        }
+
+        @Override
+        public void divideWherePositive(Object x, Object d, int length, double factor) {
+            float[] v = (float[]) x;
+            float[] w = (float[]) d;
+            float f = (float) factor;
+            for (int j = 0; j < length; j++) {
+                v[j] = w[j] > 0 ? f * v[j] / w[j] : 0;
+            }
+        }
+
+        @Override
+        public void distancesFromGram(Object gram, int n, boolean root) {
+            float[] g = (float[]) gram;
+            float[] squares = new float[n];
+            for (int i = 0; i < n; i++) {
+                squares[i] = g[i * n + i];
+            }
+            for (int i = 0; i < n; i++) {
+                int row = i * n;
+                float own = squares[i];
+                for (int j = 0; j < n; j++) {
+                    float s = Math.max(own + squares[j] - 2 * g[row + j], 0);
+                    g[row + j] = root ? (float) Math.sqrt(s) : s;
+                }
+            }
+            LaneMath.mirror(g, n);
+        }
+
+        @Override
+        public void axpyDifference(double alpha, Object a, int aOffset, Object b, int bOffset, double shift, Object y, int yOffset,
+                                   int length) {
+            float[] u = (float[]) a;
+            float[] v = (float[]) b;
+            float[] w = (float[]) y;
+            float f = (float) alpha;
+            float s = (float) shift;
+            for (int j = 0; j < length; j++) {
+                w[yOffset + j] += f * (u[aOffset + j] - v[bOffset + j] + s);
+            }
+        }
+
+        @Override
+        public double squaredDistance(Object a, int aOffset, Object b, int bOffset, int length, double shift) {
+            float[] u = (float[]) a;
+            float[] v = (float[]) b;
+            float s = (float) shift;
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                float d = u[aOffset + j] - v[bOffset + j] + s;
+                sum += d * d;
             }
             return sum;
         }
@@ -805,21 +883,99 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         }
 
         @Override
-        public void scale(Object row, int length, double factor) {
+        public void scale(Object row, int offset, int length, double factor) {
             double[] x = (double[]) row;
             double f = (double) factor;
-            for (int j = 0; j < length; j++) {
+            for (int j = offset; j < offset + length; j++) {
                 x[j] *= f;
             }
         }
 
         @Override
-        public double dot(Object a, Object b, int length) {
+        public double dot(Object a, int aOffset, Object b, int bOffset, int length) {
             double[] u = (double[]) a;
             double[] v = (double[]) b;
             double sum = 0;
             for (int j = 0; j < length; j++) {
-                sum += u[j] * v[j];
+                sum += u[aOffset + j] * v[bOffset + j];
+            }
+            return sum;
+        }
+
+        @Override
+        public void axpy(double alpha, Object x, int xOffset, Object y, int yOffset, int length) {
+            double[] u = (double[]) x;
+            double[] v = (double[]) y;
+            double a = (double) alpha;
+            for (int j = 0; j < length; j++) {
+                v[yOffset + j] += a * u[xOffset + j];
+            }
+        }
+
+        @Override
+        public void linear(Object x, int offset, int length, double factor, double shift) {
+            double[] v = (double[]) x;
+            if (factor == 0) {
+                Arrays.fill(v, offset, offset + length, (double) shift);
+                return;
+            }
+            double f = (double) factor;
+            double s = (double) shift;
+            for (int j = offset; j < offset + length; j++) {
+                v[j] = f * v[j] + s;
+            }
+        }
+
+        @Override
+        public void divideWherePositive(Object x, Object d, int length, double factor) {
+            double[] v = (double[]) x;
+            double[] w = (double[]) d;
+            double f = (double) factor;
+            for (int j = 0; j < length; j++) {
+                v[j] = w[j] > 0 ? f * v[j] / w[j] : 0;
+            }
+        }
+
+        @Override
+        public void distancesFromGram(Object gram, int n, boolean root) {
+            double[] g = (double[]) gram;
+            double[] squares = new double[n];
+            for (int i = 0; i < n; i++) {
+                squares[i] = g[i * n + i];
+            }
+            for (int i = 0; i < n; i++) {
+                int row = i * n;
+                double own = squares[i];
+                for (int j = 0; j < n; j++) {
+                    double s = Math.max(own + squares[j] - 2 * g[row + j], 0);
+                    g[row + j] = root ? (double) Math.sqrt(s) : s;
+                }
+            }
+            LaneMath.mirror(g, n);
+        }
+
+        @Override
+        public void axpyDifference(double alpha, Object a, int aOffset, Object b, int bOffset, double shift, Object y, int yOffset,
+                                   int length) {
+            double[] u = (double[]) a;
+            double[] v = (double[]) b;
+            double[] w = (double[]) y;
+            double f = (double) alpha;
+            double s = (double) shift;
+            for (int j = 0; j < length; j++) {
+                w[yOffset + j] += f * (u[aOffset + j] - v[bOffset + j] + s);
+            }
+        }
+
+        @Override
+        public double squaredDistance(Object a, int aOffset, Object b, int bOffset, int length, double shift) {
+            double[] u = (double[]) a;
+            double[] v = (double[]) b;
+            double s = (double) shift;
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                double d = u[aOffset + j] - v[bOffset + j] + s;
+                sum += d * d;
             }
             return sum;
         }

@@ -1,5 +1,7 @@
 package org.dl4jlosses.internal;
 
+import org.nd4j.linalg.api.buffer.DataType;
+
 /**
  * The kept rows of a {@link CoupledLoss} call as Java arrays of the call's precision (float[] or
  * double[]), for its {@link CoupledFormula} (or its float32 {@link CoupledKernel}): the same rows,
@@ -7,11 +9,11 @@ package org.dl4jlosses.internal;
  * BLOCKS).
  *
  * <p>The arrays are per-thread scratch that the next call on the thread overwrites: a formula
- * reads them during its call only. {@link #scratch} lends a float32 kernel more of the same kind.
+ * reads them during its call only. {@link #scratch} lends a formula more of the same kind.
  */
 public final class KeptRows {
     private static final int SLOTS = 8;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+    private static final ThreadLocal<Object[][]> SCRATCH = ThreadLocal.withInitial(() -> new Object[2][SLOTS]);
 
     final Object values;
     final int count;
@@ -103,9 +105,21 @@ public final class KeptRows {
      * kernel's slots are its own for the call.
      */
     public static float[] scratch(int slot, int length) {
-        float[][] slots = SCRATCH.get();
-        if (slots[slot].length < length) {
-            slots[slot] = new float[length];
+        return (float[]) scratch(DataType.FLOAT, slot, length);
+    }
+
+    /**
+     * A per-thread array of at least {@code length} elements of the lanes' precision (a float[] or
+     * double[], contents undefined), slot 0..7; a formula's slots are its own for the call.
+     */
+    public static Object scratch(LaneMath<?> n, int slot, int length) {
+        return scratch(n.dataType(), slot, length);
+    }
+
+    private static Object scratch(DataType type, int slot, int length) {
+        Object[] slots = SCRATCH.get()[type == DataType.FLOAT ? 0 : 1];
+        if (slots[slot] == null || java.lang.reflect.Array.getLength(slots[slot]) < length) {
+            slots[slot] = type == DataType.FLOAT ? new float[length] : new double[length];
         }
         return slots[slot];
     }

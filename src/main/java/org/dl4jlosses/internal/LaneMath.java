@@ -201,17 +201,111 @@ public abstract class LaneMath<V> {
      */
     public abstract double expSum(Object x, int length, double shift, Object out);
 
-    /** Multiplies the first {@code length} elements by {@code factor}, in place. */
-    public abstract void scale(Object row, int length, double factor);
+    // Flat arrays: the primitives below take an offset into a row-major array of rows (or any
+    // array of the lanes' precision) and touch only the elements they name.
 
-    /** {@code sum_i a_i b_i} over the first {@code length} elements. */
-    public abstract double dot(Object a, Object b, int length);
+    /** Multiplies {@code length} elements of {@code row} from {@code offset} by {@code factor}, in place. */
+    public abstract void scale(Object row, int offset, int length, double factor);
+
+    /** {@code sum_i a[aOffset + i] b[bOffset + i]} over {@code length} elements. */
+    public abstract double dot(Object a, int aOffset, Object b, int bOffset, int length);
+
+    /** {@code y[yOffset + i] += alpha x[xOffset + i]} over {@code length} elements. */
+    public abstract void axpy(double alpha, Object x, int xOffset, Object y, int yOffset, int length);
+
+    /** {@code x <- factor x + shift} over {@code length} elements from {@code offset}; with factor 0, {@code x <- shift} whatever x held. */
+    public abstract void linear(Object x, int offset, int length, double factor, double shift);
+
+    /** {@code x <- factor x / d} where {@code d > 0}, 0 elsewhere, over the first {@code length} elements. */
+    public abstract void divideWherePositive(Object x, Object d, int length, double factor);
+
+    /**
+     * Turns the Gram matrix {@code g = X X^T} [n, n] (row-major) of n rows into their squared
+     * distances {@code max(g_ii + g_jj - 2 g_ij, 0)}, or with {@code root} their distances, in
+     * place. The squared norms are g's own diagonal, so two rows that the product rounds alike are
+     * at distance exactly 0; the result is exactly symmetric (the upper triangle is mirrored).
+     */
+    public abstract void distancesFromGram(Object gram, int n, boolean root);
+
+    /** {@code y[yOffset + i] += alpha (a[aOffset + i] - b[bOffset + i] + shift)} over {@code length} elements. */
+    public abstract void axpyDifference(double alpha, Object a, int aOffset, Object b, int bOffset, double shift, Object y,
+                                        int yOffset, int length);
+
+    /**
+     * The Euclidean norm of {@code length} elements of {@code a} from {@code offset}; where the sum
+     * of squares overflows, it is taken again over the elements divided by the largest.
+     */
+    public final double norm(Object a, int offset, int length) {
+        double squares = dot(a, offset, a, offset, length);
+        if (squares <= (dataType() == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE)) {
+            return Math.sqrt(squares);
+        }
+        double scale = 0;
+        for (int i = 0; i < length; i++) {
+            scale = Math.max(scale, Math.abs(get(a, offset + i)));
+        }
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            return Math.sqrt(squares);
+        }
+        double sum = 0;
+        for (int i = 0; i < length; i++) {
+            double v = get(a, offset + i) / scale;
+            sum += v * v;
+        }
+        return scale * Math.sqrt(sum);
+    }
+
+    /** {@code sum_i (a[aOffset + i] - b[bOffset + i] + shift)^2} over {@code length} elements. */
+    public abstract double squaredDistance(Object a, int aOffset, Object b, int bOffset, int length, double shift);
 
     /**
      * What a row of class labels is: the class of a one-hot row (one 1, zeros elsewhere), -1 for
      * another row of values in [0, 1], {@link #OUTSIDE_UNIT} for a row with a value outside [0, 1] or NaN.
      */
     public abstract int labelClass(Object row, int length);
+
+    /** Side of the square tiles in which the matrix helpers walk a matrix (a column walk of a 4 KB-multiple row thrashes the cache). */
+    private static final int TILE = 32;
+
+    /** Copies the upper triangle of the n x n row-major matrix {@code m} (a float[] or double[]) onto its lower one. */
+    public static void mirror(Object m, int n) {
+        for (int i0 = 0; i0 < n; i0 += TILE) {
+            for (int j0 = i0; j0 < n; j0 += TILE) {
+                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
+                    for (int j = Math.max(j0, i + 1); j < Math.min(j0 + TILE, n); j++) {
+                        if (m instanceof float[]) {
+                            ((float[]) m)[j * n + i] = ((float[]) m)[i * n + j];
+                        } else {
+                            ((double[]) m)[j * n + i] = ((double[]) m)[i * n + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code m <- m + m^T} for the n x n row-major matrix {@code m} (a float[] or double[]). */
+    public static void addTranspose(Object m, int n) {
+        for (int i0 = 0; i0 < n; i0 += TILE) {
+            for (int j0 = i0; j0 < n; j0 += TILE) {
+                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
+                    for (int j = Math.max(j0, i); j < Math.min(j0 + TILE, n); j++) {
+                        if (m instanceof float[]) {
+                            float[] f = (float[]) m;
+                            float both = f[i * n + j] + f[j * n + i];
+                            f[i * n + j] = both;
+                            f[j * n + i] = both;
+                        } else {
+                            double[] d = (double[]) m;
+                            double both = d[i * n + j] + d[j * n + i];
+                            d[i * n + j] = both;
+                            d[j * n + i] = both;
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /** {@link #labelClass}'s answer for a row with a value outside [0, 1] or NaN. */
     public static final int OUTSIDE_UNIT = -2;

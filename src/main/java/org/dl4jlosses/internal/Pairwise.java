@@ -44,14 +44,6 @@ public final class Pairwise {
     }
 
     /**
-     * The gradient of {@code sum_ij c_ij |a_i - b_j|^2} with respect to a, for coefficients c [n, m]:
-     * {@code 2 (rowsum(c) a - c b)}.
-     */
-    public static INDArray squaredDistancesBackwardA(INDArray c, INDArray a, INDArray b) {
-        return a.mulColumnVector(Ops.rowSums(c)).subi(c.mmul(b)).muli(2);
-    }
-
-    /**
      * Cross-entropy of each row of logits [n, m] against target rows t [n, m] that each sum to 1
      * (one-hot or soft): {@code loss_i = logsumexp(s_i) - t_i . s_i} [n, 1] (computed if
      * {@code loss} is true, else null) and its gradient {@code softmax(s_i) - t_i} [n, m]

@@ -307,27 +307,140 @@ final class VectorMath {
         }
 
         @Override
-        public void scale(Object row, int length, double factor) {
+        public void scale(Object row, int offset, int length, double factor) {
             float[] x = (float[]) row;
             FloatVector f = of(factor);
-            // Whole vectors over the padding too: the padding is the row's own.
-            for (int i = 0; i < length; i += S.length()) {
-                FloatVector.fromArray(S, x, i).mul(f).intoArray(x, i);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                FloatVector.fromArray(S, x, offset + j).mul(f).intoArray(x, offset + j);
+            }
+            for (int j = offset + whole; j < offset + length; j++) {
+                x[j] *= (float) factor;
             }
         }
 
         @Override
-        public double dot(Object a, Object b, int length) {
+        public double dot(Object a, int aOffset, Object b, int bOffset, int length) {
             float[] u = (float[]) a;
             float[] v = (float[]) b;
             int whole = S.loopBound(length);
             FloatVector acc = FloatVector.zero(S);
-            for (int i = 0; i < whole; i += S.length()) {
-                acc = FloatVector.fromArray(S, u, i).fma(FloatVector.fromArray(S, v, i), acc);
+            for (int j = 0; j < whole; j += S.length()) {
+                acc = FloatVector.fromArray(S, u, aOffset + j).fma(FloatVector.fromArray(S, v, bOffset + j), acc);
             }
             double sum = acc.reduceLanes(VectorOperators.ADD);
-            for (int i = whole; i < length; i++) {
-                sum += u[i] * v[i];
+            for (int j = whole; j < length; j++) {
+                sum += u[aOffset + j] * v[bOffset + j];
+            }
+            return sum;
+        }
+
+        @Override
+        public void axpy(double alpha, Object x, int xOffset, Object y, int yOffset, int length) {
+            float[] u = (float[]) x;
+            float[] v = (float[]) y;
+            FloatVector a = of(alpha);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                FloatVector.fromArray(S, u, xOffset + j).fma(a, FloatVector.fromArray(S, v, yOffset + j)).intoArray(v, yOffset + j);
+            }
+            for (int j = whole; j < length; j++) {
+                v[yOffset + j] += (float) alpha * u[xOffset + j];
+            }
+        }
+
+        @Override
+        public void linear(Object x, int offset, int length, double factor, double shift) {
+            float[] v = (float[]) x;
+            if (factor == 0) {
+                java.util.Arrays.fill(v, offset, offset + length, (float) shift);
+                return;
+            }
+            FloatVector f = of(factor);
+            FloatVector s = of(shift);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                FloatVector.fromArray(S, v, offset + j).fma(f, s).intoArray(v, offset + j);
+            }
+            for (int j = offset + whole; j < offset + length; j++) {
+                v[j] = (float) factor * v[j] + (float) shift;
+            }
+        }
+
+        @Override
+        public void divideWherePositive(Object x, Object d, int length, double factor) {
+            float[] v = (float[]) x;
+            float[] w = (float[]) d;
+            FloatVector f = of(factor);
+            FloatVector zero = FloatVector.zero(S);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                FloatVector dj = FloatVector.fromArray(S, w, j);
+                FloatVector.fromArray(S, v, j).mul(f).div(dj).blend(zero, dj.compare(VectorOperators.LE, 0)).intoArray(v, j);
+            }
+            for (int j = whole; j < length; j++) {
+                v[j] = w[j] > 0 ? (float) factor * v[j] / w[j] : 0;
+            }
+        }
+
+        @Override
+        public void distancesFromGram(Object gram, int n, boolean root) {
+            float[] g = (float[]) gram;
+            float[] squares = new float[n];
+            for (int i = 0; i < n; i++) {
+                squares[i] = g[i * n + i];
+            }
+            FloatVector zero = FloatVector.zero(S);
+            int whole = S.loopBound(n);
+            for (int i = 0; i < n; i++) {
+                int row = i * n;
+                float own = squares[i];
+                FloatVector base = of(own);
+                for (int j = 0; j < whole; j += S.length()) {
+                    FloatVector s = FloatVector.fromArray(S, g, row + j).mul(-2).add(FloatVector.fromArray(S, squares, j)).add(base).max(zero);
+                    (root ? s.lanewise(VectorOperators.SQRT) : s).intoArray(g, row + j);
+                }
+                for (int j = whole; j < n; j++) {
+                    float s = Math.max(own + squares[j] - 2 * g[row + j], 0);
+                    g[row + j] = root ? (float) Math.sqrt(s) : s;
+                }
+            }
+            LaneMath.mirror(g, n);
+        }
+
+        @Override
+        public void axpyDifference(double alpha, Object a, int aOffset, Object b, int bOffset, double shift, Object y, int yOffset,
+                                   int length) {
+            float[] u = (float[]) a;
+            float[] v = (float[]) b;
+            float[] w = (float[]) y;
+            FloatVector f = of(alpha);
+            FloatVector s = of(shift);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                FloatVector d = FloatVector.fromArray(S, u, aOffset + j).sub(FloatVector.fromArray(S, v, bOffset + j)).add(s);
+                d.fma(f, FloatVector.fromArray(S, w, yOffset + j)).intoArray(w, yOffset + j);
+            }
+            for (int j = whole; j < length; j++) {
+                w[yOffset + j] += (float) alpha * (u[aOffset + j] - v[bOffset + j] + (float) shift);
+            }
+        }
+
+        @Override
+        public double squaredDistance(Object a, int aOffset, Object b, int bOffset, int length, double shift) {
+            float[] u = (float[]) a;
+            float[] v = (float[]) b;
+            FloatVector s = of(shift);
+            int whole = S.loopBound(length);
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < whole; j += S.length()) {
+                FloatVector d = FloatVector.fromArray(S, u, aOffset + j).sub(FloatVector.fromArray(S, v, bOffset + j)).add(s);
+                acc = d.fma(d, acc);
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = whole; j < length; j++) {
+                float d = u[aOffset + j] - v[bOffset + j] + (float) shift;
+                sum += d * d;
             }
             return sum;
         }
@@ -663,27 +776,140 @@ final class VectorMath {
         }
 
         @Override
-        public void scale(Object row, int length, double factor) {
+        public void scale(Object row, int offset, int length, double factor) {
             double[] x = (double[]) row;
             DoubleVector f = of(factor);
-            // Whole vectors over the padding too: the padding is the row's own.
-            for (int i = 0; i < length; i += S.length()) {
-                DoubleVector.fromArray(S, x, i).mul(f).intoArray(x, i);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                DoubleVector.fromArray(S, x, offset + j).mul(f).intoArray(x, offset + j);
+            }
+            for (int j = offset + whole; j < offset + length; j++) {
+                x[j] *= (double) factor;
             }
         }
 
         @Override
-        public double dot(Object a, Object b, int length) {
+        public double dot(Object a, int aOffset, Object b, int bOffset, int length) {
             double[] u = (double[]) a;
             double[] v = (double[]) b;
             int whole = S.loopBound(length);
             DoubleVector acc = DoubleVector.zero(S);
-            for (int i = 0; i < whole; i += S.length()) {
-                acc = DoubleVector.fromArray(S, u, i).fma(DoubleVector.fromArray(S, v, i), acc);
+            for (int j = 0; j < whole; j += S.length()) {
+                acc = DoubleVector.fromArray(S, u, aOffset + j).fma(DoubleVector.fromArray(S, v, bOffset + j), acc);
             }
             double sum = acc.reduceLanes(VectorOperators.ADD);
-            for (int i = whole; i < length; i++) {
-                sum += u[i] * v[i];
+            for (int j = whole; j < length; j++) {
+                sum += u[aOffset + j] * v[bOffset + j];
+            }
+            return sum;
+        }
+
+        @Override
+        public void axpy(double alpha, Object x, int xOffset, Object y, int yOffset, int length) {
+            double[] u = (double[]) x;
+            double[] v = (double[]) y;
+            DoubleVector a = of(alpha);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                DoubleVector.fromArray(S, u, xOffset + j).fma(a, DoubleVector.fromArray(S, v, yOffset + j)).intoArray(v, yOffset + j);
+            }
+            for (int j = whole; j < length; j++) {
+                v[yOffset + j] += (double) alpha * u[xOffset + j];
+            }
+        }
+
+        @Override
+        public void linear(Object x, int offset, int length, double factor, double shift) {
+            double[] v = (double[]) x;
+            if (factor == 0) {
+                java.util.Arrays.fill(v, offset, offset + length, (double) shift);
+                return;
+            }
+            DoubleVector f = of(factor);
+            DoubleVector s = of(shift);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                DoubleVector.fromArray(S, v, offset + j).fma(f, s).intoArray(v, offset + j);
+            }
+            for (int j = offset + whole; j < offset + length; j++) {
+                v[j] = (double) factor * v[j] + (double) shift;
+            }
+        }
+
+        @Override
+        public void divideWherePositive(Object x, Object d, int length, double factor) {
+            double[] v = (double[]) x;
+            double[] w = (double[]) d;
+            DoubleVector f = of(factor);
+            DoubleVector zero = DoubleVector.zero(S);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                DoubleVector dj = DoubleVector.fromArray(S, w, j);
+                DoubleVector.fromArray(S, v, j).mul(f).div(dj).blend(zero, dj.compare(VectorOperators.LE, 0)).intoArray(v, j);
+            }
+            for (int j = whole; j < length; j++) {
+                v[j] = w[j] > 0 ? (double) factor * v[j] / w[j] : 0;
+            }
+        }
+
+        @Override
+        public void distancesFromGram(Object gram, int n, boolean root) {
+            double[] g = (double[]) gram;
+            double[] squares = new double[n];
+            for (int i = 0; i < n; i++) {
+                squares[i] = g[i * n + i];
+            }
+            DoubleVector zero = DoubleVector.zero(S);
+            int whole = S.loopBound(n);
+            for (int i = 0; i < n; i++) {
+                int row = i * n;
+                double own = squares[i];
+                DoubleVector base = of(own);
+                for (int j = 0; j < whole; j += S.length()) {
+                    DoubleVector s = DoubleVector.fromArray(S, g, row + j).mul(-2).add(DoubleVector.fromArray(S, squares, j)).add(base).max(zero);
+                    (root ? s.lanewise(VectorOperators.SQRT) : s).intoArray(g, row + j);
+                }
+                for (int j = whole; j < n; j++) {
+                    double s = Math.max(own + squares[j] - 2 * g[row + j], 0);
+                    g[row + j] = root ? (double) Math.sqrt(s) : s;
+                }
+            }
+            LaneMath.mirror(g, n);
+        }
+
+        @Override
+        public void axpyDifference(double alpha, Object a, int aOffset, Object b, int bOffset, double shift, Object y, int yOffset,
+                                   int length) {
+            double[] u = (double[]) a;
+            double[] v = (double[]) b;
+            double[] w = (double[]) y;
+            DoubleVector f = of(alpha);
+            DoubleVector s = of(shift);
+            int whole = S.loopBound(length);
+            for (int j = 0; j < whole; j += S.length()) {
+                DoubleVector d = DoubleVector.fromArray(S, u, aOffset + j).sub(DoubleVector.fromArray(S, v, bOffset + j)).add(s);
+                d.fma(f, DoubleVector.fromArray(S, w, yOffset + j)).intoArray(w, yOffset + j);
+            }
+            for (int j = whole; j < length; j++) {
+                w[yOffset + j] += (double) alpha * (u[aOffset + j] - v[bOffset + j] + (double) shift);
+            }
+        }
+
+        @Override
+        public double squaredDistance(Object a, int aOffset, Object b, int bOffset, int length, double shift) {
+            double[] u = (double[]) a;
+            double[] v = (double[]) b;
+            DoubleVector s = of(shift);
+            int whole = S.loopBound(length);
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int j = 0; j < whole; j += S.length()) {
+                DoubleVector d = DoubleVector.fromArray(S, u, aOffset + j).sub(DoubleVector.fromArray(S, v, bOffset + j)).add(s);
+                acc = d.fma(d, acc);
+            }
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = whole; j < length; j++) {
+                double d = u[aOffset + j] - v[bOffset + j] + (double) shift;
+                sum += d * d;
             }
             return sum;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
@@ -207,14 +208,14 @@ class LaneMathTest {
                 String what = name + " over " + length;
                 n.begin(length);
                 assertEquals(max, n.max(xs, length), 0, what + ": max");
-                assertEquals(dot, n.dot(xs, ys, length), Math.abs(dot) * (single ? 1e-5 : 1e-13) + 1e-9, what + ": dot");
+                assertEquals(dot, n.dot(xs, 0, ys, 0, length), Math.abs(dot) * (single ? 1e-5 : 1e-13) + 1e-9, what + ": dot");
                 Object out = n.row(length);
                 assertEquals(expected, n.expSum(xs, length, max, out), expected * (single ? 1e-5 : 1e-13), what + ": expSum");
                 assertEquals(expected, n.expSum(xs, length, max, null), expected * (single ? 1e-5 : 1e-13), what);
                 for (int i = 0; i < length; i++) {
                     assertEquals(Math.exp(x[i] - max), n.get(out, i), single ? 1e-6 : 1e-15, what + ": exp " + i);
                 }
-                n.scale(out, length, -2);
+                n.scale(out, 0, length, -2);
                 assertEquals(-2 * Math.exp(x[length - 1] - max), n.get(out, length - 1), single ? 1e-6 : 1e-15, what + ": scale");
                 Object copy = n.row(length);
                 ByteBuffer bytes = buffer(n, length + 2);
@@ -225,6 +226,54 @@ class LaneMathTest {
                 assertEquals(0, get(bytes, single, 0), 0, what + ": copies only its elements");
                 x[length / 2] = Double.NaN;
                 assertEquals(Double.NaN, n.max(heapRow(n, x), length), 0, what + ": max of a row with NaN");
+            }
+        }
+    }
+
+    /**
+     * The flat-array primitives at offsets inside a longer array, against their definitions: each
+     * reads and writes only the elements it names (the ones around them are NaN, and stay as they are).
+     */
+    @Test
+    void flatPrimitivesTouchOnlyTheirElements() {
+        Random random = new Random(11);
+        for (LaneMath<?> n : maths()) {
+            boolean single = single(n);
+            double tolerance = single ? 1e-5 : 1e-13;
+            for (int length : new int[] {1, 5, 16, 37, 100}) {
+                String what = n.getClass().getSimpleName() + " over " + length;
+                int total = 3 * length + 7;
+                double[] x = new double[total];
+                double[] y = new double[total];
+                Arrays.fill(x, Double.NaN);
+                Arrays.fill(y, Double.NaN);
+                int xOffset = 3;
+                int yOffset = length + 5;
+                for (int i = 0; i < length; i++) {
+                    x[xOffset + i] = round(single, random.nextGaussian());
+                    y[yOffset + i] = round(single, random.nextGaussian());
+                }
+                double dot = 0;
+                double squared = 0;
+                for (int i = 0; i < length; i++) {
+                    dot += x[xOffset + i] * y[yOffset + i];
+                    double d = x[xOffset + i] - y[yOffset + i] + 0.25;
+                    squared += d * d;
+                }
+                Object xs = heapRow(n, x);
+                Object ys = heapRow(n, y);
+                assertEquals(dot, n.dot(xs, xOffset, ys, yOffset, length), Math.abs(dot) * tolerance + 1e-6, what + ": dot");
+                assertEquals(squared, n.squaredDistance(xs, xOffset, ys, yOffset, length, 0.25), squared * tolerance,
+                        what + ": squaredDistance");
+                n.axpy(-1.5, xs, xOffset, ys, yOffset, length);
+                n.scale(xs, xOffset, length, 3);
+                for (int i = 0; i < total; i++) {
+                    boolean inY = i >= yOffset && i < yOffset + length;
+                    boolean inX = i >= xOffset && i < xOffset + length;
+                    double expectedY = inY ? y[i] - 1.5 * x[xOffset + i - yOffset] : Double.NaN;
+                    assertEquals(expectedY, n.get(ys, i), inY ? Math.abs(expectedY) * tolerance + 1e-6 : 0, what + ": axpy at " + i);
+                    assertEquals(inX ? 3 * x[i] : Double.NaN, n.get(xs, i), tolerance, what + ": scale at " + i);
+                }
             }
         }
     }

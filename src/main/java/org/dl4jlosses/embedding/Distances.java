@@ -1,0 +1,195 @@
+package org.dl4jlosses.embedding;
+
+import org.dl4jlosses.internal.Blas;
+import org.dl4jlosses.internal.KeptRows;
+import org.dl4jlosses.internal.LaneMath;
+
+/**
+ * Distances between the kept rows of a coupled loss, in the call's precision: between two rows,
+ * or between all rows from one matrix product, and the backward pass of a loss linear in them.
+ * The triplet and contrastive formulas share it.
+ *
+ * <p>Conventions: a row's norm is clamped at 1e-12 (as {@code F.normalize}); squared distances
+ * from the Gram matrix are clamped at 0; a Euclidean distance of 0 has gradient 0. The distance is
+ * EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE ({@code 1 - u_i . u_j} on unit rows u); DOT is not one.
+ * With {@code torchEps}, a EUCLIDEAN pair is PyTorch's {@code pairwise_distance}
+ * {@code |x - y + 1e-6|} (pairs only).
+ *
+ * <p>Gradients are accumulated into one {@code n x D} array with respect to the rows the
+ * distances are measured on (the unit rows for COSINE); {@link #finish} takes it back through the
+ * normalisations to the activation's output. Its arrays live in {@link KeptRows#scratch} slots 0..6.
+ */
+final class Distances {
+    /** PyTorch's {@code pairwise_distance} eps, added to the difference. */
+    static final double TORCH_EPS = 1e-6;
+    private static final double NORM_EPS = 1e-12;
+    /** The [n, n] matrices' padding: a whole vector, so that a formula's last step in a row may run past its end. */
+    private static final int PAD = 16;
+    private static final int NORMALISED = 0;
+    private static final int UNIT = 1;
+    private static final int MATRIX = 2;
+    private static final int COEFFICIENTS = 3;
+    private static final int PRODUCT = 4;
+
+    private final LaneMath<?> n;
+    private final Distance distance;
+    private final double shift;
+    private final int count;
+    private final int columns;
+    /** The rows the distance is taken between: the activation's output, or its unit rows with normalize. */
+    private final Object x;
+    /** With normalize: the activation's output's norms. */
+    private final double[] inputNorms;
+    /** COSINE: the unit rows of x, and x's norms. */
+    private final Object unit;
+    private final double[] unitNorms;
+
+    /**
+     * @param n the call's lanes
+     * @param distance EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE
+     * @param torchEps EUCLIDEAN pairs as PyTorch's {@code |x - y + 1e-6|} (the other distances ignore it)
+     * @param rows the kept rows
+     * @param normalize L2-normalise the rows first
+     */
+    Distances(LaneMath<?> n, Distance distance, boolean torchEps, KeptRows rows, boolean normalize) {
+        if (distance == Distance.DOT) {
+            throw new IllegalArgumentException("not a distance: " + distance);
+        }
+        this.n = n;
+        this.distance = distance;
+        this.shift = torchEps && distance == Distance.EUCLIDEAN ? TORCH_EPS : 0;
+        this.count = rows.count();
+        this.columns = rows.columns();
+        if (normalize) {
+            inputNorms = new double[count];
+            x = unitRows(rows.rows(), KeptRows.scratch(n, NORMALISED, count * columns), inputNorms);
+        } else {
+            inputNorms = null;
+            x = rows.rows();
+        }
+        if (distance == Distance.COSINE) {
+            unitNorms = new double[count];
+            unit = unitRows(x, KeptRows.scratch(n, UNIT, count * columns), unitNorms);
+        } else {
+            unitNorms = null;
+            unit = null;
+        }
+    }
+
+    /** {@code a / max(|a|, 1e-12)} row by row into {@code out}, the norms |a| into {@code norms}. */
+    private Object unitRows(Object a, Object out, double[] norms) {
+        System.arraycopy(a, 0, out, 0, count * columns);
+        for (int i = 0; i < count; i++) {
+            norms[i] = n.norm(a, i * columns, columns);
+            n.scale(out, i * columns, columns, 1 / Math.max(norms[i], NORM_EPS));
+        }
+        return out;
+    }
+
+    /** The distance between rows i and j, computed directly (O(D)). */
+    double pair(int i, int j) {
+        if (distance == Distance.COSINE) {
+            return 1 - n.dot(unit, i * columns, unit, j * columns, columns);
+        }
+        double squared = n.squaredDistance(x, i * columns, x, j * columns, columns, shift);
+        return distance == Distance.EUCLIDEAN ? Math.sqrt(squared) : squared;
+    }
+
+    /** Adds {@code g} times the gradient of the distance {@code d} between rows i and j to rows i and j of {@code acc}. */
+    void addPairGradient(int i, int j, double g, double d, Object acc) {
+        int oi = i * columns;
+        int oj = j * columns;
+        if (g == 0 || distance == Distance.EUCLIDEAN && d <= 0) {
+            return;
+        }
+        if (distance == Distance.COSINE) {
+            n.axpy(-g, unit, oj, acc, oi, columns);
+            n.axpy(-g, unit, oi, acc, oj, columns);
+            return;
+        }
+        // d|x_i - x_j + e| = (x_i - x_j + e) / d; d|x_i - x_j|^2 = 2 (x_i - x_j)
+        double scale = distance == Distance.EUCLIDEAN ? g / d : 2 * g;
+        n.axpyDifference(scale, x, oi, x, oj, shift, acc, oi, columns);
+        n.axpyDifference(-scale, x, oi, x, oj, shift, acc, oj, columns);
+    }
+
+    /**
+     * D [n, n] (row-major, in a scratch slot padded by one vector) between all rows, from one Gram matrix: COSINE
+     * {@code 1 - u_i . u_j}, the others as {@link LaneMath#distancesFromGram} (exactly symmetric,
+     * so the mining of (i, j) and (j, i) agrees). The diagonal is not forced to 0.
+     */
+    Object matrix() {
+        if (shift != 0) {
+            throw new IllegalStateException("PyTorch's eps is for pairs only");
+        }
+        Object d = KeptRows.scratch(n, MATRIX, count * count + PAD);
+        Object rows = distance == Distance.COSINE ? unit : x;
+        Blas.multiply(rows, count, columns, false, rows, count, columns, true, d);
+        if (distance == Distance.COSINE) {
+            n.linear(d, 0, count * count, -1, 1);
+        } else {
+            n.distancesFromGram(d, count, distance == Distance.EUCLIDEAN);
+        }
+        return d;
+    }
+
+    /** A zeroed [n, n] coefficient matrix (scratch, padded by one vector) for {@link #addMatrixGradient}. */
+    Object coefficients() {
+        Object c = KeptRows.scratch(n, COEFFICIENTS, count * count + PAD);
+        n.linear(c, 0, count * count, 0, 0);
+        return c;
+    }
+
+    /**
+     * Adds the gradient of {@code sum_ij c_ij D_ij} to {@code acc}, for coefficients c [n, n]
+     * (overwritten) and the matrix {@code d} of {@link #matrix()}: one matrix product of the
+     * symmetrised coefficients with the rows, {@code 2 (rowsum(C) x_i - (C x)_i)} for the squared
+     * distance (EUCLIDEAN first scales c by {@code dD/dS = 1 / (2 D)}, 0 where D is 0) and
+     * {@code -(C u)_i} for COSINE.
+     */
+    void addMatrixGradient(Object c, Object d, Object acc) {
+        if (distance == Distance.EUCLIDEAN) {
+            n.divideWherePositive(c, d, count * count, 0.5);
+        }
+        LaneMath.addTranspose(c, count);
+        Object rows = distance == Distance.COSINE ? unit : x;
+        Object product = KeptRows.scratch(n, PRODUCT, count * columns);
+        Blas.multiply(c, count, count, false, rows, count, columns, false, product);
+        if (distance != Distance.COSINE) {
+            Object ones = n.row(count);
+            n.linear(ones, 0, count, 0, 1);
+            for (int i = 0; i < count; i++) {
+                n.axpy(2 * n.dot(c, i * count, ones, 0, count), x, i * columns, acc, i * columns, columns);
+            }
+        }
+        n.axpy(distance == Distance.COSINE ? -1 : -2, product, 0, acc, 0, count * columns);
+    }
+
+    /**
+     * Takes the accumulated gradient (with respect to the unit rows for COSINE, else to x) back
+     * through COSINE's normalisation and the {@code normalize} option, in place: it is then the
+     * gradient with respect to the activation's output.
+     */
+    void finish(Object acc) {
+        if (distance == Distance.COSINE) {
+            unitRowsBackward(unit, unitNorms, acc);
+        }
+        if (inputNorms != null) {
+            unitRowsBackward(x, inputNorms, acc);
+        }
+    }
+
+    /**
+     * {@code g <- (g - u (u . g)) / |a|} for {@code u = a / max(|a|, 1e-12)}; a row whose norm is
+     * below 1e-12 was scaled, not normalised, so its map is linear: {@code g / 1e-12}.
+     */
+    private void unitRowsBackward(Object u, double[] norms, Object g) {
+        for (int i = 0; i < count; i++) {
+            int off = i * columns;
+            if (norms[i] >= NORM_EPS) {
+                n.axpy(-n.dot(u, off, g, off, columns), u, off, g, off, columns);
+            }
+            n.scale(g, off, columns, 1 / Math.max(norms[i], NORM_EPS));
+        }
+    }
+}
