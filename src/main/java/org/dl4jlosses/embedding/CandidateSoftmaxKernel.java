@@ -261,23 +261,6 @@ final class CandidateSoftmaxKernel {
         }
     }
 
-    /** s (r x r) becomes s + s^T, tile by tile so that the column walk stays in cache. */
-    static void symmetrize(float[] s, int r) {
-        for (int i0 = 0; i0 < r; i0 += TILE) {
-            for (int j0 = i0; j0 < r; j0 += TILE) {
-                int iEnd = Math.min(i0 + TILE, r);
-                int jEnd = Math.min(j0 + TILE, r);
-                for (int i = i0; i < iEnd; i++) {
-                    for (int j = Math.max(j0, i); j < jEnd; j++) {
-                        float both = s[i * r + j] + s[j * r + i];
-                        s[i * r + j] = both;
-                        s[j * r + i] = both;
-                    }
-                }
-            }
-        }
-    }
-
     /** The leading r x r block of s (row stride {@code stride}) plus the transpose of t (r x r). */
     static void addTransposed(float[] t, int r, float[] s, int stride) {
         for (int i0 = 0; i0 < r; i0 += TILE) {

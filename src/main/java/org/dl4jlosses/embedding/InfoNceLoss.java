@@ -8,6 +8,7 @@ import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.Lanes;
 import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
@@ -279,7 +280,7 @@ public final class InfoNceLoss extends CoupledLoss {
         }
         if (gradient != null) {
             // dU = (ds + ds^T) u: symmetrised in place, one product.
-            CandidateSoftmaxKernel.symmetrize(s, n);
+            LaneMath.addTranspose(s, n);
             float[] dU = KeptRows.scratch(CandidateSoftmaxKernel.QUERY_GRADIENT, n * d);
             Blas.multiply(s, n, n, false, u, n, d, false, dU);
             CandidateSoftmaxKernel.backward(u, dU, 0, n, d, normalize, norms, gradient);

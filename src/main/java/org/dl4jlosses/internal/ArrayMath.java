@@ -479,9 +479,16 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             for (int i = 0; i < n; i++) {
                 int row = i * n;
                 float own = squares[i];
+                // max(s, 0) as s/2 + |s|/2 (exact), and the root in a loop of its own: loops C2
+                // vectorises, where Math.max is a branch per element.
                 for (int j = 0; j < n; j++) {
-                    float s = Math.max(own + squares[j] - 2 * g[row + j], 0);
-                    g[row + j] = root ? (float) Math.sqrt(s) : s;
+                    float s = own + squares[j] - 2 * g[row + j];
+                    g[row + j] = 0.5f * s + 0.5f * Math.abs(s);
+                }
+                if (root) {
+                    for (int j = 0; j < n; j++) {
+                        g[row + j] = (float) Math.sqrt(g[row + j]);
+                    }
                 }
             }
             LaneMath.mirror(g, n);
@@ -946,9 +953,16 @@ abstract class ArrayMath<A> extends LaneMath<A> {
             for (int i = 0; i < n; i++) {
                 int row = i * n;
                 double own = squares[i];
+                // max(s, 0) as s/2 + |s|/2 (exact), and the root in a loop of its own: loops C2
+                // vectorises, where Math.max is a branch per element.
                 for (int j = 0; j < n; j++) {
-                    double s = Math.max(own + squares[j] - 2 * g[row + j], 0);
-                    g[row + j] = root ? (double) Math.sqrt(s) : s;
+                    double s = own + squares[j] - 2 * g[row + j];
+                    g[row + j] = 0.5 * s + 0.5 * Math.abs(s);
+                }
+                if (root) {
+                    for (int j = 0; j < n; j++) {
+                        g[row + j] = (double) Math.sqrt(g[row + j]);
+                    }
                 }
             }
             LaneMath.mirror(g, n);

@@ -223,7 +223,8 @@ public abstract class LaneMath<V> {
      * Turns the Gram matrix {@code g = X X^T} [n, n] (row-major) of n rows into their squared
      * distances {@code max(g_ii + g_jj - 2 g_ij, 0)}, or with {@code root} their distances, in
      * place. The squared norms are g's own diagonal, so two rows that the product rounds alike are
-     * at distance exactly 0; the result is exactly symmetric (the upper triangle is mirrored).
+     * at distance exactly 0; the result is exactly symmetric (the upper triangle is mirrored), so
+     * a mining of (i, j) and of (j, i) agree.
      */
     public abstract void distancesFromGram(Object gram, int n, boolean root);
 
@@ -269,15 +270,31 @@ public abstract class LaneMath<V> {
 
     /** Copies the upper triangle of the n x n row-major matrix {@code m} (a float[] or double[]) onto its lower one. */
     public static void mirror(Object m, int n) {
+        if (m instanceof float[]) {
+            mirror((float[]) m, n);
+        } else {
+            mirror((double[]) m, n);
+        }
+    }
+
+    private static void mirror(float[] m, int n) {
         for (int i0 = 0; i0 < n; i0 += TILE) {
             for (int j0 = i0; j0 < n; j0 += TILE) {
                 for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
                     for (int j = Math.max(j0, i + 1); j < Math.min(j0 + TILE, n); j++) {
-                        if (m instanceof float[]) {
-                            ((float[]) m)[j * n + i] = ((float[]) m)[i * n + j];
-                        } else {
-                            ((double[]) m)[j * n + i] = ((double[]) m)[i * n + j];
-                        }
+                        m[j * n + i] = m[i * n + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void mirror(double[] m, int n) {
+        for (int i0 = 0; i0 < n; i0 += TILE) {
+            for (int j0 = i0; j0 < n; j0 += TILE) {
+                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
+                    for (int j = Math.max(j0, i + 1); j < Math.min(j0 + TILE, n); j++) {
+                        m[j * n + i] = m[i * n + j];
                     }
                 }
             }

@@ -391,11 +391,11 @@ final class VectorMath {
                 squares[i] = g[i * n + i];
             }
             FloatVector zero = FloatVector.zero(S);
-            int whole = S.loopBound(n);
             for (int i = 0; i < n; i++) {
                 int row = i * n;
                 float own = squares[i];
                 FloatVector base = of(own);
+                int whole = S.loopBound(n);
                 for (int j = 0; j < whole; j += S.length()) {
                     FloatVector s = FloatVector.fromArray(S, g, row + j).mul(-2).add(FloatVector.fromArray(S, squares, j)).add(base).max(zero);
                     (root ? s.lanewise(VectorOperators.SQRT) : s).intoArray(g, row + j);
@@ -860,11 +860,11 @@ final class VectorMath {
                 squares[i] = g[i * n + i];
             }
             DoubleVector zero = DoubleVector.zero(S);
-            int whole = S.loopBound(n);
             for (int i = 0; i < n; i++) {
                 int row = i * n;
                 double own = squares[i];
                 DoubleVector base = of(own);
+                int whole = S.loopBound(n);
                 for (int j = 0; j < whole; j += S.length()) {
                     DoubleVector s = DoubleVector.fromArray(S, g, row + j).mul(-2).add(DoubleVector.fromArray(S, squares, j)).add(base).max(zero);
                     (root ? s.lanewise(VectorOperators.SQRT) : s).intoArray(g, row + j);
