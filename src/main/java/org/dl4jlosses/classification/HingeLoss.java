@@ -179,7 +179,7 @@ public final class HingeLoss extends BaseLoss {
         private <V> double crammerSinger(LaneMath<V> n, Object f, int t, Object gradient, int k, double scale) {
             double own = n.get(f, t);
             n.set(f, t, Double.NEGATIVE_INFINITY);
-            double rival = n.max(f, k);
+            double rival = n.max(f, 0, k);
             n.set(f, t, own);
             double h = Math.max(rival - own + margin, 0);
             if (gradient != null) {

@@ -59,8 +59,8 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
         boolean single = target >= 0 && smoothing == 0;
         // exp(z - max) goes to the gradient row (becoming the gradient), or to scratch where the terms need it.
         Object exps = gradient != null ? gradient : single ? null : scratch;
-        double max = n.max(z, k);
-        double expSum = n.expSum(z, k, max, exps);
+        double max = n.max(z, 0, k);
+        double expSum = n.expSum(z, 0, k, max, exps);
         double lse = max + Math.log(expSum);
 
         double targetLogp = single ? n.get(z, target) - lse : 0;

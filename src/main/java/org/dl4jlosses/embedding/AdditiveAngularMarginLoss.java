@@ -168,8 +168,8 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
             boolean onMargin = c > threshold;
             double targetLogit = scale * (onMargin ? c * cosMargin - sine * sinMargin : c - fallbackShift);
             n.set(logits, t, targetLogit);
-            double max = n.max(logits, k);
-            double expSum = n.expSum(logits, k, max, logits);
+            double max = n.max(logits, 0, k);
+            double expSum = n.expSum(logits, 0, k, max, logits);
             if (gradient != null) {
                 double pt = n.get(logits, t) / expSum;
                 n.scale(logits, 0, k, rowScale * scale / expSum);

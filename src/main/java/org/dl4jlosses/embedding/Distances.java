@@ -22,7 +22,6 @@ import org.dl4jlosses.internal.LaneMath;
 final class Distances {
     /** PyTorch's {@code pairwise_distance} eps, added to the difference. */
     static final double TORCH_EPS = 1e-6;
-    private static final double NORM_EPS = 1e-12;
     /** The [n, n] matrices' padding: a whole vector, so that a formula's last step in a row may run past its end. */
     private static final int PAD = 16;
     private static final int NORMALISED = 0;
@@ -78,11 +77,7 @@ final class Distances {
 
     /** {@code a / max(|a|, 1e-12)} row by row into {@code out}, the norms |a| into {@code norms}. */
     private Object unitRows(Object a, Object out, double[] norms) {
-        System.arraycopy(a, 0, out, 0, count * columns);
-        for (int i = 0; i < count; i++) {
-            norms[i] = n.norm(a, i * columns, columns);
-            n.scale(out, i * columns, columns, 1 / Math.max(norms[i], NORM_EPS));
-        }
+        n.unitRows(a, 0, out, 0, count, columns, norms);
         return out;
     }
 
@@ -172,24 +167,10 @@ final class Distances {
      */
     void finish(Object acc) {
         if (distance == Distance.COSINE) {
-            unitRowsBackward(unit, unitNorms, acc);
+            n.unitRowsBackward(unit, acc, 0, count, columns, unitNorms);
         }
         if (inputNorms != null) {
-            unitRowsBackward(x, inputNorms, acc);
-        }
-    }
-
-    /**
-     * {@code g <- (g - u (u . g)) / |a|} for {@code u = a / max(|a|, 1e-12)}; a row whose norm is
-     * below 1e-12 was scaled, not normalised, so its map is linear: {@code g / 1e-12}.
-     */
-    private void unitRowsBackward(Object u, double[] norms, Object g) {
-        for (int i = 0; i < count; i++) {
-            int off = i * columns;
-            if (norms[i] >= NORM_EPS) {
-                n.axpy(-n.dot(u, off, g, off, columns), u, off, g, off, columns);
-            }
-            n.scale(g, off, columns, 1 / Math.max(norms[i], NORM_EPS));
+            n.unitRowsBackward(x, acc, 0, count, columns, inputNorms);
         }
     }
 }

@@ -2,26 +2,19 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
+import java.util.Arrays;
 import org.dl4jlosses.internal.Blas;
-import org.dl4jlosses.internal.CoupledKernel;
+import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.KeptRows;
-import org.dl4jlosses.internal.Lanes;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Pairwise;
-import org.dl4jlosses.internal.Rows;
-import org.dl4jlosses.internal.Terms;
 import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -135,157 +128,128 @@ public final class InfoNceLoss extends CoupledLoss {
     }
 
     @Override
-    protected Terms evaluate(Rows rows, Need need) {
-        CandidateSoftmax.Embedding e = new CandidateSoftmax.Embedding(rows.output(), normalize);
-        return layout == Layout.GROUPS ? groups(rows, e, need) : blocks(rows, e, need);
+    protected FormulaSetup coupledFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, temperature, normalize, negatives, negativeMode, layout);
     }
 
-    private Terms blocks(Rows rows, CandidateSoftmax.Embedding e, Need need) {
-        INDArray u = e.u;
-        int n = rows.tuples();
-        int g = 2 + negatives;
-        INDArray queries = u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
-        INDArray candidates = u.get(NDArrayIndex.interval(n, (long) g * n), NDArrayIndex.all());
-        // Each query's loss sits on all G rows of its tuple, so the total is G x the sum.
-        CandidateSoftmax.Result r = negatives > 0 && negativeMode == NegativeMode.PAIRED
-                ? CandidateSoftmax.paired(queries, candidates, 1 / temperature, g, need.score(), need.gradient())
-                : CandidateSoftmax.all(queries, candidates, 1 / temperature, negatives > 0, false, g,
-                        need.score(), need.gradient());
-        INDArray gradient = need.gradient() ? e.backward(Nd4j.vstack(r.queries, r.candidates)) : null;
-        return rows.perTuple(r.loss, gradient);
-    }
+    /** The formula over the kept rows: BLOCKS through {@link CandidateSoftmax}, GROUPS as NT-Xent. */
+    static final class Formula implements CoupledFormula {
+        private final double temperature;
+        private final boolean normalize;
+        private final int negatives;
+        private final NegativeMode negativeMode;
+        private final Layout layout;
 
-    /**
-     * NT-Xent over all ordered positive pairs. With {@code s = S/t} and
-     * {@code N_a = log sum_{n: other id} e^{s_an}}, the pair loss is {@code softplus(N_a - s_ap)}
-     * (log-sum-exp and softplus keep it finite at any temperature); its derivative is
-     * {@code -sigma(N_a - s_ap)} for s_ap and {@code sigma(N_a - s_ap) softmax_n(s_a.)} for s_an.
-     */
-    private Terms groups(Rows rows, CandidateSoftmax.Embedding e, Need need) {
-        INDArray u = e.u;
-        int n = rows.count();
-        INDArray same = rows.sameGroup();
-        INDArray pairs = same.sub(Nd4j.eye(n).castTo(rows.dataType()));
-        double pairCount = Ops.sum(pairs);
-        if (pairCount == 0) {
-            return rows.spread(0, need.gradient() ? Nd4j.zeros(rows.dataType(), n, rows.columns()) : null);
+        Formula(double temperature, boolean normalize, int negatives, NegativeMode negativeMode, Layout layout, LaneMath<?> n) {
+            this.temperature = temperature;
+            this.normalize = normalize;
+            this.negatives = negatives;
+            this.negativeMode = negativeMode;
+            this.layout = layout;
         }
-        INDArray s = Pairwise.gram(u, u).muli(1 / temperature);
-        // Same-id rows (the row itself included) are no negatives. Without any negative (one id)
-        // N_a ~ -1e30, so every pair's loss and slope is exactly 0.
-        INDArray negativeLogits = s.add(same.mul(Pairwise.EXCLUDED));
-        INDArray negativeLse = Ops.logSumExp(negativeLogits);
-        INDArray x = s.rsubColumnVector(negativeLse);
-        double total = need.score() ? Ops.sum(Ops.softplus(x).muli(pairs)) / pairCount * n : 0;
-        INDArray gradient = null;
-        if (need.gradient()) {
-            INDArray slope = Ops.sigmoid(x).muli(pairs);
-            INDArray softmax = Transforms.exp(negativeLogits.subiColumnVector(negativeLse), false);
-            INDArray ds = softmax.muliColumnVector(Ops.rowSums(slope)).subi(slope).muli(n / (pairCount * temperature));
-            INDArray dU = ds.add(ds.transpose()).mmul(u);
-            gradient = e.backward(dU);
-        }
-        return rows.spread(total, gradient);
-    }
 
-    @Override
-    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
-        if (!(activation instanceof ActivationIdentity)) {
-            return null;
+        @Override
+        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            if (layout == Layout.GROUPS) {
+                groups(n, rows, losses, gradient);
+            } else if (negatives > 0 && negativeMode == NegativeMode.PAIRED) {
+                CandidateSoftmax.paired(n, rows, normalize, 1 / temperature, losses, gradient);
+            } else {
+                CandidateSoftmax.all(n, rows, normalize, 1 / temperature, negatives > 0, false, losses, gradient);
+            }
         }
-        if (layout == Layout.GROUPS) {
-            return this::groups;
-        }
-        if (negatives > 0 && negativeMode == NegativeMode.PAIRED) {
-            return (rows, losses, gradient) -> {
-                CandidateSoftmaxKernel.paired(rows, normalize, 1 / temperature, losses, gradient);
-                return true;
-            };
-        }
-        return (rows, losses, gradient) -> {
-            CandidateSoftmaxKernel.all(rows, normalize, 1 / temperature, negatives > 0, false, losses, gradient);
-            return true;
-        };
-    }
 
-    /**
-     * {@link #groups(Rows, CandidateSoftmax.Embedding, Need)} over float arrays: one product for
-     * the logits, each anchor's negative log-sum-exp, softplus and sigmoid of its positive pairs
-     * row by row (in double), and one product for the gradient.
-     */
-    private boolean groups(KeptRows rows, float[] losses, float[] gradient) {
-        int n = rows.count();
-        int d = rows.columns();
-        int[] group = rows.groups();
-        int[] sizes = new int[rows.groupCount()];
-        for (int r = 0; r < n; r++) {
-            sizes[group[r]]++;
-        }
-        long pairCount = 0;
-        for (int size : sizes) {
-            pairCount += (long) size * (size - 1);
-        }
-        // One id (no negatives) or no positive pair: nothing to learn, as on the op path.
-        if (pairCount == 0 || sizes.length == 1) {
+        /**
+         * NT-Xent over all ordered positive pairs. With {@code s = S/t} and
+         * {@code N_a = log sum_{n: other id} e^{s_an}}, the pair loss is {@code softplus(N_a - s_ap)}
+         * (log-sum-exp and softplus keep it finite at any temperature); its derivative is
+         * {@code -sigma(N_a - s_ap)} for s_ap and {@code sigma(N_a - s_ap) softmax_n(s_a.)} for s_an.
+         * One product for the logits, each anchor's row in whole-row primitives, one product for the gradient.
+         */
+        private <V> void groups(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            int count = rows.count();
+            int d = rows.columns();
+            int[] group = rows.groups();
+            int[][] members = new int[rows.groupCount()][];
+            int[] sizes = new int[rows.groupCount()];
+            for (int r = 0; r < count; r++) {
+                sizes[group[r]]++;
+            }
+            long pairCount = 0;
+            for (int g = 0; g < sizes.length; g++) {
+                pairCount += (long) sizes[g] * (sizes[g] - 1);
+                members[g] = new int[sizes[g]];
+                sizes[g] = 0;
+            }
+            for (int r = 0; r < count; r++) {
+                members[group[r]][sizes[group[r]]++] = r;
+            }
+            // One id (no negatives) or no positive pair: nothing to learn.
+            if (pairCount == 0 || members.length == 1) {
+                if (losses != null) {
+                    Arrays.fill(losses, 0, count, 0);
+                }
+                if (gradient != null) {
+                    n.linear(gradient, 0, count * d, 0, 0);
+                }
+                return;
+            }
+            double[] norms = normalize ? new double[count] : null;
+            Object u = rows.rows();
+            if (normalize) {
+                u = KeptRows.scratch(n, CandidateSoftmax.QUERIES, count * d);
+                n.unitRows(rows.rows(), 0, u, 0, count, d, norms);
+            }
+            Object s = KeptRows.scratch(n, CandidateSoftmax.LOGITS, count * count);
+            Blas.multiply(u, count, d, false, u, count, d, true, s);
+            Object negative = n.row(count);
+            double k = count / (pairCount * temperature);
+            double lossSum = 0;
+            for (int a = 0; a < count; a++) {
+                int row = a * count;
+                int[] own = members[group[a]];
+                n.scale(s, row, count, 1 / temperature);
+                System.arraycopy(s, row, negative, 0, count);
+                for (int j : own) {
+                    n.set(negative, j, CandidateSoftmax.EXCLUDED);
+                }
+                double max = n.max(negative, 0, count);
+                double sum = n.expSum(negative, 0, count, max, gradient == null ? null : negative);
+                double negativeLse = max + Math.log(sum);
+                // The pair slopes sigma(N_a - s_ap), by the position of p in a's id.
+                double[] slopes = new double[own.length];
+                double slopeSum = 0;
+                for (int p = 0; p < own.length; p++) {
+                    if (own[p] != a) {
+                        double x = negativeLse - n.get(s, row + own[p]);
+                        lossSum += Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+                        slopes[p] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+                        slopeSum += slopes[p];
+                    }
+                }
+                if (gradient != null) {
+                    // ds_aj = (softmax_aj sum_p slope_ap - slope_aj) n / (pairs t); the softmax is 0 on a's own id.
+                    System.arraycopy(negative, 0, s, row, count);
+                    n.scale(s, row, count, slopeSum * k / sum);
+                    for (int p = 0; p < own.length; p++) {
+                        n.set(s, row + own[p], n.get(s, row + own[p]) - k * slopes[p]);
+                    }
+                }
+            }
             if (losses != null) {
-                java.util.Arrays.fill(losses, 0, n, 0f);
+                Arrays.fill(losses, 0, count, lossSum / pairCount);
             }
             if (gradient != null) {
-                java.util.Arrays.fill(gradient, 0, n * d, 0f);
-            }
-            return true;
-        }
-        float[] norms = normalize ? KeptRows.scratch(CandidateSoftmaxKernel.NORMS, n) : null;
-        float[] u = KeptRows.scratch(CandidateSoftmaxKernel.QUERIES, n * d);
-        CandidateSoftmaxKernel.embed(rows.values(), 0, n, d, normalize, u, norms);
-        float[] s = KeptRows.scratch(CandidateSoftmaxKernel.LOGITS, n * n);
-        Blas.multiply(u, n, d, false, u, n, d, true, s);
-        float[] negative = KeptRows.scratch(CandidateSoftmaxKernel.SMALL, n);
-        float f = (float) (1 / temperature);
-        float k = (float) (n / (pairCount * temperature));
-        double lossSum = 0;
-        for (int a = 0; a < n; a++) {
-            int off = a * n;
-            int ga = group[a];
-            Lanes.affine(s, off, f, 0f, null, s, off, n);
-            for (int j = 0; j < n; j++) {
-                negative[j] = group[j] == ga ? CandidateSoftmaxKernel.EXCLUDED : s[off + j];
-            }
-            float max = Lanes.max(negative, 0, n);
-            double sum = Lanes.expSum(negative, 0, n, max, gradient == null ? null : negative, 0);
-            double negativeLse = max + Math.log(sum);
-            // The slopes sigma(N_a - s_ap) replace the pair logits in row a; every other entry becomes 0.
-            double slopeSum = 0;
-            for (int j = 0; j < n; j++) {
-                if (group[j] != ga || j == a) {
-                    s[off + j] = 0f;
-                    continue;
-                }
-                double x = negativeLse - s[off + j];
-                lossSum += Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-                float slope = (float) (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-                s[off + j] = slope;
-                slopeSum += slope;
-            }
-            if (gradient != null) {
-                // ds_aj = (softmax_aj sum_p slope_ap - slope_aj) n / (pairs t); same-id softmax entries are 0.
-                float toSoftmax = (float) (slopeSum * k / sum);
-                for (int j = 0; j < n; j++) {
-                    s[off + j] = negative[j] * toSoftmax - s[off + j] * k;
+                // dU = (ds + ds^T) u: symmetrised in place, one product.
+                LaneMath.addTranspose(s, count);
+                Object dU = KeptRows.scratch(n, CandidateSoftmax.QUERY_GRADIENT, count * d);
+                Blas.multiply(s, count, count, false, u, count, d, false, dU);
+                System.arraycopy(dU, 0, gradient, 0, count * d);
+                if (normalize) {
+                    n.unitRowsBackward(u, gradient, 0, count, d, norms);
                 }
             }
         }
-        if (losses != null) {
-            java.util.Arrays.fill(losses, 0, n, (float) (lossSum / pairCount));
-        }
-        if (gradient != null) {
-            // dU = (ds + ds^T) u: symmetrised in place, one product.
-            LaneMath.addTranspose(s, n);
-            float[] dU = KeptRows.scratch(CandidateSoftmaxKernel.QUERY_GRADIENT, n * d);
-            Blas.multiply(s, n, n, false, u, n, d, false, dU);
-            CandidateSoftmaxKernel.backward(u, dU, 0, n, d, normalize, norms, gradient);
-        }
-        return true;
     }
 
     /** {@return the option {@code temperature}} */

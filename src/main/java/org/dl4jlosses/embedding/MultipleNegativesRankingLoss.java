@@ -2,19 +2,17 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.require;
 
-import org.dl4jlosses.internal.CoupledKernel;
+import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Units;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Rows;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -89,28 +87,26 @@ public final class MultipleNegativesRankingLoss extends CoupledLoss {
     }
 
     @Override
-    protected Terms evaluate(Rows rows, Need need) {
-        int n = rows.tuples();
-        int g = 2 + hardNegatives;
-        CandidateSoftmax.Embedding e = new CandidateSoftmax.Embedding(rows.output(), similarity == Distance.COSINE);
-        INDArray anchors = e.u.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
-        INDArray candidates = e.u.get(NDArrayIndex.interval(n, (long) g * n), NDArrayIndex.all());
-        // Each anchor's loss sits on all G rows of its tuple, so the total is G x the sum.
-        CandidateSoftmax.Result r = CandidateSoftmax.all(anchors, candidates, scale, false, symmetric, g,
-                need.score(), need.gradient());
-        INDArray gradient = need.gradient() ? e.backward(Nd4j.vstack(r.queries, r.candidates)) : null;
-        return rows.perTuple(r.loss, gradient);
+    protected FormulaSetup coupledFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, scale, similarity == Distance.COSINE, symmetric);
     }
 
-    @Override
-    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
-        if (!(activation instanceof ActivationIdentity)) {
-            return null;
+    /** The formula over the kept rows: {@link CandidateSoftmax#all} with the in-batch negatives. */
+    static final class Formula implements CoupledFormula {
+        private final double scale;
+        private final boolean normalize;
+        private final boolean symmetric;
+
+        Formula(double scale, boolean normalize, boolean symmetric, LaneMath<?> n) {
+            this.scale = scale;
+            this.normalize = normalize;
+            this.symmetric = symmetric;
         }
-        return (rows, losses, gradient) -> {
-            CandidateSoftmaxKernel.all(rows, similarity == Distance.COSINE, scale, false, symmetric, losses, gradient);
-            return true;
-        };
+
+        @Override
+        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            CandidateSoftmax.all(n, rows, normalize, scale, false, symmetric, losses, gradient);
+        }
     }
 
     /** {@return the option {@code scale}} */

@@ -393,27 +393,34 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         }
 
         @Override
-        public double max(Object row, int length) {
+        public double max(Object row, int offset, int length) {
             float[] x = (float[]) row;
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < length; j++) {
+            for (int j = offset; j < offset + length; j++) {
                 max = Math.max(max, x[j]);
             }
             return max;
         }
 
         @Override
-        public double expSum(Object row, int length, double shift, Object out) {
+        public double expSum(Object row, int offset, int length, double shift, Object out) {
             float[] x = (float[]) row;
-            float[] o = out == null ? next() : (float[]) out;
             float s = (float) shift;
             double sum = 0;
-            for (int j = 0; j < length; j++) {
+            if (out == null) {
+                for (int j = offset; j < offset + length; j++) {
+                    sum += (float) Math.exp(x[j] - s);
+                }
+                return sum;
+            }
+            float[] o = (float[]) out;
+            for (int j = offset; j < offset + length; j++) {
                 o[j] = (float) Math.exp(x[j] - s);
                 sum += o[j];
             }
             return sum;
         }
+
 
         @Override
         public void scale(Object row, int offset, int length, double factor) {
@@ -867,27 +874,34 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         }
 
         @Override
-        public double max(Object row, int length) {
+        public double max(Object row, int offset, int length) {
             double[] x = (double[]) row;
             double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < length; j++) {
+            for (int j = offset; j < offset + length; j++) {
                 max = Math.max(max, x[j]);
             }
             return max;
         }
 
         @Override
-        public double expSum(Object row, int length, double shift, Object out) {
+        public double expSum(Object row, int offset, int length, double shift, Object out) {
             double[] x = (double[]) row;
-            double[] o = out == null ? next() : (double[]) out;
             double s = (double) shift;
             double sum = 0;
-            for (int j = 0; j < length; j++) {
+            if (out == null) {
+                for (int j = offset; j < offset + length; j++) {
+                    sum += (double) Math.exp(x[j] - s);
+                }
+                return sum;
+            }
+            double[] o = (double[]) out;
+            for (int j = offset; j < offset + length; j++) {
                 o[j] = (double) Math.exp(x[j] - s);
                 sum += o[j];
             }
             return sum;
         }
+
 
         @Override
         public void scale(Object row, int offset, int length, double factor) {

@@ -192,14 +192,14 @@ public abstract class LaneMath<V> {
     /** Element {@code i} of {@code source}. */
     public abstract double get(ByteBuffer source, int i);
 
-    /** The largest of the first {@code length} elements, NaN if one is NaN. */
-    public abstract double max(Object row, int length);
+    /** The largest of {@code length} elements of {@code row} from {@code offset}, NaN if one is NaN. */
+    public abstract double max(Object row, int offset, int length);
 
     /**
-     * {@code sum_i exp(x_i - shift)} over the first {@code length} elements, each
-     * {@code exp(x_i - shift)} also written to {@code out} when it is not null.
+     * {@code sum_i exp(x_i - shift)} over {@code length} elements of {@code x} from {@code offset},
+     * each {@code exp(x_i - shift)} also written to {@code out} (at the same index) when it is not null.
      */
-    public abstract double expSum(Object x, int length, double shift, Object out);
+    public abstract double expSum(Object x, int offset, int length, double shift, Object out);
 
     // Flat arrays: the primitives below take an offset into a row-major array of rows (or any
     // array of the lanes' precision) and touch only the elements they name.
@@ -256,6 +256,37 @@ public abstract class LaneMath<V> {
         return scale * Math.sqrt(sum);
     }
 
+    /** Rows whose norm is below this are scaled by its inverse, not normalised ({@code F.normalize}'s eps). */
+    public static final double NORM_EPS = 1e-12;
+
+    /**
+     * {@code rows} rows of {@code columns} elements of {@code a} from {@code aOffset}, each divided by
+     * {@code max(|a_r|, 1e-12)} (as {@code F.normalize}, so a zero row stays finite), into
+     * {@code out} from {@code outOffset}; each row's norm into {@code norms} (from 0).
+     */
+    public final void unitRows(Object a, int aOffset, Object out, int outOffset, int rows, int columns, double[] norms) {
+        System.arraycopy(a, aOffset, out, outOffset, rows * columns);
+        for (int r = 0; r < rows; r++) {
+            norms[r] = norm(a, aOffset + r * columns, columns);
+            scale(out, outOffset + r * columns, columns, 1 / Math.max(norms[r], NORM_EPS));
+        }
+    }
+
+    /**
+     * The backward pass of {@link #unitRows}, in place: given the gradient g with respect to the unit
+     * rows u (from {@code offset} in both), {@code g <- (g - u (u . g)) / |a|}; a row whose norm was
+     * below 1e-12 was scaled, not normalised, so its map is linear: {@code g / 1e-12}.
+     */
+    public final void unitRowsBackward(Object u, Object g, int offset, int rows, int columns, double[] norms) {
+        for (int r = 0; r < rows; r++) {
+            int at = offset + r * columns;
+            if (norms[r] >= NORM_EPS) {
+                axpy(-dot(u, at, g, at, columns), u, at, g, at, columns);
+            }
+            scale(g, at, columns, 1 / Math.max(norms[r], NORM_EPS));
+        }
+    }
+
     /** {@code sum_i (a[aOffset + i] - b[bOffset + i] + shift)^2} over {@code length} elements. */
     public abstract double squaredDistance(Object a, int aOffset, Object b, int bOffset, int length, double shift);
 
@@ -295,6 +326,56 @@ public abstract class LaneMath<V> {
                 for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
                     for (int j = Math.max(j0, i + 1); j < Math.min(j0 + TILE, n); j++) {
                         m[j * n + i] = m[i * n + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code out} (r x r, row-major) becomes the transpose of the leading r x r block of {@code s} (row stride {@code stride}). */
+    public static void transpose(Object s, int r, int stride, Object out) {
+        for (int i0 = 0; i0 < r; i0 += TILE) {
+            for (int j0 = 0; j0 < r; j0 += TILE) {
+                if (s instanceof float[]) {
+                    float[] from = (float[]) s;
+                    float[] to = (float[]) out;
+                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
+                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
+                            to[j * r + i] = from[i * stride + j];
+                        }
+                    }
+                } else {
+                    double[] from = (double[]) s;
+                    double[] to = (double[]) out;
+                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
+                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
+                            to[j * r + i] = from[i * stride + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the transpose of {@code t} (r x r) to the leading r x r block of {@code s} (row stride {@code stride}). */
+    public static void addTransposed(Object t, int r, Object s, int stride) {
+        for (int i0 = 0; i0 < r; i0 += TILE) {
+            for (int j0 = 0; j0 < r; j0 += TILE) {
+                if (s instanceof float[]) {
+                    float[] from = (float[]) t;
+                    float[] to = (float[]) s;
+                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
+                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
+                            to[i * stride + j] += from[j * r + i];
+                        }
+                    }
+                } else {
+                    double[] from = (double[]) t;
+                    double[] to = (double[]) s;
+                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
+                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
+                            to[i * stride + j] += from[j * r + i];
+                        }
                     }
                 }
             }

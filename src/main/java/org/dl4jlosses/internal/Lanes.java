@@ -112,21 +112,6 @@ public final class Lanes {
         return s;
     }
 
-    /** g[gOff + i] = g[gOff + i] * scale - m[mOff + i]. */
-    public static void scaleSub(float[] g, int gOff, float scale, float[] m, int mOff, int n) {
-        if (VECTOR) {
-            VectorLanes.scaleSub(g, gOff, scale, m, mOff, n);
-            return;
-        }
-        scaleSubScalar(g, gOff, scale, m, mOff, 0, n);
-    }
-
-    static void scaleSubScalar(float[] g, int gOff, float scale, float[] m, int mOff, int from, int to) {
-        for (int i = from; i < to; i++) {
-            g[gOff + i] = g[gOff + i] * scale - m[mOff + i];
-        }
-    }
-
     /** y[yOff + i] += a * x[xOff + i]. */
     public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         if (VECTOR) {

@@ -37,7 +37,6 @@ public final class Rows {
     private final INDArray output;
     private int[] groups;
     private int groupCount;
-    private INDArray sameGroup;
 
     private Rows(Batch batch, Units units, int[] kept, int count, int tuples) {
         this.batch = batch;
@@ -194,16 +193,6 @@ public final class Rows {
     public int groupCount() {
         groups();
         return groupCount;
-    }
-
-    /** GROUPS: [n, n] with 1 where rows i and j share a group (the diagonal included), else 0. */
-    public INDArray sameGroup() {
-        if (sameGroup == null) {
-            INDArray oneHot = Nd4j.createUninitialized(dataType(), count, groupCount());
-            Nd4j.exec(new OneHot(Nd4j.createFromArray(groups()), oneHot, groupCount()));
-            sameGroup = oneHot.mmul(oneHot.transpose());
-        }
-        return sameGroup;
     }
 
     private void readGroups() {

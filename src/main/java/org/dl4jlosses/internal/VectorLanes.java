@@ -86,15 +86,6 @@ public final class VectorLanes {
         return acc.reduceLanes(VectorOperators.ADD) + Lanes.dotScalar(a, aOff, b, bOff, bound, n);
     }
 
-    static void scaleSub(float[] g, int gOff, float scale, float[] m, int mOff, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, g, gOff + i).mul(scale).sub(FloatVector.fromArray(S, m, mOff + i))
-                    .intoArray(g, gOff + i);
-        }
-        Lanes.scaleSubScalar(g, gOff, scale, m, mOff, bound, n);
-    }
-
     static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += S.length()) {

@@ -263,40 +263,40 @@ final class VectorMath {
         }
 
         @Override
-        public double max(Object row, int length) {
+        public double max(Object row, int offset, int length) {
             float[] x = (float[]) row;
             int whole = S.loopBound(length);
             FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int i = 0; i < whole; i += S.length()) {
-                acc = acc.max(FloatVector.fromArray(S, x, i));
+                acc = acc.max(FloatVector.fromArray(S, x, offset + i));
             }
             float max = acc.reduceLanes(VectorOperators.MAX);
             for (int i = whole; i < length; i++) {
-                max = Math.max(max, x[i]);
+                max = Math.max(max, x[offset + i]);
             }
             return max;
         }
 
         @Override
-        public double expSum(Object row, int length, double shift, Object out) {
+        public double expSum(Object row, int offset, int length, double shift, Object out) {
             float[] x = (float[]) row;
             int whole = S.loopBound(length);
             FloatVector s = of(shift);
             FloatVector acc = FloatVector.zero(S);
             if (out == null) {
                 for (int i = 0; i < whole; i += S.length()) {
-                    acc = acc.add(FloatVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP));
+                    acc = acc.add(FloatVector.fromArray(S, x, offset + i).sub(s).lanewise(VectorOperators.EXP));
                 }
             } else {
                 float[] o = (float[]) out;
                 for (int i = 0; i < whole; i += S.length()) {
-                    FloatVector e = FloatVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP);
-                    e.intoArray(o, i);
+                    FloatVector e = FloatVector.fromArray(S, x, offset + i).sub(s).lanewise(VectorOperators.EXP);
+                    e.intoArray(o, offset + i);
                     acc = acc.add(e);
                 }
             }
             double sum = acc.reduceLanes(VectorOperators.ADD);
-            for (int i = whole; i < length; i++) {
+            for (int i = offset + whole; i < offset + length; i++) {
                 float e = (float) Math.exp(x[i] - (float) shift);
                 if (out != null) {
                     ((float[]) out)[i] = e;
@@ -305,6 +305,7 @@ final class VectorMath {
             }
             return sum;
         }
+
 
         @Override
         public void scale(Object row, int offset, int length, double factor) {
@@ -732,40 +733,40 @@ final class VectorMath {
         }
 
         @Override
-        public double max(Object row, int length) {
+        public double max(Object row, int offset, int length) {
             double[] x = (double[]) row;
             int whole = S.loopBound(length);
             DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
             for (int i = 0; i < whole; i += S.length()) {
-                acc = acc.max(DoubleVector.fromArray(S, x, i));
+                acc = acc.max(DoubleVector.fromArray(S, x, offset + i));
             }
             double max = acc.reduceLanes(VectorOperators.MAX);
             for (int i = whole; i < length; i++) {
-                max = Math.max(max, x[i]);
+                max = Math.max(max, x[offset + i]);
             }
             return max;
         }
 
         @Override
-        public double expSum(Object row, int length, double shift, Object out) {
+        public double expSum(Object row, int offset, int length, double shift, Object out) {
             double[] x = (double[]) row;
             int whole = S.loopBound(length);
             DoubleVector s = of(shift);
             DoubleVector acc = DoubleVector.zero(S);
             if (out == null) {
                 for (int i = 0; i < whole; i += S.length()) {
-                    acc = acc.add(DoubleVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP));
+                    acc = acc.add(DoubleVector.fromArray(S, x, offset + i).sub(s).lanewise(VectorOperators.EXP));
                 }
             } else {
                 double[] o = (double[]) out;
                 for (int i = 0; i < whole; i += S.length()) {
-                    DoubleVector e = DoubleVector.fromArray(S, x, i).sub(s).lanewise(VectorOperators.EXP);
-                    e.intoArray(o, i);
+                    DoubleVector e = DoubleVector.fromArray(S, x, offset + i).sub(s).lanewise(VectorOperators.EXP);
+                    e.intoArray(o, offset + i);
                     acc = acc.add(e);
                 }
             }
             double sum = acc.reduceLanes(VectorOperators.ADD);
-            for (int i = whole; i < length; i++) {
+            for (int i = offset + whole; i < offset + length; i++) {
                 double e = (double) Math.exp(x[i] - (double) shift);
                 if (out != null) {
                     ((double[]) out)[i] = e;
@@ -774,6 +775,7 @@ final class VectorMath {
             }
             return sum;
         }
+
 
         @Override
         public void scale(Object row, int offset, int length, double factor) {

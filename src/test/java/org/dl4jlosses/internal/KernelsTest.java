@@ -38,17 +38,17 @@ class KernelsTest {
     @Test
     void aLossOffItsKernelTakesTheOpPath() {
         // What a GPU backend gets: with the kernels off a loss returns no kernel result and still computes.
-        BaseLoss ranking = new org.dl4jlosses.embedding.MultipleNegativesRankingLoss();
+        BaseLoss ge2e = new org.dl4jlosses.embedding.Ge2eLoss();
         IActivation identity = new ActivationIdentity();
-        // Blocks of anchors and positives; the labels are not read.
+        // Four speakers of two utterances each.
         INDArray z = Nd4j.rand(DataType.FLOAT, 8, 10);
-        INDArray groups = Nd4j.zeros(DataType.FLOAT, 8, 1);
-        assertNotNull(ranking.kernelRun(groups, z, identity, null, true, true), "the kernel runs when on");
-        double onKernel = ranking.computeScore(groups, z, identity, null, false);
+        INDArray groups = Nd4j.createFromArray(0f, 0f, 1f, 1f, 2f, 2f, 3f, 3f).reshape(8, 1);
+        assertNotNull(ge2e.kernelRun(groups, z, identity, null, true, true), "the kernel runs when on");
+        double onKernel = ge2e.computeScore(groups, z, identity, null, false);
         Kernels.setEnabled(false);
         try {
-            assertNull(ranking.kernelRun(groups, z, identity, null, true, true));
-            assertEquals(onKernel, ranking.computeScore(groups, z, identity, null, false), 1e-5 * Math.abs(onKernel));
+            assertNull(ge2e.kernelRun(groups, z, identity, null, true, true));
+            assertEquals(onKernel, ge2e.computeScore(groups, z, identity, null, false), 1e-5 * Math.abs(onKernel));
         } finally {
             Kernels.setEnabled(true);
         }

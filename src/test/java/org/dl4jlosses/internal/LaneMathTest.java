@@ -207,11 +207,11 @@ class LaneMathTest {
                 }
                 String what = name + " over " + length;
                 n.begin(length);
-                assertEquals(max, n.max(xs, length), 0, what + ": max");
+                assertEquals(max, n.max(xs, 0, length), 0, what + ": max");
                 assertEquals(dot, n.dot(xs, 0, ys, 0, length), Math.abs(dot) * (single ? 1e-5 : 1e-13) + 1e-9, what + ": dot");
                 Object out = n.row(length);
-                assertEquals(expected, n.expSum(xs, length, max, out), expected * (single ? 1e-5 : 1e-13), what + ": expSum");
-                assertEquals(expected, n.expSum(xs, length, max, null), expected * (single ? 1e-5 : 1e-13), what);
+                assertEquals(expected, n.expSum(xs, 0, length, max, out), expected * (single ? 1e-5 : 1e-13), what + ": expSum");
+                assertEquals(expected, n.expSum(xs, 0, length, max, null), expected * (single ? 1e-5 : 1e-13), what);
                 for (int i = 0; i < length; i++) {
                     assertEquals(Math.exp(x[i] - max), n.get(out, i), single ? 1e-6 : 1e-15, what + ": exp " + i);
                 }
@@ -225,7 +225,7 @@ class LaneMathTest {
                 assertEquals(x[0], n.get(bytes, 1), 0, what + ": copy to a buffer");
                 assertEquals(0, get(bytes, single, 0), 0, what + ": copies only its elements");
                 x[length / 2] = Double.NaN;
-                assertEquals(Double.NaN, n.max(heapRow(n, x), length), 0, what + ": max of a row with NaN");
+                assertEquals(Double.NaN, n.max(heapRow(n, x), 0, length), 0, what + ": max of a row with NaN");
             }
         }
     }
@@ -265,6 +265,23 @@ class LaneMathTest {
                 assertEquals(dot, n.dot(xs, xOffset, ys, yOffset, length), Math.abs(dot) * tolerance + 1e-6, what + ": dot");
                 assertEquals(squared, n.squaredDistance(xs, xOffset, ys, yOffset, length, 0.25), squared * tolerance,
                         what + ": squaredDistance");
+                double max = Double.NEGATIVE_INFINITY;
+                double exps = 0;
+                for (int i = 0; i < length; i++) {
+                    max = Math.max(max, x[xOffset + i]);
+                }
+                for (int i = 0; i < length; i++) {
+                    exps += Math.exp(x[xOffset + i] - max);
+                }
+                assertEquals(max, n.max(xs, xOffset, length), 0, what + ": max");
+                assertEquals(exps, n.expSum(xs, xOffset, length, max, null), exps * tolerance, what + ": expSum");
+                Object out = n.row(total);
+                n.linear(out, 0, total, 0, Double.NaN);
+                assertEquals(exps, n.expSum(xs, xOffset, length, max, out), exps * tolerance, what + ": expSum into out");
+                for (int i = 0; i < total; i++) {
+                    boolean inX = i >= xOffset && i < xOffset + length;
+                    assertEquals(inX ? Math.exp(x[i] - max) : Double.NaN, n.get(out, i), tolerance, what + ": exp at " + i);
+                }
                 n.axpy(-1.5, xs, xOffset, ys, yOffset, length);
                 n.scale(xs, xOffset, length, 3);
                 for (int i = 0; i < total; i++) {
