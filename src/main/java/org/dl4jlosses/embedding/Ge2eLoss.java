@@ -2,23 +2,18 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.internal.Checks.fail;
 
-import org.dl4jlosses.internal.CoupledKernel;
+import org.dl4jlosses.internal.Blas;
+import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.Units;
+import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
-import org.dl4jlosses.internal.Ops;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Pairwise;
-import org.dl4jlosses.internal.Rows;
-import org.dl4jlosses.internal.Terms;
+import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
@@ -42,12 +37,12 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  *
  * <p>Computation: every cosine comes from one product {@code E Sum^T} with the matrix of
  * per-speaker sums (a cosine does not depend on the 1/n of the mean); the leave-one-out
- * cosine is the rank-1 correction {@code (e.Sum_j - e.e) / |Sum_j - e|}, with
- * {@code |Sum_j - e|^2 = |Sum_j|^2 - 2 e.Sum_j + e.e}. The gradient is derived by hand through the
- * same quantities and the row normalisation (a few matrix products, no loop over rows). Float32
- * batches with the identity or tanh activation run the same computation over Java arrays
- * ({@code Ge2eKernel}: the three products of O(n C D) work in BLAS, the rest in row loops), which
- * also reports the layer's parameter gradients.
+ * cosine is the rank-1 correction {@code (e.Sum_j - e.e) / |Sum_j - e|}, the norm taken directly
+ * (from {@code |Sum_j|^2 - 2 e.Sum_j + e.e} it would be rounding noise where it vanishes). Where the
+ * leave-one-out sum vanishes (a speaker of two utterances, one of them zero), its cosine is 0,
+ * a constant. The gradient is derived by hand through the same quantities and the row
+ * normalisation: the three products of O(n C D) work go to BLAS, the rest is row primitives, in
+ * float32 and float64 alike.
  *
  * <p>Rows may come in any order. Every speaker needs at least two (unmasked) utterances, else an
  * {@link IllegalArgumentException} names the speaker. With a single speaker in the batch, SOFTMAX
@@ -147,128 +142,187 @@ public final class Ge2eLoss extends CoupledLoss {
     }
 
     @Override
-    protected Terms evaluate(Rows rows, Need need) {
-        int n = rows.count();
-        int speakers = rows.groupCount();
-        INDArray members = Nd4j.createUninitialized(rows.dataType(), n, speakers); // M: one-hot speaker of each row
-        Nd4j.exec(new OneHot(Nd4j.createFromArray(rows.groups()), members, speakers));
-        INDArray sizes = Ops.rowSums(members.transpose().dup()); // utterances per speaker [C, 1]
-        requireTwoUtterances(rows, sizes);
+    protected FormulaSetup coupledFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, variant, w, b, sink);
+    }
 
-        INDArray a = rows.output();
-        INDArray aNorms = Pairwise.norms(a);
-        INDArray e = Pairwise.unitRows(a, aNorms);
-        INDArray sums = members.transpose().mmul(e);                // Sum_k [C, D]
-        INDArray sumNorms = Pairwise.norms(sums);                   // |Sum_k| [C, 1]
-        INDArray sumUnits = Pairwise.unitRows(sums, sumNorms);
-        INDArray dots = e.mmul(sums.transpose());                   // e_i . Sum_k [n, C]
+    /**
+     * The formula over the kept rows: the two products of O(n C D) work for the cosines' gradient
+     * (and one for the cosines) go to BLAS, the rest is O(n D) and O(n C) row primitives.
+     */
+    static final class Formula implements CoupledFormula {
+        private static final double EPS = LaneMath.NORM_EPS;
+        // Scratch slots, each the formula's own for the call.
+        private static final int UNITS = 0;        // e [n, D]
+        private static final int SUMS = 1;         // Sum_k [C, D]
+        private static final int SUM_UNITS = 2;    // Sum_k / |Sum_k| [C, D]
+        private static final int COSINES = 3;      // cos, then dL/dcos of the other speakers [n, C]
+        private static final int SUM_GRADIENT = 4; // dL/dSum_k [C, D]
 
-        // Own speaker: leave-one-out cosine (s - q) / r, s = e.Sum_j, q = e.e, r = |Sum_j - e|.
-        INDArray s = Ops.rowSums(dots.mul(members));
-        INDArray q = Ops.rowSums(e.mul(e));
-        INDArray ownSquaredNorms = members.mmul(sumNorms.mul(sumNorms)); // |Sum_j|^2 per row [n, 1]
-        INDArray r2 = ownSquaredNorms.sub(s.mul(2)).addi(q);
-        INDArray r = Transforms.sqrt(Transforms.relu(r2, false), false);
-        INDArray rClamped = Transforms.max(r, Pairwise.NORM_EPS, true);
-        INDArray ownCos = s.sub(q).divi(rClamped);
+        private final Variant variant;
+        private final double w;
+        private final double b;
+        private final ParameterGradients sink;
 
-        INDArray others = members.rsub(1);
-        INDArray cos = dots.divRowVector(clampedRow(sumNorms)).muli(others).addi(members.mulColumnVector(ownCos));
-        INDArray sim = cos.mul(w).addi(b);
+        Formula(Variant variant, double w, double b, ParameterGradients sink, LaneMath<?> n) {
+            this.variant = variant;
+            this.w = w;
+            this.b = b;
+            this.sink = sink;
+        }
 
-        INDArray loss;
-        INDArray dSim; // d(sum of row losses)/dS [n, C]
-        if (variant == Variant.SOFTMAX) {
-            INDArray[] ce = Pairwise.crossEntropy(sim, members, need.score(), need.gradient() || sink != null);
-            loss = ce[0];
-            dSim = ce[1];
-        } else {
-            INDArray sigma = Ops.sigmoid(sim);
-            INDArray ownSigma = Ops.rowSums(sigma.mul(members));
-            INDArray hardest = null;
-            INDArray maxOther = Nd4j.zeros(rows.dataType(), n, 1);
-            if (speakers > 1) {
-                // sigma is increasing, so the hardest other speaker is the one with the largest S.
-                INDArray masked = sim.add(members.mul(Pairwise.EXCLUDED));
-                hardest = Nd4j.createUninitialized(rows.dataType(), n, speakers);
-                Nd4j.exec(new OneHot(masked.argMax(1), hardest, speakers));
-                maxOther = Ops.rowSums(sigma.mul(hardest));
+        @Override
+        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            int count = rows.count();
+            int d = rows.columns();
+            int speakers = rows.groupCount();
+            int[] group = rows.groups();
+            requireTwoUtterances(rows);
+
+            double[] norms = new double[count];
+            Object e = KeptRows.scratch(n, UNITS, count * d);
+            n.unitRows(rows.rows(), 0, e, 0, count, d, norms);
+            Object sums = KeptRows.scratch(n, SUMS, speakers * d);
+            n.linear(sums, 0, speakers * d, 0, 0);
+            for (int i = 0; i < count; i++) {
+                n.axpy(1, e, i * d, sums, group[i] * d, d);
             }
-            loss = need.score() ? maxOther.add(1).subi(ownSigma) : null;
-            // dsigma/dS = sigma (1 - sigma); -1 on the own speaker, +1 on the hardest other.
-            INDArray slope = sigma.mul(sigma.rsub(1));
-            INDArray sign = hardest == null ? members.neg() : hardest.sub(members);
-            dSim = slope.muli(sign);
-        }
-        if (sink != null && dSim != null) {
-            sink.w = Ops.sum(dSim.mul(cos));
-            // Softmax is invariant to the common offset b: its derivative is exactly 0, not rounding noise.
-            sink.b = variant == Variant.SOFTMAX ? 0 : Ops.sum(dSim);
-        }
-        if (!need.gradient()) {
-            return rows.perRow(loss, null);
-        }
+            double[] sumNorms = new double[speakers];
+            Object sumUnits = KeptRows.scratch(n, SUM_UNITS, speakers * d);
+            n.unitRows(sums, 0, sumUnits, 0, speakers, d, sumNorms);
+            Object cos = KeptRows.scratch(n, COSINES, count * speakers);
+            Blas.multiply(e, count, d, false, sumUnits, speakers, d, true, cos);
 
-        INDArray dCos = dSim.mul(w);
-        // Where the leave-one-out sum vanishes its cosine is defined as 0, a constant: no gradient.
-        INDArray dOwn = Ops.rowSums(dCos.mul(members)).muli(r.gte(Pairwise.NORM_EPS).castTo(rows.dataType()));
-        INDArray dOther = dCos.muli(others);                         // [n, C], own column 0
-        // Others: sum_ik dOther_ik e_i . Sum_k / |Sum_k|.
-        INDArray dE = dOther.mmul(sumUnits);
-        INDArray dSums = Pairwise.unitRowsBackward(sumUnits, sumNorms, dOther.transpose().mmul(e));
-        // Own: f = (s - q) / r with r^2 = |Sum_j|^2 - 2 s + q.
-        INDArray r3 = rClamped.mul(rClamped).muli(rClamped);
-        INDArray excess = s.sub(q).divi(r3);                         // (s - q) / r^3
-        INDArray inverse = rClamped.rdiv(1.0);
-        INDArray dfds = inverse.add(excess);
-        INDArray dfdq = inverse.negi().subi(excess.mul(0.5));
-        INDArray dfdSquaredNorm = excess.mul(-0.5);
-        INDArray alpha = dfds.muli(dOwn);
-        INDArray beta = dfdq.muli(dOwn);
-        INDArray gamma = dfdSquaredNorm.muli(dOwn);
-        // ds/de_i = Sum_j, dq/de_i = 2 e_i; ds/dSum_j = e_i, d|Sum_j|^2/dSum_j = 2 Sum_j.
-        dE.addi(members.mmul(sums).muliColumnVector(alpha)).addi(e.mulColumnVector(beta.mul(2)));
-        dSums.addi(members.transpose().mmul(e.mulColumnVector(alpha)))
-                .addi(sums.mulColumnVector(members.transpose().mmul(gamma).muli(2)));
-        // Sum_k = sum of its speaker's e: every row receives its speaker's dSum.
-        dE.addi(members.mmul(dSums));
-        return rows.perRow(loss, Pairwise.unitRowsBackward(e, aNorms, dE));
-    }
+            boolean slopes = gradient != null || sink != null;
+            // The own cosine's gradient coefficients: alpha, beta per row, gamma summed per speaker.
+            double[] alpha = new double[count];
+            double[] beta = new double[count];
+            double[] gamma = new double[speakers];
+            Object sim = n.row(speakers);
+            double dw = 0;
+            double db = 0;
+            for (int i = 0; i < count; i++) {
+                int j = group[i];
+                int off = i * speakers;
+                // Own speaker: leave-one-out cosine (s - q) / r, s = e.Sum_j, q = e.e, r = |Sum_j - e|
+                // (taken directly: from |Sum_j|^2 - 2 s + q it would be rounding noise where it vanishes).
+                // Where the leave-one-out sum vanishes, its cosine is 0.
+                double s = n.get(cos, off + j) * Math.max(sumNorms[j], EPS);
+                double q = n.dot(e, i * d, e, i * d, d);
+                double r = Math.sqrt(n.squaredDistance(sums, j * d, e, i * d, d, 0));
+                double rClamped = Math.max(r, EPS);
+                double ownCos = r >= EPS ? (s - q) / rClamped : 0;
+                n.set(cos, off + j, ownCos);
 
-    @Override
-    protected CoupledKernel coupledKernel(IActivation activation, int columns) {
-        boolean identity = activation instanceof ActivationIdentity;
-        if (!identity && !(activation instanceof ActivationTanH)) {
-            return null;
-        }
-        return new Ge2eKernel(variant, w, b, sink, !identity);
-    }
-
-    private static INDArray clampedRow(INDArray norms) {
-        return Transforms.max(norms, Pairwise.NORM_EPS, true).reshape(1, norms.length());
-    }
-
-    private static void requireTwoUtterances(Rows rows, INDArray sizes) {
-        double[] counts = sizes.toDoubleVector();
-        for (int k = 0; k < counts.length; k++) {
-            if (counts[k] < 2) {
-                int[] groups = rows.groups();
-                int r = 0;
-                while (groups[r] != k) {
-                    r++;
+                double loss;
+                double dOwnCos;
+                if (variant == Variant.SOFTMAX) {
+                    System.arraycopy(cos, off, sim, 0, speakers);
+                    n.linear(sim, 0, speakers, w, b);
+                    double top = n.max(sim, 0, speakers);
+                    double expSum = n.expSum(sim, 0, speakers, top, sim);
+                    loss = top + Math.log(expSum) - (w * ownCos + b);
+                    if (!slopes) {
+                        if (losses != null) {
+                            losses[i] = loss;
+                        }
+                        continue;
+                    }
+                    // dL/dS_k = softmax_k - [k = j]; the cosine row becomes w dL/dS (own column cleared below).
+                    double inverseSum = 1 / expSum;
+                    dw += n.dot(sim, 0, cos, off, speakers) * inverseSum - ownCos;
+                    dOwnCos = w * (n.get(sim, j) * inverseSum - 1);
+                    System.arraycopy(sim, 0, cos, off, speakers);
+                    n.scale(cos, off, speakers, w * inverseSum);
+                } else {
+                    double ownSigma = sigmoid(w * ownCos + b);
+                    int hardest = -1;
+                    double hardestSim = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < speakers; k++) {
+                        // sigma is increasing: the hardest other speaker has the largest S; ties go to the first.
+                        double similarity = w * n.get(cos, off + k) + b;
+                        if (k != j && (hardest < 0 || similarity > hardestSim)) {
+                            hardest = k;
+                            hardestSim = similarity;
+                        }
+                    }
+                    double otherSigma = hardest < 0 ? 0 : sigmoid(hardestSim);
+                    loss = 1 - ownSigma + otherSigma;
+                    double dOwnSim = -ownSigma * (1 - ownSigma);
+                    double dHardSim = otherSigma * (1 - otherSigma);
+                    dw += dOwnSim * ownCos;
+                    db += dOwnSim;
+                    double hardCos = hardest < 0 ? 0 : n.get(cos, off + hardest);
+                    if (hardest >= 0) {
+                        dw += dHardSim * hardCos;
+                        db += dHardSim;
+                    }
+                    n.linear(cos, off, speakers, 0, 0);
+                    if (hardest >= 0) {
+                        n.set(cos, off + hardest, w * dHardSim);
+                    }
+                    dOwnCos = w * dOwnSim;
                 }
-                int row = rows.originalRow(r);
-                INDArray label = rows.batch().labels().getRow(row);
-                String id = label.length() == 1 ? speakerId(label.getDouble(0))
-                        : "one-hot column " + label.argMax().getInt(0);
-                throw fail(NAME, "labels", "at least 2 (unmasked) utterances per speaker",
-                        "1 utterance of speaker " + id + " (row " + row + ")");
+                n.set(cos, off + j, 0);
+                if (losses != null) {
+                    losses[i] = loss;
+                }
+                // Where the leave-one-out sum vanishes its cosine is the constant 0: no gradient.
+                double dOwn = r >= EPS ? dOwnCos : 0;
+                double excess = (s - q) / (rClamped * rClamped * rClamped);
+                alpha[i] = (1 / rClamped + excess) * dOwn;
+                beta[i] = (-1 / rClamped - 0.5 * excess) * dOwn;
+                gamma[j] += -0.5 * excess * dOwn;
+            }
+            if (sink != null) {
+                // Softmax is invariant to the common offset b: its derivative is exactly 0.
+                sink.set(dw, variant == Variant.SOFTMAX ? 0 : db);
+            }
+            if (gradient == null) {
+                return;
+            }
+
+            // cos now holds dL/dcos of the other speakers (own column 0): cos_ik = e_i . Sum_k / |Sum_k|.
+            Object dSums = KeptRows.scratch(n, SUM_GRADIENT, speakers * d);
+            Blas.multiply(cos, count, speakers, false, sumUnits, speakers, d, false, gradient);
+            Blas.multiply(cos, count, speakers, true, e, count, d, false, dSums);
+            n.unitRowsBackward(sumUnits, dSums, 0, speakers, d, sumNorms);
+            // Own cosine f = (s - q) / r: ds/de_i = Sum_j, dq/de_i = 2 e_i, ds/dSum_j = e_i,
+            // d|Sum_j|^2/dSum_j = 2 Sum_j.
+            for (int i = 0; i < count; i++) {
+                n.axpy(alpha[i], e, i * d, dSums, group[i] * d, d);
+            }
+            for (int k = 0; k < speakers; k++) {
+                n.axpy(2 * gamma[k], sums, k * d, dSums, k * d, d);
+            }
+            for (int i = 0; i < count; i++) {
+                int off = i * d;
+                int sumOff = group[i] * d;
+                n.axpy(alpha[i], sums, sumOff, gradient, off, d);
+                n.axpy(2 * beta[i], e, off, gradient, off, d);
+                // Sum_k is the sum of its speaker's e: every row receives its speaker's dSum.
+                n.axpy(1, dSums, sumOff, gradient, off, d);
+            }
+            n.unitRowsBackward(e, gradient, 0, count, d, norms);
+        }
+
+        /** Every speaker needs two utterances (a leave-one-out centroid): else the first row of the one that has one is named. */
+        private static void requireTwoUtterances(KeptRows rows) {
+            int[] sizes = new int[rows.groupCount()];
+            for (int g : rows.groups()) {
+                sizes[g]++;
+            }
+            for (int r = 0; r < rows.count(); r++) {
+                if (sizes[rows.groups()[r]] < 2) {
+                    throw fail(NAME, "labels", "at least 2 (unmasked) utterances per speaker",
+                            "1 utterance of speaker " + rows.groupLabel(r) + " (row " + rows.originalRow(r) + ")");
+                }
             }
         }
-    }
 
-    private static String speakerId(double id) {
-        return id == Math.rint(id) ? String.valueOf((long) id) : String.valueOf(id);
+        private static double sigmoid(double x) {
+            return 1 / (1 + Math.exp(-x));
+        }
     }
 
     /** {@return the option {@code variant}} */

@@ -143,7 +143,7 @@ final class CoupledKernelPath {
             case GROUPS: {
                 double[] flat = doubles(n, host.bytes(labels, type), labelRows * labelColumns);
                 int[] groups = Rows.denseGroups(loss, flat, labelRows, labelColumns, kept, count);
-                return new KeptRows(values, count, columns, tuples, groups, null, null, 0, kept, rows);
+                return new KeptRows(values, count, columns, tuples, groups, null, flat, labelColumns, kept, rows);
             }
             case ROW_VALUES: {
                 double[] flat = doubles(n, host.bytes(labels, type), labelRows);

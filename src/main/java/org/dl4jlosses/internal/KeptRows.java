@@ -82,6 +82,21 @@ public final class KeptRows {
         return groups;
     }
 
+    /** GROUPS: kept row r's group as its labels give it, for messages: the id, or "one-hot column c". */
+    public String groupLabel(int r) {
+        double[] flat = (double[]) labels;
+        int row = originalRow(r);
+        if (labelColumns == 1) {
+            double id = flat[row];
+            return id == Math.rint(id) ? String.valueOf((long) id) : String.valueOf(id);
+        }
+        int column = 0;
+        while (flat[row * labelColumns + column] != 1) {
+            column++;
+        }
+        return "one-hot column " + column;
+    }
+
     public int groupCount() {
         return groupCount;
     }

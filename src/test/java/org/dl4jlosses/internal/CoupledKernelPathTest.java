@@ -180,7 +180,7 @@ class CoupledKernelPathTest {
         z.getRow(5).assign(0);
         INDArray labels = ids(0, 0, 1, 1, 2, 2, 2);
         for (Ge2eLoss loss : ge2eVariants()) {
-            compareKernel(loss, new ActivationIdentity(), "GE2E zero rows " + loss.getVariant(), labels, z, null);
+            againstFloat64(loss, new ActivationIdentity(), "GE2E zero rows " + loss.getVariant(), labels, z, null);
         }
     }
 
@@ -192,38 +192,62 @@ class CoupledKernelPathTest {
         z.getRow(5).assign(z.getRow(3));
         INDArray labels = ids(0, 0, 1, 1, 2, 2);
         for (Ge2eLoss loss : ge2eVariants()) {
-            compareKernel(loss, new ActivationIdentity(), "GE2E ties " + loss.getVariant(), labels, z, null);
+            againstFloat64(loss, new ActivationIdentity(), "GE2E ties " + loss.getVariant(), labels, z, null);
             Ge2eLoss steep = loss.withParameters(500, -20, null);
-            compareKernel(steep, new ActivationIdentity(), "GE2E w = 500 " + loss.getVariant(), labels, z, null);
-            compareKernel(loss, new ActivationTanH(), "GE2E one speaker " + loss.getVariant(), ids(3, 3, 3, 3, 3, 3),
+            againstFloat64(steep, new ActivationIdentity(), "GE2E w = 500 " + loss.getVariant(), labels, z, null);
+            againstFloat64(loss, new ActivationTanH(), "GE2E one speaker " + loss.getVariant(), ids(3, 3, 3, 3, 3, 3),
                     z, null);
         }
     }
 
     @Test
-    void ge2eParameterGradientsMatchTheOpPath() {
+    void ge2eParameterGradientsAgreeInBothPrecisions() {
         CoupledCatalogue.Sample s = CoupledCatalogue.speakerSample(new Random(4), DataType.FLOAT,
                 new int[] {3, 4, 3}, 6, false);
         INDArray mask = s.maskOf(3);
         for (Ge2eLoss loss : ge2eVariants()) {
             for (IActivation activation : List.of(new ActivationIdentity(), new ActivationTanH())) {
-                Ge2eLoss.ParameterGradients expected = new Ge2eLoss.ParameterGradients();
-                Ge2eLoss.ParameterGradients actual = new Ge2eLoss.ParameterGradients();
-                Kernels.setEnabled(false);
-                INDArray opGradient = loss.withParameters(7, -2, expected).computeGradient(s.labels, s.z, activation, mask);
-                Kernels.setEnabled(true);
-                Ge2eLoss withSink = loss.withParameters(7, -2, actual);
-                assertTrue(kernelRuns(withSink, activation, s.labels, s.z, mask));
-                INDArray gradient = withSink.computeGradient(s.labels, s.z, activation, mask);
+                Ge2eLoss.ParameterGradients exact = new Ge2eLoss.ParameterGradients();
+                Ge2eLoss.ParameterGradients single = new Ge2eLoss.ParameterGradients();
                 String name = "GE2E sink " + loss.getVariant() + " " + activation;
-                close(opGradient, gradient, PathComparison.TOLERANCE, name + ": gradient");
-                close(expected.w(), actual.w(), PathComparison.TOLERANCE, name + ": d/dw");
-                close(expected.b(), actual.b(), PathComparison.TOLERANCE, name + ": d/db");
+                INDArray exactGradient = lanesRun(loss.withParameters(7, -2, exact), activation, s.labels,
+                        s.z.castTo(DataType.DOUBLE), mask, DataType.DOUBLE, name);
+                INDArray gradient = lanesRun(loss.withParameters(7, -2, single), activation, s.labels, s.z, mask, DataType.FLOAT,
+                        name);
+                close(exactGradient, gradient, PathComparison.TOLERANCE, name + ": gradient");
+                close(exact.w(), single.w(), PathComparison.TOLERANCE, name + ": d/dw");
+                close(exact.b(), single.b(), PathComparison.TOLERANCE, name + ": d/db");
                 if (loss.getVariant() == Ge2eLoss.Variant.CONTRAST) {
-                    assertTrue(actual.b() != 0, name + ": CONTRAST depends on b");
+                    assertTrue(single.b() != 0, name + ": CONTRAST depends on b");
                 }
             }
         }
+    }
+
+    /** The gradient of one run, asserting that the coupled formula ran in this precision. */
+    private static INDArray lanesRun(ILossFunction loss, IActivation activation, INDArray labels, INDArray z, INDArray mask,
+                                     DataType type, String name) {
+        CoupledKernelPath.lastLanes = null;
+        INDArray gradient = loss.computeGradient(labels, z, activation, mask);
+        assertEquals(type, LaneMath.of(type).dataType(), name);
+        assertEquals(LaneMath.of(type).getClass(), CoupledKernelPath.lastLanes, name + ": the " + type + " formula ran");
+        return gradient;
+    }
+
+    /**
+     * The coupled formula in float32 against float64 on the same batch (whose ties are exact in
+     * both precisions), asserting that each ran: score, score array and gradient.
+     */
+    private static void againstFloat64(ILossFunction loss, IActivation activation, String what, INDArray labels, INDArray z,
+                                       INDArray mask) {
+        INDArray z64 = z.castTo(DataType.DOUBLE);
+        INDArray exact = lanesRun(loss, activation, labels, z64, mask, DataType.DOUBLE, what);
+        INDArray single = lanesRun(loss, activation, labels, z, mask, DataType.FLOAT, what);
+        close(exact, single, PathComparison.TOLERANCE, what + ": gradient");
+        close(loss.computeScore(labels, z64, activation, mask, false), loss.computeScore(labels, z, activation, mask, false),
+                PathComparison.TOLERANCE, what + ": score");
+        close(loss.computeScoreArray(labels, z64, activation, mask), loss.computeScoreArray(labels, z, activation, mask),
+                PathComparison.TOLERANCE, what + ": score array");
     }
 
     // ------------------------------------------------------------ Dice: layouts, labels and extremes

@@ -38,17 +38,17 @@ class KernelsTest {
     @Test
     void aLossOffItsKernelTakesTheOpPath() {
         // What a GPU backend gets: with the kernels off a loss returns no kernel result and still computes.
-        BaseLoss ge2e = new org.dl4jlosses.embedding.Ge2eLoss();
+        BaseLoss dice = new org.dl4jlosses.segmentation.DiceLoss();
         IActivation identity = new ActivationIdentity();
-        // Four speakers of two utterances each.
-        INDArray z = Nd4j.rand(DataType.FLOAT, 8, 10);
-        INDArray groups = Nd4j.createFromArray(0f, 0f, 1f, 1f, 2f, 2f, 3f, 3f).reshape(8, 1);
-        assertNotNull(ge2e.kernelRun(groups, z, identity, null, true, true), "the kernel runs when on");
-        double onKernel = ge2e.computeScore(groups, z, identity, null, false);
+        // Predictions and labels in [0, 1] for three classes.
+        INDArray z = Nd4j.rand(DataType.FLOAT, 8, 3);
+        INDArray groups = Nd4j.rand(DataType.FLOAT, 8, 3);
+        assertNotNull(dice.kernelRun(groups, z, identity, null, true, true), "the kernel runs when on");
+        double onKernel = dice.computeScore(groups, z, identity, null, false);
         Kernels.setEnabled(false);
         try {
-            assertNull(ge2e.kernelRun(groups, z, identity, null, true, true));
-            assertEquals(onKernel, ge2e.computeScore(groups, z, identity, null, false), 1e-5 * Math.abs(onKernel));
+            assertNull(dice.kernelRun(groups, z, identity, null, true, true));
+            assertEquals(onKernel, dice.computeScore(groups, z, identity, null, false), 1e-5 * Math.abs(onKernel));
         } finally {
             Kernels.setEnabled(true);
         }
