@@ -58,7 +58,7 @@ final class CandidateSoftmax {
         if (symmetric) {
             // Positive i over all queries: column i of the positive block, taken before any exclusion.
             backward = KeptRows.scratch(lanes, SQUARE, n * n);
-            LaneMath.transpose(s, n, m, backward);
+            LaneMath.transpose(s, n, n, m, backward, n);
             for (int i = 0; i < n; i++) {
                 lossOf[i] = share * crossEntropyRow(lanes, backward, i * n, n, i, write, coefficient);
             }

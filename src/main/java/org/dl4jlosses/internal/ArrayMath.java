@@ -136,11 +136,22 @@ abstract class ArrayMath<A> extends LaneMath<A> {
 
         @Override
         public double sum(float[] v, int length) {
-            double sum = 0;
-            for (int j = 0; j < length; j++) {
-                sum += v[j];
+            // Four running sums: a chain of dependent additions would wait on each one.
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 3 < length; j += 4) {
+                s0 += v[j];
+                s1 += v[j + 1];
+                s2 += v[j + 2];
+                s3 += v[j + 3];
             }
-            return sum;
+            for (; j < length; j++) {
+                s0 += v[j];
+            }
+            return (s0 + s1) + (s2 + s3);
         }
 
         @Override
@@ -435,11 +446,22 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         public double dot(Object a, int aOffset, Object b, int bOffset, int length) {
             float[] u = (float[]) a;
             float[] v = (float[]) b;
-            double sum = 0;
-            for (int j = 0; j < length; j++) {
-                sum += u[aOffset + j] * v[bOffset + j];
+            // Four running sums, as in sum.
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 3 < length; j += 4) {
+                s0 += u[aOffset + j] * v[bOffset + j];
+                s1 += u[aOffset + j + 1] * v[bOffset + j + 1];
+                s2 += u[aOffset + j + 2] * v[bOffset + j + 2];
+                s3 += u[aOffset + j + 3] * v[bOffset + j + 3];
             }
-            return sum;
+            for (; j < length; j++) {
+                s0 += u[aOffset + j] * v[bOffset + j];
+            }
+            return (s0 + s1) + (s2 + s3);
         }
 
         @Override
@@ -623,11 +645,22 @@ abstract class ArrayMath<A> extends LaneMath<A> {
 
         @Override
         public double sum(double[] v, int length) {
-            double sum = 0;
-            for (int j = 0; j < length; j++) {
-                sum += v[j];
+            // Four running sums: a chain of dependent additions would wait on each one.
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 3 < length; j += 4) {
+                s0 += v[j];
+                s1 += v[j + 1];
+                s2 += v[j + 2];
+                s3 += v[j + 3];
             }
-            return sum;
+            for (; j < length; j++) {
+                s0 += v[j];
+            }
+            return (s0 + s1) + (s2 + s3);
         }
 
         @Override
@@ -916,11 +949,22 @@ abstract class ArrayMath<A> extends LaneMath<A> {
         public double dot(Object a, int aOffset, Object b, int bOffset, int length) {
             double[] u = (double[]) a;
             double[] v = (double[]) b;
-            double sum = 0;
-            for (int j = 0; j < length; j++) {
-                sum += u[aOffset + j] * v[bOffset + j];
+            // Four running sums, as in sum.
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = 0;
+            for (; j + 3 < length; j += 4) {
+                s0 += u[aOffset + j] * v[bOffset + j];
+                s1 += u[aOffset + j + 1] * v[bOffset + j + 1];
+                s2 += u[aOffset + j + 2] * v[bOffset + j + 2];
+                s3 += u[aOffset + j + 3] * v[bOffset + j + 3];
             }
-            return sum;
+            for (; j < length; j++) {
+                s0 += u[aOffset + j] * v[bOffset + j];
+            }
+            return (s0 + s1) + (s2 + s3);
         }
 
         @Override

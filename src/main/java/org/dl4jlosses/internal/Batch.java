@@ -158,12 +158,6 @@ public final class Batch {
         return v >= 0 && v < classes && v == Math.rint(v);
     }
 
-    /** The error for the class index v at row r of a batch of {@code rows} rows and {@code classes} classes. */
-    static IllegalArgumentException badClassIndex(String loss, double v, int classes, int rows, int r) {
-        return fail(loss, "labels", "class indices in 0.." + (classes - 1) + " (one per row) or one-hot rows ["
-                + rows + ", " + classes + "]", v + " at row " + r);
-    }
-
     /** Class indices [R, 1] to one-hot rows; masked rows may hold anything and become class 0. */
     private static INDArray oneHot(String loss, INDArray indices, int classes, DataType type, INDArray rowMask) {
         double[] values = indices.toDoubleVector();
@@ -175,7 +169,7 @@ public final class Batch {
                 continue;
             }
             if (!isClassIndex(v, classes)) {
-                throw badClassIndex(loss, v, classes, values.length, i);
+                throw LabelValues.badClassIndex(loss, v, classes, values.length, i);
             }
             index[i] = (int) v;
         }

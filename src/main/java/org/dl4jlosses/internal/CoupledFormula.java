@@ -22,4 +22,15 @@ public interface CoupledFormula {
      * @param <V> one group of lanes
      */
     <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient);
+
+    /**
+     * Whether this formula applies the layer's activation itself: it then reads the pre-output z
+     * and its gradient is with respect to z (the path neither applies the activation nor
+     * backpropagates through it). False by default.
+     *
+     * @return whether the activation is fused into the formula
+     */
+    default boolean fusesActivation() {
+        return false;
+    }
 }

@@ -68,8 +68,8 @@ final class CoupledKernelPath {
         DataType type = z.dataType();
         LaneMath<?> n = LaneMath.of(type);
         CoupledFormula formula = formulas == null ? null : formulas.apply(n);
-        // A kernel takes z and fuses its activations itself.
-        boolean fused = formula == null || activation instanceof ActivationIdentity;
+        // A kernel takes z and fuses its activations itself; a formula may too.
+        boolean fused = formula == null || formula.fusesActivation() || activation instanceof ActivationIdentity;
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
             ByteBuffer maskBytes = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;

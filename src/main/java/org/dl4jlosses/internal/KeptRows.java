@@ -111,6 +111,11 @@ public final class KeptRows {
         return (float[]) labels;
     }
 
+    /** Other label kinds: the kept rows' labels as given, row-major {@code n x labelColumns()} (unchecked), a float[] or double[]. */
+    public Object labelRows() {
+        return labels;
+    }
+
     public int labelColumns() {
         return labelColumns;
     }

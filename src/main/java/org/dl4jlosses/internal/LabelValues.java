@@ -16,7 +16,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * only looked at again, and left out, when a check of the whole array fails; NaN and infinity are
  * rejected everywhere.
  */
-final class LabelValues {
+public final class LabelValues {
     /** Up to this many elements, checks run in Java on a copy. */
     private static final long JAVA_SCAN_LIMIT = 1 << 14;
 
@@ -66,6 +66,21 @@ final class LabelValues {
     static IllegalArgumentException outside(String loss, LabelKind kind, double v, int r, int c) {
         String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
         return Checks.fail(loss, "labels", expected(kind), value + " at row " + r + ", column " + c);
+    }
+
+    /**
+     * The error for the label v at row r, column c of a batch of {@code rows} rows, outside the
+     * domain of {@code kind} (CLASSES: values in [0, 1]; CHANNELS, PROBABILITY: probabilities).
+     */
+    public static IllegalArgumentException outside(String loss, LabelKind kind, long rows, double v, int r, int c) {
+        String value = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "an infinite value" : Double.toString(v);
+        return Checks.fail(loss, "labels", expected(kind, rows), value + " at row " + r + ", column " + c);
+    }
+
+    /** The error for the class index v at row r of a batch of {@code rows} rows and {@code classes} classes. */
+    public static IllegalArgumentException badClassIndex(String loss, double v, int classes, long rows, int r) {
+        return Checks.fail(loss, "labels", "class indices in 0.." + (classes - 1) + " (one per row) or one-hot rows ["
+                + rows + ", " + classes + "]", v + " at row " + r);
     }
 
     /** Whether one label value is in the domain of an element-wise kind (REAL, PROBABILITY, SIGNED_BINARY). */

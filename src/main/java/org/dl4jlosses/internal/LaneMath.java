@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public abstract class LaneMath<V> {
     /** Padding of every row, in elements: a whole 512-bit vector of float32. */
-    static final int PAD = 16;
+    public static final int PAD = 16;
 
     /** Whether the Vector API's module is present and not switched off ({@code -Ddl4jlosses.vector=false}). */
     public static final boolean VECTOR = Lanes.VECTOR;
@@ -34,8 +34,8 @@ public abstract class LaneMath<V> {
         return ones;
     }
 
-    /** {@code length} rounded up to whole {@link #PAD}s. */
-    static int padded(int length) {
+    /** {@code length} rounded up to whole {@link #PAD}s: a row of that length takes a whole vector at any step. */
+    public static int padded(int length) {
         return (length + PAD - 1) / PAD * PAD;
     }
 
@@ -332,25 +332,54 @@ public abstract class LaneMath<V> {
         }
     }
 
-    /** {@code out} (r x r, row-major) becomes the transpose of the leading r x r block of {@code s} (row stride {@code stride}). */
-    public static void transpose(Object s, int r, int stride, Object out) {
-        for (int i0 = 0; i0 < r; i0 += TILE) {
-            for (int j0 = 0; j0 < r; j0 += TILE) {
-                if (s instanceof float[]) {
-                    float[] from = (float[]) s;
-                    float[] to = (float[]) out;
-                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
-                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
-                            to[j * r + i] = from[i * stride + j];
-                        }
+    /**
+     * {@code out[c * outStride + r] = in[r * inStride + c]} for the {@code rows x columns} block of
+     * {@code in} (float[] or double[]): its transpose, row-major with row stride {@code outStride}.
+     */
+    public static void transpose(Object in, int rows, int columns, int inStride, Object out, int outStride) {
+        if (in instanceof float[]) {
+            transpose((float[]) in, rows, columns, inStride, (float[]) out, outStride);
+        } else {
+            transpose((double[]) in, rows, columns, inStride, (double[]) out, outStride);
+        }
+    }
+
+    // A narrow side (a few classes) is walked in the outer loop, so the inner one streams through
+    // the long side; square blocks go tile by tile.
+    private static void transpose(float[] in, int rows, int columns, int inStride, float[] out, int outStride) {
+        if (columns <= TILE) {
+            for (int c = 0; c < columns; c++) {
+                for (int r = 0; r < rows; r++) {
+                    out[c * outStride + r] = in[r * inStride + c];
+                }
+            }
+            return;
+        }
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            for (int c0 = 0; c0 < columns; c0 += TILE) {
+                for (int r = r0; r < Math.min(r0 + TILE, rows); r++) {
+                    for (int c = c0; c < Math.min(c0 + TILE, columns); c++) {
+                        out[c * outStride + r] = in[r * inStride + c];
                     }
-                } else {
-                    double[] from = (double[]) s;
-                    double[] to = (double[]) out;
-                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
-                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
-                            to[j * r + i] = from[i * stride + j];
-                        }
+                }
+            }
+        }
+    }
+
+    private static void transpose(double[] in, int rows, int columns, int inStride, double[] out, int outStride) {
+        if (columns <= TILE) {
+            for (int c = 0; c < columns; c++) {
+                for (int r = 0; r < rows; r++) {
+                    out[c * outStride + r] = in[r * inStride + c];
+                }
+            }
+            return;
+        }
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            for (int c0 = 0; c0 < columns; c0 += TILE) {
+                for (int r = r0; r < Math.min(r0 + TILE, rows); r++) {
+                    for (int c = c0; c < Math.min(c0 + TILE, columns); c++) {
+                        out[c * outStride + r] = in[r * inStride + c];
                     }
                 }
             }

@@ -159,7 +159,7 @@ final class RowPath {
                 if (indices) {
                     double v = n.get(labels, r);
                     if (!Batch.isClassIndex(v, k)) {
-                        throw Batch.badClassIndex(loss, v, k, rows, r);
+                        throw LabelValues.badClassIndex(loss, v, k, rows, r);
                     }
                     target = (int) v;
                     if (yRow != null) {
