@@ -1,7 +1,7 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.ElementFormula;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
@@ -139,14 +139,14 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
         @Override
         public <V> V loss(LaneMath<V> n, V a, V y, V pw) {
             V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
-            V p = n.min(n.max(a, n.of(Batch.P_MIN)), n.of(1 - Batch.P_MIN));
+            V p = n.min(n.max(a, n.of(Inputs.P_MIN)), n.of(1 - Inputs.P_MIN));
             return n.neg(n.fma(n.mul(pw, ys), n.log(p), n.mul(n.sub(n.of(1), ys), n.log1p(n.neg(p)))));
         }
 
         @Override
         public <V> V gradient(LaneMath<V> n, V a, V y, V pw) {
             V ys = n.fma(y, n.of(1 - smoothing), n.of(smoothing / 2));
-            V p = n.min(n.max(a, n.of(Batch.P_MIN)), n.of(1 - Batch.P_MIN));
+            V p = n.min(n.max(a, n.of(Inputs.P_MIN)), n.of(1 - Inputs.P_MIN));
             return n.sub(n.div(n.sub(n.of(1), ys), n.sub(n.of(1), p)), n.div(n.mul(pw, ys), p));
         }
 

@@ -1,7 +1,7 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Batch;
+import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LossBuilder;
@@ -90,8 +90,8 @@ public final class CrossEntropyLoss extends BaseLoss {
             n.begin(k);
             V keep = n.of(1 - smoothing);
             V uniform = n.of(smoothing / k);
-            V low = n.of(Batch.P_MIN);
-            V high = n.of(1 - Batch.P_MIN);
+            V low = n.of(Inputs.P_MIN);
+            V high = n.of(1 - Inputs.P_MIN);
             V minusScale = n.of(-scale);
             V loss = n.of(0);
             int width = n.width(k);

@@ -24,15 +24,15 @@ import org.nd4j.shade.jackson.annotation.JsonAutoDetect.Visibility;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 
 /**
- * The plumbing every loss of this library shares, written once: argument validation, label
- * preparation (class indices become one-hot rows, labels take {@code preOutput}'s data type),
+ * The plumbing every loss of this library shares, written once: argument validation, labels,
  * masks, per-column weights, the activation (fused or through {@code backprop}), reduction and
  * memory.
  *
- * <p>A loss implements only {@link #evaluate}: its formula over a prepared {@link Batch}, returning
- * per-element or per-row {@link Terms}. Score and gradient come from that single forward pass;
- * {@link #computeScore} asks only for the score and {@link #computeGradient} only for the gradient
- * (DL4J's output layers call them separately), so neither pays for the other's work.
+ * <p>A loss gives its formula, one for float32 and float64: an {@link ElementFormula} or
+ * {@link RowFormula} ({@link #elementFormula}, {@link #rowFormula}, run by {@link ElementPath} and
+ * {@link RowPath}), or for a {@link CoupledLoss} a {@link CoupledFormula}. {@link #computeScore}
+ * asks only for the score and {@link #computeGradient} only for the gradient (DL4J's output layers
+ * call them separately), so neither pays for the other's work.
  *
  * <p>Reduction follows DL4J: {@code computeScore(average=false)} is the sum of the per-row losses,
  * {@code average=true} divides by {@link #examples} (the row count, masked rows included), and
@@ -77,36 +77,10 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
-    /** The element formula's loops by LaneMath class, made on first use (see {@link Specialized}). */
-    private transient volatile Map<List<Class<?>>, ElementPath.Rows> rows;
-    /** The row and coupled formulas by formula and LaneMath class, made on first use. */
-    private transient volatile Map<List<Class<?>>, Object> formulas;
-
-    /** What a call needs from {@link #evaluate}. */
-    protected enum Need {
-        SCORE, GRADIENT, BOTH;
-
-        public boolean score() {
-            return this != GRADIENT;
-        }
-
-        public boolean gradient() {
-            return this != SCORE;
-        }
-    }
-
-    /**
-     * The loss's formula. Must not modify {@code batch.z()}, {@code batch.labels()} or
-     * {@code batch.output()}. Returns the loss terms (only if {@code need.score()}) and their
-     * gradient (only if {@code need.gradient()}).
-     *
-     * @param batch the call's inputs, labels, mask and activation
-     * @param need whether the score, the gradient or both are wanted
-     * @return the loss terms and their gradient, as far as {@code need} asks
-     */
-    protected Terms evaluate(Batch batch, Need need) {
-        throw new IllegalStateException(name() + " has an element formula");
-    }
+    /** The element formula's loops by formula setup and LaneMath class, made on first use (see {@link Specialized}). */
+    private transient volatile Map<List<Object>, ElementPath.Rows> rows;
+    /** The row and coupled formulas by formula setup (options included) and LaneMath class, made on first use. */
+    private transient volatile Map<List<Object>, Object> formulas;
 
     /**
      * How this loss reads its labels, given the layer's activation (may reject the activation).
@@ -246,15 +220,8 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return average ? total / examples(preOutput.size(0)) : total;
             }
         }
-        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
-        if (run != null) {
-            return average ? run.total / examples(preOutput.size(0)) : run.total;
-        }
-        try (Memory memory = Memory.enter()) {
-            Batch batch = prepare(labels, preOutput, activationFn, mask);
-            double total = Ops.sum(rowLosses(batch, evaluate(batch, Need.SCORE)));
-            return average ? total / examples(batch.rows()) : total;
-        }
+        CoupledPath.Result run = coupledRun(labels, preOutput, activationFn, mask, true, false);
+        return average ? run.total / examples(preOutput.size(0)) : run.total;
     }
 
     @Override
@@ -268,14 +235,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, true, false).scoreArray);
             }
         }
-        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, false);
-        if (run != null) {
-            return run.scoreArray(preOutput.dataType());
-        }
-        try (Memory memory = Memory.enter()) {
-            Batch batch = prepare(labels, preOutput, activationFn, mask);
-            return memory.export(rowLosses(batch, evaluate(batch, Need.SCORE)));
-        }
+        return coupledRun(labels, preOutput, activationFn, mask, true, false).scoreArray(preOutput.dataType());
     }
 
     @Override
@@ -289,14 +249,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, false, true).gradient);
             }
         }
-        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, false, true);
-        if (run != null) {
-            return run.gradient;
-        }
-        try (Memory memory = Memory.enter()) {
-            Batch batch = prepare(labels, preOutput, activationFn, mask);
-            return memory.export(gradient(batch, evaluate(batch, Need.GRADIENT)));
-        }
+        return coupledRun(labels, preOutput, activationFn, mask, false, true).gradient;
     }
 
     @Override
@@ -315,17 +268,8 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
                 return new Pair<>(average ? total / examples(preOutput.size(0)) : total, memory.export(result.gradient));
             }
         }
-        CoupledKernelPath.Result run = kernelRun(labels, preOutput, activationFn, mask, true, true);
-        if (run != null) {
-            return new Pair<>(average ? run.total / examples(preOutput.size(0)) : run.total, run.gradient);
-        }
-        try (Memory memory = Memory.enter()) {
-            Batch batch = prepare(labels, preOutput, activationFn, mask);
-            Terms terms = evaluate(batch, Need.BOTH);
-            double total = Ops.sum(rowLosses(batch, terms));
-            INDArray gradient = memory.export(gradient(batch, terms));
-            return new Pair<>(average ? total / examples(batch.rows()) : total, gradient);
-        }
+        CoupledPath.Result run = coupledRun(labels, preOutput, activationFn, mask, true, true);
+        return new Pair<>(average ? run.total / examples(preOutput.size(0)) : run.total, run.gradient);
     }
 
     @Override
@@ -351,7 +295,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     // ---------------------------------------------------------------- the element path
 
-    /** Whether an element or row formula computes this call (else the kernel or the op formula of {@link #evaluate}). */
+    /** Whether an element or row formula computes this call (else the loss is a coupled one). */
     private boolean hasFormula(IActivation activation) {
         return elementFormula(activation) != null || activation != null && rowFormula(activation) != null;
     }
@@ -375,12 +319,13 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * class of its own per loss class and lanes (see {@link Specialized}), made on first use.
      */
     final <T> T formula(FormulaSetup setup, Class<T> as, LaneMath<?> n) {
-        Map<List<Class<?>>, Object> cache = formulas;
+        Map<List<Object>, Object> cache = formulas;
         if (cache == null) {
             cache = new java.util.concurrent.ConcurrentHashMap<>();
             formulas = cache;
         }
-        return as.cast(cache.computeIfAbsent(List.of(setup.type, n.getClass()), key -> {
+        // Keyed by the whole setup: one loss takes different options for different activations.
+        return as.cast(cache.computeIfAbsent(List.of(setup, n.getClass()), key -> {
             Object[] arguments = Arrays.copyOf(setup.arguments, setup.arguments.length + 1);
             arguments[setup.arguments.length] = n;
             return Specialized.instance(setup.type, as, List.of(setup.type, getClass(), n.getClass()), arguments);
@@ -389,45 +334,25 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /** The element formula's loop for these lanes, a copy of its own per loss class (see {@link Specialized}). */
     private ElementPath.Rows elementRows(LaneMath<?> n, FormulaSetup setup) {
-        Map<List<Class<?>>, ElementPath.Rows> cache = rows;
+        Map<List<Object>, ElementPath.Rows> cache = rows;
         if (cache == null) {
             cache = new java.util.concurrent.ConcurrentHashMap<>();
             rows = cache;
         }
-        return cache.computeIfAbsent(List.of(setup.type, n.getClass()), key -> {
+        return cache.computeIfAbsent(List.of(setup, n.getClass()), key -> {
             List<Class<?>> copyKey = List.of(setup.type, getClass(), n.getClass());
             ElementFormula copy = Specialized.instance(setup.type, ElementFormula.class, copyKey, setup.arguments);
             return Specialized.instance(ElementRows.class, ElementPath.Rows.class, copyKey, copy);
         });
     }
 
-    // ---------------------------------------------------------------- the kernel path
+    // ---------------------------------------------------------------- the coupled path
 
-    /** The coupled losses' Java kernel for this call (see {@link CoupledLoss}), or null for the op path. */
-    CoupledKernelPath.Result kernelRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
-                                       boolean score, boolean gradient) {
-        return null;
-    }
-
-    // ---------------------------------------------------------------- reduction
-
-    private Batch prepare(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
-        Checks.maskValues(name(), mask);
-        return Batch.prepare(name(), labelKind(activation), labels, preOutput, activation, mask);
-    }
-
-    /** Per-row losses [R, 1], the row mask applied. */
-    private static INDArray rowLosses(Batch batch, Terms terms) {
-        return batch.rowMask() == null ? terms.loss() : terms.loss().mul(batch.rowMask());
-    }
-
-    /** d(score)/dz [R, K]: the row mask applied, then through the activation. */
-    private static INDArray gradient(Batch batch, Terms terms) {
-        INDArray grad = terms.gradient();
-        if (batch.rowMask() != null) {
-            grad.muliColumnVector(batch.rowMask());
-        }
-        return batch.backprop(grad);
+    /** A coupled loss's run over this call (see {@link CoupledLoss}); every other loss has an element or row formula. */
+    CoupledPath.Result coupledRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+                                  boolean score, boolean gradient) {
+        Inputs.checkShapes(name(), labelKind(activation), labels, preOutput, activation, mask);
+        throw new IllegalStateException(name() + " has no formula for the activation " + activation);
     }
 
     /** Scratch memory for one call; see the class comment. */

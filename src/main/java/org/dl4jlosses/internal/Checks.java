@@ -27,24 +27,6 @@ public final class Checks {
                 value + " at " + where);
     }
 
-    /** Throws {@link #badMask} for the first entry of {@code mask} [R, 1] or [R, K] that is neither 0 nor 1. */
-    static void maskValues(String loss, INDArray mask) {
-        if (mask == null) {
-            return;
-        }
-        INDArray m = mask.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-        if (m.mul(m.sub(1)).norm1Number().doubleValue() == 0) {
-            return;
-        }
-        double[] values = m.reshape(m.length()).toDoubleVector();
-        long columns = mask.rank() == 2 ? mask.size(1) : 1;
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != 0 && values[i] != 1) {
-                throw badMask(loss, values[i], "row " + i / columns + (columns == 1 ? "" : ", column " + i % columns));
-            }
-        }
-    }
-
     public static String shape(INDArray array) {
         return Arrays.toString(array.shape());
     }

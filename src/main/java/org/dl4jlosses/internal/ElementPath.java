@@ -73,7 +73,7 @@ final class ElementPath {
     static Result run(String loss, Class<?> formulaType, Specialization formula, LabelKind kind, double[] weights, String optionName,
                       double[] option, INDArray labels, INDArray z, IActivation activation, INDArray mask, boolean sum,
                       boolean score, boolean gradient) {
-        Batch.Shapes shapes = Batch.checkShapes(loss, kind, labels, z, activation, mask, true);
+        Inputs.Shapes shapes = Inputs.checkShapes(loss, kind, labels, z, activation, mask, true);
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
         checkLength(loss, "weights", weights, columns);
@@ -85,8 +85,8 @@ final class ElementPath {
         try (HostArrays host = new HostArrays()) {
             ByteBuffer aBytes = host.bytes(a, type);
             ByteBuffer yBytes = host.bytes(labels, type);
-            ByteBuffer rowMask = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
-            ByteBuffer elementMask = shapes.mask == Batch.MaskShape.ELEMENT ? host.bytes(mask, type) : null;
+            ByteBuffer rowMask = shapes.mask == Inputs.MaskShape.ROW ? host.bytes(mask, type) : null;
+            ByteBuffer elementMask = shapes.mask == Inputs.MaskShape.ELEMENT ? host.bytes(mask, type) : null;
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
             double[] losses = LOSSES.get();

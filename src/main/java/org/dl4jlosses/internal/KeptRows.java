@@ -4,9 +4,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The kept rows of a {@link CoupledLoss} call as Java arrays of the call's precision (float[] or
- * double[]), for its {@link CoupledFormula} (or its float32 {@link CoupledKernel}): the same rows,
- * in the same order, as {@link Rows} gives the ND4J formula (masked rows removed, whole tuples for
- * BLOCKS).
+ * double[]), for its {@link CoupledFormula}: masked rows removed (whole tuples for BLOCKS), in
+ * their order, block by block for BLOCKS.
  *
  * <p>The arrays are per-thread scratch that the next call on the thread overwrites: a formula
  * reads them during its call only. {@link #scratch} lends a formula more of the same kind.
@@ -62,11 +61,6 @@ public final class KeptRows {
         return columns;
     }
 
-    /** The kept rows of the activation's output, row-major {@code n x D} (read-only), float32 only. */
-    public float[] values() {
-        return (float[]) values;
-    }
-
     /** The kept rows of the activation's output, row-major {@code n x D} (read-only), a float[] or double[]. */
     public Object rows() {
         return values;
@@ -106,11 +100,6 @@ public final class KeptRows {
         return unitValues;
     }
 
-    /** Other label kinds: the kept rows' labels as given, row-major {@code n x labelColumns()} (unchecked), float32 only. */
-    public float[] labels() {
-        return (float[]) labels;
-    }
-
     /** Other label kinds: the kept rows' labels as given, row-major {@code n x labelColumns()} (unchecked), a float[] or double[]. */
     public Object labelRows() {
         return labels;
@@ -121,22 +110,11 @@ public final class KeptRows {
     }
 
     /**
-     * A per-thread array of at least {@code length} floats (contents undefined), slot 0..7; a
-     * kernel's slots are its own for the call.
-     */
-    public static float[] scratch(int slot, int length) {
-        return (float[]) scratch(DataType.FLOAT, slot, length);
-    }
-
-    /**
      * A per-thread array of at least {@code length} elements of the lanes' precision (a float[] or
      * double[], contents undefined), slot 0..7; a formula's slots are its own for the call.
      */
     public static Object scratch(LaneMath<?> n, int slot, int length) {
-        return scratch(n.dataType(), slot, length);
-    }
-
-    private static Object scratch(DataType type, int slot, int length) {
+        DataType type = n.dataType();
         Object[] slots = SCRATCH.get()[type == DataType.FLOAT ? 0 : 1];
         if (slots[slot] == null || java.lang.reflect.Array.getLength(slots[slot]) < length) {
             slots[slot] = type == DataType.FLOAT ? new float[length] : new double[length];

@@ -25,7 +25,8 @@ public abstract class LaneMath<V> {
     public static final int PAD = 16;
 
     /** Whether the Vector API's module is present and not switched off ({@code -Ddl4jlosses.vector=false}). */
-    public static final boolean VECTOR = Lanes.VECTOR;
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("dl4jlosses.vector"));
 
     /** {@code length} ones. */
     static double[] ones(int length) {

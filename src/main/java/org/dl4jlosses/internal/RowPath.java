@@ -40,7 +40,7 @@ final class RowPath {
     static ElementPath.Result run(String loss, Class<?> formulaType, Specialization formulas, LabelKind kind, double[] weights,
                                   INDArray labels, INDArray z, IActivation activation, INDArray mask, boolean sum,
                                   boolean score, boolean gradient) {
-        Batch.Shapes shapes = Batch.checkShapes(loss, kind, labels, z, activation, mask);
+        Inputs.Shapes shapes = Inputs.checkShapes(loss, kind, labels, z, activation, mask);
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
         if (weights != null && weights.length != columns) {
@@ -52,7 +52,7 @@ final class RowPath {
                 || activation instanceof ActivationSoftmax && RowFormula.OnSoftmaxLogits.class.isAssignableFrom(formulaType);
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
-            ByteBuffer rowMask = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
+            ByteBuffer rowMask = shapes.mask == Inputs.MaskShape.ROW ? host.bytes(mask, type) : null;
             Call call = new Call(loss, kind, type, host.bytes(a, type), host.bytes(labels, type), rowMask, shapes.indexLabels,
                     rows, columns);
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
@@ -158,7 +158,7 @@ final class RowPath {
                 int target;
                 if (indices) {
                     double v = n.get(labels, r);
-                    if (!Batch.isClassIndex(v, k)) {
+                    if (!Inputs.isClassIndex(v, k)) {
                         throw LabelValues.badClassIndex(loss, v, k, rows, r);
                     }
                     target = (int) v;

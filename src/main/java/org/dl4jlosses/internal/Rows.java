@@ -2,59 +2,17 @@ package org.dl4jlosses.internal;
 
 import static org.dl4jlosses.internal.Checks.fail;
 import static org.dl4jlosses.internal.Checks.require;
-import static org.dl4jlosses.internal.Checks.shape;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The unmasked rows of one {@link CoupledLoss} call, arranged by its {@link Units}: what a
- * coupled loss's formula reads, and the builders of what it returns.
- *
- * <p>Masked rows are removed before the formula sees the batch (for BLOCKS, whole tuples), so a
- * masked row is neither an example nor a candidate, positive or negative of another row, exactly
- * as if it had not been in the batch. The formula works on {@link #count()} rows and returns
- * per-row losses and gradients for those rows only; {@link CoupledLoss} puts them back in place
- * with zeros for the masked rows. Without a mask nothing is copied.
- *
- * <p>Returned losses follow the library's convention: their sum is {@code n x} the reference value over
- * the {@code n} kept rows, the gradient is the derivative of that sum with respect to the
- * activation's output.
+ * How a coupled loss's row mask removes rows and how its labels form units: the kept rows (whole
+ * tuples for BLOCKS, with the mask checked), each kept row's dense group (GROUPS) and each kept
+ * unit's value (ROW_VALUES), with the messages that name a bad mask or label.
  */
-public final class Rows {
-    private final Batch batch;
-    private final Units units;
-    /** Original indices of the kept rows, in order (block by block for BLOCKS); null when all are kept. */
-    private final int[] kept;
-    private final int count;
-    private final int tuples;
-    private final INDArray output;
-    private int[] groups;
-    private int groupCount;
-
-    private Rows(Batch batch, Units units, int[] kept, int count, int tuples) {
-        this.batch = batch;
-        this.units = units;
-        this.kept = kept;
-        this.count = count;
-        this.tuples = tuples;
-        this.output = kept == null ? batch.output() : count == 0 ? null : Nd4j.pullRows(batch.output(), 1, kept);
-    }
-
-    static Rows of(Batch batch, Units units) {
-        int rows = Math.toIntExact(batch.rows());
-        int[] kept = keptRows(batch.loss(), units, shape(batch.z()), rows, batch.rowMask() == null ? null : batch.rowMask().toDoubleVector());
-        int n = rows / units.blocks();
-        if (kept == null) {
-            return new Rows(batch, units, null, rows, n);
-        }
-        return new Rows(batch, units, kept, kept.length, kept.length / units.blocks());
+final class Rows {
+    private Rows() {
     }
 
     /**
@@ -103,65 +61,6 @@ public final class Rows {
         return kept;
     }
 
-    public String loss() {
-        return batch.loss();
-    }
-
-    public DataType dataType() {
-        return batch.dataType();
-    }
-
-    /** The number n of kept rows. */
-    public int count() {
-        return count;
-    }
-
-    /** Columns D of the embeddings (K of preOutput). */
-    public int columns() {
-        return batch.columns();
-    }
-
-    /** The number of rows of the call, masked ones included. */
-    public long originalRows() {
-        return batch.rows();
-    }
-
-    /** The original row index of kept row r. */
-    public int originalRow(int r) {
-        return kept == null ? r : kept[r];
-    }
-
-    /** The activation's output of the kept rows [n, D] (read-only). */
-    public INDArray output() {
-        return output;
-    }
-
-    public Batch batch() {
-        return batch;
-    }
-
-    // ---------------------------------------------------------------- BLOCKS
-
-    /** BLOCKS: the number of kept tuples N' (rows per block); otherwise {@link #count()}. */
-    public int tuples() {
-        return tuples;
-    }
-
-    /** BLOCKS: block b of the kept rows [N', D], a view of {@link #output()}. */
-    public INDArray block(int b) {
-        return output.get(NDArrayIndex.interval((long) b * tuples, (long) (b + 1) * tuples), NDArrayIndex.all());
-    }
-
-    // ---------------------------------------------------------------- labels
-
-    /**
-     * {@link LabelKind#ROW_VALUES}: the value of each unit, finite: block 0's labels of the kept
-     * tuples for BLOCKS, the kept rows' labels otherwise. The loss checks their domain.
-     */
-    public double[] values() {
-        return unitValues(loss(), units, batch.labels().toDoubleVector(), kept, tuples);
-    }
-
     /** {@link #values()} from the labels' values (one column) and the kept rows (null: all). */
     static double[] unitValues(String loss, Units units, double[] all, int[] kept, int tuples) {
         int read = units.kind() == Units.Kind.BLOCKS ? all.length / units.blocks() : all.length;
@@ -175,30 +74,6 @@ public final class Rows {
             out[t] = all[kept == null ? t : kept[t]];
         }
         return out;
-    }
-
-    /** Labels of the kept rows, for the label kinds the base checks by value ({@code [n, K]}, z's data type). */
-    public INDArray labels() {
-        return kept == null ? batch.labels() : Nd4j.pullRows(batch.labels(), 1, kept);
-    }
-
-    /** GROUPS: each kept row's group, numbered 0..{@link #groupCount()}-1 in order of first appearance. */
-    public int[] groups() {
-        if (groups == null) {
-            readGroups();
-        }
-        return groups;
-    }
-
-    public int groupCount() {
-        groups();
-        return groupCount;
-    }
-
-    private void readGroups() {
-        INDArray labels = batch.labels();
-        groups = denseGroups(loss(), Ops.values(labels), (int) labels.size(0), (int) labels.size(1), kept, count);
-        groupCount = groupCount(groups);
     }
 
     /**
@@ -256,55 +131,5 @@ public final class Rows {
             max = Math.max(max, g);
         }
         return max + 1;
-    }
-
-    // ---------------------------------------------------------------- results
-
-    /** Each kept row's own loss {@code [n, 1]} (null if only the gradient was asked for) and dL/da {@code [n, D]}. */
-    public Terms perRow(INDArray loss, INDArray dLda) {
-        return Terms.perRow(loss, dLda);
-    }
-
-    /** Each kept tuple's loss {@code [N', 1]}, put on every row of its tuple, and dL/da {@code [n, D]}. */
-    public Terms perTuple(INDArray tupleLoss, INDArray dLda) {
-        INDArray loss = null;
-        if (tupleLoss != null) {
-            INDArray[] copies = new INDArray[units.blocks()];
-            java.util.Arrays.fill(copies, tupleLoss.reshape(tuples, 1));
-            loss = copies.length == 1 ? tupleLoss.reshape(tuples, 1).dup() : Nd4j.concat(0, copies);
-        }
-        return Terms.perRow(loss, dLda);
-    }
-
-    /** A loss over the whole batch: {@code total} spread evenly over the kept rows, and dL/da {@code [n, D]}. */
-    public Terms spread(double total, INDArray dLda) {
-        return Terms.perRow(Nd4j.valueArrayOf(new long[] {count, 1}, total / count, dataType()), dLda);
-    }
-
-    /** Terms over the kept rows, put back in place over all rows (zeros for masked rows). */
-    Terms expand(Terms terms) {
-        if (kept == null) {
-            return terms;
-        }
-        return Terms.perRow(scatter(terms.loss()), scatter(terms.gradient()));
-    }
-
-    private INDArray scatter(INDArray keptRows) {
-        if (keptRows == null) {
-            return null;
-        }
-        INDArray full = Nd4j.zeros(dataType(), batch.rows(), keptRows.size(1));
-        long[] index = new long[kept.length];
-        for (int r = 0; r < kept.length; r++) {
-            index[r] = kept[r];
-        }
-        full.put(new INDArrayIndex[] {NDArrayIndex.indices(index), NDArrayIndex.all()}, keptRows);
-        return full;
-    }
-
-    /** Zero terms over all rows: nothing is left to learn from. */
-    static Terms nothing(Batch batch) {
-        return Terms.perRow(Nd4j.zeros(batch.dataType(), batch.rows(), 1),
-                Nd4j.zeros(batch.dataType(), batch.rows(), batch.columns()));
     }
 }

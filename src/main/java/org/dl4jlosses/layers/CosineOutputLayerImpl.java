@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.dl4jlosses.internal.Pairwise;
+import org.dl4jlosses.internal.UnitRows;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,11 +52,11 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
                 throw new DL4JInvalidInputException("CosineOutputLayer: input must be [minibatch, " + w.size(0)
                         + "], got " + java.util.Arrays.toString(x.shape()) + " " + layerId());
             }
-            inputNorms = Pairwise.norms(x);
-            inputUnits = Pairwise.unitRows(x, inputNorms);
+            inputNorms = UnitRows.norms(x);
+            inputUnits = UnitRows.unitRows(x, inputNorms);
             INDArray columns = w.transpose();
-            weightNorms = Pairwise.norms(columns);
-            weightUnits = Pairwise.unitRows(columns, weightNorms);
+            weightNorms = UnitRows.norms(columns);
+            weightUnits = UnitRows.unitRows(columns, weightNorms);
         }
     }
 
@@ -109,8 +109,8 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
                 cosines, layerConf().getActivationFn(), maskArray);
         INDArray dInputUnits = delta.mmul(unit.weightUnits);                      // [N, nIn]
         INDArray dWeightUnits = delta.transpose().mmul(unit.inputUnits);          // [nOut, nIn]
-        INDArray dInput = Pairwise.unitRowsBackward(unit.inputUnits, unit.inputNorms, dInputUnits);
-        INDArray dWeights = Pairwise.unitRowsBackward(unit.weightUnits, unit.weightNorms, dWeightUnits);
+        INDArray dInput = UnitRows.unitRowsBackward(unit.inputUnits, unit.inputNorms, dInputUnits);
+        INDArray dWeights = UnitRows.unitRowsBackward(unit.weightUnits, unit.weightNorms, dWeightUnits);
 
         INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         weightGradient.assign(dWeights.transpose());

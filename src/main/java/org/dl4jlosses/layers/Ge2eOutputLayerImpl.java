@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.dl4jlosses.embedding.Ge2eLoss;
-import org.dl4jlosses.internal.Pairwise;
+import org.dl4jlosses.internal.UnitRows;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,7 +66,7 @@ public class Ge2eOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutput
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray a = layerConf().getActivationFn().getActivation(preOutput(training, workspaceMgr), training);
-        INDArray unit = Pairwise.unitRows(a, Pairwise.norms(a));
+        INDArray unit = UnitRows.unitRows(a, UnitRows.norms(a));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, unit.shape(), 'c');
         out.assign(unit);
         if (maskArray != null) {

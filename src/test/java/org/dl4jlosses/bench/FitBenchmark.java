@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.dl4jlosses.classification.CrossEntropyLoss;
-import org.dl4jlosses.internal.Lanes;
+import org.dl4jlosses.internal.LaneMath;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -96,7 +96,7 @@ public class FitBenchmark {
         }
         System.out.println("# fit setup: loss=" + loss + ", batch=" + batch + ", updater=" + updater
                 + ", jdk.incubator.vector module " + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                ? "present" : "absent") + ", dl4jlosses Vector API " + (Lanes.VECTOR ? "on" : "off")
+                ? "present" : "absent") + ", dl4jlosses Vector API " + (LaneMath.VECTOR ? "on" : "off")
                 + ", first score " + s);
     }
 

@@ -128,7 +128,7 @@ class GarbageCollectionTest {
             assertNotNull(RowPath.lastLanes, loss + ": the row path must run on this input");
             return result;
         }
-        CoupledKernelPath.Result run = loss.kernelRun(labels, z, activation, mask, true, true);
+        CoupledPath.Result run = loss.coupledRun(labels, z, activation, mask, true, true);
         assertNotNull(run, loss + ": the kernel path must run on this input");
         return new Pair<>(run.total, run.gradient);
     }

@@ -20,7 +20,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.integration.Nets;
 import org.dl4jlosses.integration.SingleThreaded;
-import org.dl4jlosses.internal.Pairwise;
+import org.dl4jlosses.internal.UnitRows;
 import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -106,8 +106,8 @@ class CosineOutputLayerTest {
         assertEquals(List.of((long) HIDDEN, (long) CLASSES), List.of(w.size(0), w.size(1)));
         INDArray x = Nd4j.randn(5L, new long[] {9, N_IN}).castTo(DataType.DOUBLE);
         INDArray hidden = net.feedForward(x, false).get(1);
-        INDArray expected = Pairwise.unitRows(hidden, Pairwise.norms(hidden))
-                .mmul(Pairwise.unitRows(w.transpose(), Pairwise.norms(w.transpose())).transpose());
+        INDArray expected = UnitRows.unitRows(hidden, UnitRows.norms(hidden))
+                .mmul(UnitRows.unitRows(w.transpose(), UnitRows.norms(w.transpose())).transpose());
         INDArray out = net.output(x);
         close(expected, out, 1e-12, "cosines");
         assertTrue(out.amaxNumber().doubleValue() <= 1.0);

@@ -21,7 +21,7 @@ import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.integration.Nets;
 import org.dl4jlosses.integration.SingleThreaded;
-import org.dl4jlosses.internal.Pairwise;
+import org.dl4jlosses.internal.UnitRows;
 import org.dl4jlosses.testing.CoupledCatalogue;
 import org.dl4jlosses.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
@@ -105,7 +105,7 @@ class Ge2eOutputLayerTest {
         CoupledCatalogue.Sample s = speakers(4, false);
         INDArray x = Nd4j.randn(4L, new long[] {s.rows(), N_IN}).castTo(DataType.DOUBLE);
         INDArray embedding = net.feedForward(x, false).get(2);
-        close(Pairwise.unitRows(embedding, Pairwise.norms(embedding)), net.output(x), 1e-12, "normalised embedding");
+        close(UnitRows.unitRows(embedding, UnitRows.norms(embedding)), net.output(x), 1e-12, "normalised embedding");
         net.getLayer(2).setParam("w", Nd4j.scalar(3.0).reshape(1, 1));
         net.getLayer(2).setParam("b", Nd4j.scalar(-1.0).reshape(1, 1));
         double expected = new Ge2eLoss().withParameters(3, -1, null)

@@ -5,52 +5,18 @@ import static org.dl4jlosses.internal.Checks.require;
 import static org.dl4jlosses.internal.Checks.shape;
 
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One call of a coupled loss's ND4J formula, its inputs validated: {@code z = preOutput [R, K]},
- * the labels (class indices expanded to one-hot rows; values checked and in z's data type where
- * their kind is checked by value, else as given), the activation and the row mask
- * {@code [R, 1]}; plus the shape and label checks every path shares. The arrays handed out are
- * read-only for the loss: it builds new arrays from them.
+ * The checks of one call's arguments that every path shares: presence, ranks, shapes and data
+ * types of preOutput, labels and mask, and how the mask and labels are laid out.
  */
-public final class Batch {
+public final class Inputs {
     /** Probabilities are clipped to [P_MIN, 1 - P_MIN] where a formula takes them from a non-fused activation. */
     public static final double P_MIN = 1e-7;
 
-    private final String loss;
-    private final INDArray z;
-    private final INDArray labels;
-    private final IActivation activation;
-    private final INDArray rowMask;
-    private INDArray output;
-
-    private Batch(String loss, INDArray z, INDArray labels, IActivation activation, INDArray rowMask) {
-        this.loss = loss;
-        this.z = z;
-        this.labels = labels;
-        this.activation = activation;
-        this.rowMask = rowMask;
-    }
-
-    static Batch prepare(String loss, LabelKind kind, INDArray labels, INDArray z, IActivation activation,
-                         INDArray mask) {
-        Shapes shapes = checkShapes(loss, kind, labels, z, activation, mask);
-        INDArray rowMask = shapes.mask == MaskShape.ROW ? mask.castTo(z.dataType()) : null;
-        INDArray prepared;
-        if (shapes.indexLabels) {
-            prepared = oneHot(loss, labels, (int) z.size(1), z.dataType(), rowMask);
-        } else if (kind.checkedByValue()) {
-            prepared = LabelValues.check(loss, kind, labels.castTo(z.dataType()), rowMask);
-        } else {
-            prepared = labels; // group ids and row values are read (and checked) by the loss's layout, as given
-        }
-        return new Batch(loss, z, prepared, activation, rowMask);
+    private Inputs() {
     }
 
     /** How the mask applies: none, one value per row, one per element. */
@@ -157,73 +123,4 @@ public final class Batch {
     static boolean isClassIndex(double v, int classes) {
         return v >= 0 && v < classes && v == Math.rint(v);
     }
-
-    /** Class indices [R, 1] to one-hot rows; masked rows may hold anything and become class 0. */
-    private static INDArray oneHot(String loss, INDArray indices, int classes, DataType type, INDArray rowMask) {
-        double[] values = indices.toDoubleVector();
-        double[] mask = rowMask == null ? null : rowMask.toDoubleVector();
-        int[] index = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            double v = values[i];
-            if (mask != null && mask[i] == 0 && Double.isFinite(v)) {
-                continue;
-            }
-            if (!isClassIndex(v, classes)) {
-                throw LabelValues.badClassIndex(loss, v, classes, values.length, i);
-            }
-            index[i] = (int) v;
-        }
-        INDArray out = Nd4j.createUninitialized(type, values.length, classes);
-        Nd4j.exec(new OneHot(Nd4j.createFromArray(index), out, classes));
-        return out;
-    }
-
-    public String loss() {
-        return loss;
-    }
-
-    public INDArray z() {
-        return z;
-    }
-
-    /**
-     * Labels [R, K] in z's data type, class indices already one-hot; for {@link LabelKind#GROUPS},
-     * {@link LabelKind#ROW_VALUES} and {@link LabelKind#UNUSED}, the labels as given.
-     */
-    public INDArray labels() {
-        return labels;
-    }
-
-        public INDArray rowMask() {
-        return rowMask;
-    }
-
-        public long rows() {
-        return z.size(0);
-    }
-
-    public int columns() {
-        return (int) z.size(1);
-    }
-
-    public DataType dataType() {
-        return z.dataType();
-    }
-
-            /** a = activation(z); z itself for the identity (read-only). Computed once per call. */
-    public INDArray output() {
-        if (output == null) {
-            output = activation instanceof ActivationIdentity ? z : activation.getActivation(z.dup(), true);
-        }
-        return output;
-    }
-
-    /** dL/dz from dL/da through the activation. */
-    public INDArray backprop(INDArray dLda) {
-        if (activation instanceof ActivationIdentity) {
-            return dLda;
-        }
-        return activation.backprop(z.dup(), dLda).getFirst();
-    }
-
 }

@@ -35,7 +35,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * case in float32 against float64 at its full size, and the delicate cases of GE2E and Dice in
  * both precisions; each run asserts the formula that ran.
  */
-class CoupledKernelPathTest {
+class CoupledPathTest {
     private static final double TOLERANCE = 2e-5;
 
     /** The catalogue's coupled losses (it also holds ArcFace, a row formula on cosines). */
@@ -101,9 +101,9 @@ class CoupledKernelPathTest {
                                      Class<?> lanes, String name) {
         LaneMath.portableOnly = portable;
         try {
-            CoupledKernelPath.lastLanes = null;
+            CoupledPath.lastLanes = null;
             var result = e.loss.computeGradientAndScore(labels, z, e.activation, mask, false);
-            assertEquals(lanes, CoupledKernelPath.lastLanes, name + ": lanes that ran");
+            assertEquals(lanes, CoupledPath.lastLanes, name + ": lanes that ran");
             return new Object[] {result.getFirst(), result.getSecond(), lanes.getSimpleName()};
         } finally {
             LaneMath.portableOnly = false;
@@ -120,6 +120,29 @@ class CoupledKernelPathTest {
     void float32AgreesWithFloat64AtBenchmarkSize(BenchCase c) {
         INDArray[] inputs = c.inputs(5);
         againstFloat64(c.newLoss(false), c.activation(), c.id(), inputs[1], inputs[0], null);
+    }
+
+    /**
+     * One loss instance used with two activations whose formulas differ (Dice applies sigmoid or
+     * softmax itself) gives what a fresh instance gives for each: its cache of formulas is keyed
+     * by the whole setup, not by the formula's class.
+     */
+    @Test
+    void oneLossWithTwoActivationsKeepsTheirFormulasApart() {
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 12, 3);
+        INDArray labels = Nd4j.rand(DataType.DOUBLE, 12, 3);
+        INDArray oneHot = Nd4j.zeros(DataType.DOUBLE, 12, 3);
+        for (int r = 0; r < 12; r++) {
+            oneHot.putScalar(r, r % 3, 1);
+        }
+        DiceLoss shared = DiceLoss.builder().rowsPerSample(4).build();
+        double sigmoid = shared.computeScore(labels, z, new ActivationSigmoid(), null, false);
+        double softmax = shared.computeScore(oneHot, z, new ActivationSoftmax(), null, false);
+        assertEquals(DiceLoss.builder().rowsPerSample(4).build().computeScore(labels, z, new ActivationSigmoid(), null, false),
+                sigmoid, 0);
+        assertEquals(DiceLoss.builder().rowsPerSample(4).build().computeScore(oneHot, z, new ActivationSoftmax(), null, false),
+                softmax, 0);
+        assertTrue(sigmoid != softmax);
     }
 
     @Test
@@ -211,10 +234,10 @@ class CoupledKernelPathTest {
     /** The gradient of one run, asserting that the coupled formula ran in this precision. */
     private static INDArray lanesRun(ILossFunction loss, IActivation activation, INDArray labels, INDArray z, INDArray mask,
                                      DataType type, String name) {
-        CoupledKernelPath.lastLanes = null;
+        CoupledPath.lastLanes = null;
         INDArray gradient = loss.computeGradient(labels, z, activation, mask);
         assertEquals(type, LaneMath.of(type).dataType(), name);
-        assertEquals(LaneMath.of(type).getClass(), CoupledKernelPath.lastLanes, name + ": the " + type + " formula ran");
+        assertEquals(LaneMath.of(type).getClass(), CoupledPath.lastLanes, name + ": the " + type + " formula ran");
         return gradient;
     }
 

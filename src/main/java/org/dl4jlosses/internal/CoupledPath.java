@@ -13,25 +13,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a coupled loss's {@link CoupledFormula} (float32 or float64, any activation) or its float32
- * {@link CoupledKernel} (on z, for the activations it fuses): reads the kept rows (the row mask applied as
- * {@link Rows} applies it, with the same checks and messages) and the labels into per-thread
- * arrays, runs the formula, and puts its per-row losses and gradient rows back in place, zeros
- * for masked rows. An activation other than the identity runs before (ND4J's
- * {@code getActivation}) and after (its {@code backprop}).
+ * Runs a coupled loss's {@link CoupledFormula} (float32 or float64, any activation): reads the kept
+ * rows (the row mask applied, whole units kept or removed) and their labels into per-thread
+ * arrays of the call's precision, runs the formula, and puts its per-row losses and gradient rows
+ * back in place, zeros for masked rows. An activation other than the identity (and other than one
+ * the formula fuses) runs before (ND4J's {@code getActivation}) and after (its {@code backprop}).
  */
-final class CoupledKernelPath {
+final class CoupledPath {
     private static final ThreadLocal<Object[][]> BUFFERS = ThreadLocal.withInitial(() -> new Object[2][4]);
     private static final int VALUES = 0;
     private static final int GRADIENT = 1;
     private static final int LABELS = 2;
-    private static final int KERNEL_LOSSES = 3;
     private static final ThreadLocal<double[][]> LOSSES = ThreadLocal.withInitial(() -> new double[2][0]);
 
     /** The lanes the last formula ran on, for tests that must know which execution they compared. */
     static volatile Class<?> lastLanes;
 
-    private CoupledKernelPath() {
+    private CoupledPath() {
     }
 
     /** A run's result: per-row losses (mask applied), their total, and the gradient array. */
@@ -53,12 +51,9 @@ final class CoupledKernelPath {
         }
     }
 
-    /**
-     * Runs the formula (or, when it is null, the float32 kernel), or returns null when the kernel
-     * declines (labels outside its domain: the op path then reports them).
-     */
-    static Result run(String loss, Function<LaneMath<?>, CoupledFormula> formulas, CoupledKernel kernel, LabelKind kind, Units units,
-                      INDArray labels, INDArray z, IActivation activation, INDArray mask, Batch.Shapes shapes,
+    /** Runs the formula over the call's kept rows. */
+    static Result run(String loss, Function<LaneMath<?>, CoupledFormula> formulas, LabelKind kind, Units units,
+                      INDArray labels, INDArray z, IActivation activation, INDArray mask, Inputs.Shapes shapes,
                       boolean score, boolean gradient) {
         int rows = (int) z.size(0);
         int columns = (int) z.size(1);
@@ -67,12 +62,11 @@ final class CoupledKernelPath {
         }
         DataType type = z.dataType();
         LaneMath<?> n = LaneMath.of(type);
-        CoupledFormula formula = formulas == null ? null : formulas.apply(n);
-        // A kernel takes z and fuses its activations itself; a formula may too.
-        boolean fused = formula == null || formula.fusesActivation() || activation instanceof ActivationIdentity;
+        CoupledFormula formula = formulas.apply(n);
+        boolean fused = formula.fusesActivation() || activation instanceof ActivationIdentity;
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
-            ByteBuffer maskBytes = shapes.mask == Batch.MaskShape.ROW ? host.bytes(mask, type) : null;
+            ByteBuffer maskBytes = shapes.mask == Inputs.MaskShape.ROW ? host.bytes(mask, type) : null;
             double[] rowMask = maskBytes == null ? null : doubles(n, maskBytes, rows);
             int[] kept = Rows.keptRows(loss, units, Checks.shape(z), rows, rowMask);
             int count = kept == null ? rows : kept.length;
@@ -91,18 +85,8 @@ final class CoupledKernelPath {
             KeptRows keptRows = read(n, host, loss, kind, units, labels, a, kept, count, columns);
             double[] losses = score ? losses(1, count) : null;
             Object gradientRows = gradient ? buffer(n, GRADIENT, count * columns) : null;
-            if (formula != null) {
-                lastLanes = n.getClass();
-                formula.evaluate(n, keptRows, losses, gradientRows);
-            } else {
-                float[] floatLosses = score ? (float[]) buffer(n, KERNEL_LOSSES, count) : null;
-                if (!kernel.evaluate(keptRows, floatLosses, (float[]) gradientRows)) {
-                    return null;
-                }
-                for (int r = 0; score && r < count; r++) {
-                    losses[r] = floatLosses[r];
-                }
-            }
+            lastLanes = n.getClass();
+            formula.evaluate(n, keptRows, losses, gradientRows);
 
             double total = 0;
             if (score) {
