@@ -168,7 +168,7 @@ public final class ContrastiveLoss extends CoupledLoss {
                 }
                 return;
             }
-            int[][] members = members(rows.groups(), rows.groupCount());
+            int[][] members = rows.groupMembers();
             Object d = distances.matrix();
             // A pair with itself: distance 0 in its own group, so neither loss nor gradient.
             for (int i = 0; i < count; i++) {
@@ -218,23 +218,7 @@ public final class ContrastiveLoss extends CoupledLoss {
             }
         }
 
-        /** The rows of each group. */
-        private static int[][] members(int[] groups, int groupCount) {
-            int[] sizes = new int[groupCount];
-            for (int g : groups) {
-                sizes[g]++;
-            }
-            int[][] members = new int[groupCount][];
-            for (int g = 0; g < groupCount; g++) {
-                members[g] = new int[sizes[g]];
-                sizes[g] = 0;
-            }
-            for (int i = 0; i < groups.length; i++) {
-                members[groups[i]][sizes[groups[i]]++] = i;
-            }
-            return members;
         }
-    }
 
     /** {@return the option {@code margin}} */
     public double getMargin() {

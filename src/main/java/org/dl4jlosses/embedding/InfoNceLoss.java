@@ -170,19 +170,10 @@ public final class InfoNceLoss extends CoupledLoss {
             int count = rows.count();
             int d = rows.columns();
             int[] group = rows.groups();
-            int[][] members = new int[rows.groupCount()][];
-            int[] sizes = new int[rows.groupCount()];
-            for (int r = 0; r < count; r++) {
-                sizes[group[r]]++;
-            }
+            int[][] members = rows.groupMembers();
             long pairCount = 0;
-            for (int g = 0; g < sizes.length; g++) {
-                pairCount += (long) sizes[g] * (sizes[g] - 1);
-                members[g] = new int[sizes[g]];
-                sizes[g] = 0;
-            }
-            for (int r = 0; r < count; r++) {
-                members[group[r]][sizes[group[r]]++] = r;
+            for (int[] own : members) {
+                pairCount += (long) own.length * (own.length - 1);
             }
             // One id (no negatives) or no positive pair: nothing to learn.
             if (pairCount == 0 || members.length == 1) {

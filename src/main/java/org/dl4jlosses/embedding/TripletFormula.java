@@ -82,16 +82,6 @@ final class TripletFormula implements CoupledFormula {
         }
     }
 
-    /** The number of kept rows in each group. */
-    private static int[] groupSizes(KeptRows rows) {
-        int[] sizes = new int[rows.groupCount()];
-        int[] groups = rows.groups();
-        for (int i = 0; i < rows.count(); i++) {
-            sizes[groups[i]]++;
-        }
-        return sizes;
-    }
-
     /**
      * HARD: per anchor with a positive and a negative, {@code max(0, max_p D_ap - min_n D_an + m)};
      * returns the mean over those anchors and adds the gradient of n x mean to {@code gradient}.
@@ -99,10 +89,10 @@ final class TripletFormula implements CoupledFormula {
     private <V> double hard(LaneMath<V> lanes, KeptRows rows, Distances distances, Object gradient) {
         int n = rows.count();
         int[] groups = rows.groups();
-        int[] sizes = groupSizes(rows);
+        int[][] members = rows.groupMembers();
         int anchors = 0;
         for (int a = 0; a < n; a++) {
-            if (sizes[groups[a]] > 1 && sizes[groups[a]] < n) {
+            if (members[groups[a]].length > 1 && members[groups[a]].length < n) {
                 anchors++;
             }
         }
@@ -115,7 +105,7 @@ final class TripletFormula implements CoupledFormula {
         double sum = 0;
         for (int a = 0; a < n; a++) {
             int group = groups[a];
-            if (sizes[group] < 2 || sizes[group] == n) {
+            if (members[group].length < 2 || members[group].length == n) {
                 continue;
             }
             int row = a * n;
@@ -167,7 +157,7 @@ final class TripletFormula implements CoupledFormula {
     private <V> double all(LaneMath<V> lanes, KeptRows rows, Distances distances, Object gradient) {
         int n = rows.count();
         int[] groups = rows.groups();
-        int[][] members = members(rows);
+        int[][] members = rows.groupMembers();
         Object d = distances.matrix();
         Object c = gradient != null ? distances.coefficients() : null;
         Object negatives = lanes.row(n);
@@ -252,21 +242,6 @@ final class TripletFormula implements CoupledFormula {
         return sum / count;
     }
 
-    /** The kept rows of each group. */
-    private static int[][] members(KeptRows rows) {
-        int[] groups = rows.groups();
-        int[] sizes = groupSizes(rows);
-        int[][] members = new int[sizes.length][];
-        for (int g = 0; g < sizes.length; g++) {
-            members[g] = new int[sizes[g]];
-            sizes[g] = 0;
-        }
-        for (int i = 0; i < groups.length; i++) {
-            members[groups[i]][sizes[groups[i]]++] = i;
-        }
-        return members;
-    }
-
     /**
      * SEMI_HARD: per positive pair (a, p) of an anchor with negatives, the negative with the
      * smallest {@code D_an > D_ap}, else the farthest negative; the mean of the hinge over those
@@ -275,11 +250,11 @@ final class TripletFormula implements CoupledFormula {
     private <V> double semiHard(LaneMath<V> lanes, KeptRows rows, Distances distances, Object gradient) {
         int n = rows.count();
         int[] groups = rows.groups();
-        int[] sizes = groupSizes(rows);
+        int[][] members = rows.groupMembers();
         long count = 0;
         for (int a = 0; a < n; a++) {
-            if (sizes[groups[a]] < n) {
-                count += sizes[groups[a]] - 1;
+            if (members[groups[a]].length < n) {
+                count += members[groups[a]].length - 1;
             }
         }
         if (count == 0) {
@@ -290,7 +265,7 @@ final class TripletFormula implements CoupledFormula {
         double sum = 0;
         for (int a = 0; a < n; a++) {
             int group = groups[a];
-            if (sizes[group] == n || sizes[group] < 2) {
+            if (members[group].length == n || members[group].length < 2) {
                 continue;
             }
             int row = a * n;

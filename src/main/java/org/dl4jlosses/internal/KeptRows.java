@@ -76,6 +76,23 @@ public final class KeptRows {
         return groups;
     }
 
+    /** GROUPS: the kept rows of each group, in order, indexed by group (a new array per call). */
+    public int[][] groupMembers() {
+        int[] sizes = new int[groupCount];
+        for (int g : groups) {
+            sizes[g]++;
+        }
+        int[][] members = new int[groupCount][];
+        for (int g = 0; g < groupCount; g++) {
+            members[g] = new int[sizes[g]];
+            sizes[g] = 0;
+        }
+        for (int r = 0; r < count; r++) {
+            members[groups[r]][sizes[groups[r]]++] = r;
+        }
+        return members;
+    }
+
     /** GROUPS: kept row r's group as its labels give it, for messages: the id, or "one-hot column c". */
     public String groupLabel(int r) {
         double[] flat = (double[]) labels;
