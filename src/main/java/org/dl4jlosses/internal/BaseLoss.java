@@ -92,7 +92,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /**
      * Per-column weights applied by the base to per-element terms, or null. Losses whose weights
-     * enter the formula differently apply them in {@link #evaluate} and return null here.
+     * enter the formula differently apply them in their formula and return null here.
      *
      * @return the per-column weights, or null
      */
@@ -102,8 +102,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /**
      * This loss's {@link ElementFormula} with this activation (which may be null: the call then
-     * fails its checks), or null (the default) when a row formula, a kernel or {@link #evaluate}
-     * computes it.
+     * fails its checks), or null (the default) when a row or coupled formula computes it.
      *
      * @param activation the layer's activation
      * @return the formula's class and options, or null
@@ -133,7 +132,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /**
      * This loss's {@link RowFormula} with this activation, or null (the default) when an element
-     * formula or {@link #evaluate} computes it. Its labels are {@link LabelKind#CLASSES}
+     * or coupled formula computes it. Its labels are {@link LabelKind#CLASSES}
      * or {@link LabelKind#ONE_CLASS}.
      *
      * @param activation the layer's activation

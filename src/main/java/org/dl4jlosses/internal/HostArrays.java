@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>A buffer from {@code asNio()} does not keep its array alive: when an input needs a float32,
  * dense, row-major copy first, nothing else refers to that copy, and the garbage collector may
- * free its memory while a kernel still reads it (a JVM crash, or numbers that depend on GC
+ * free its memory while a formula still reads it (a JVM crash, or numbers that depend on GC
  * timing). Every buffer handed out here is backed by an array this object holds until
  * {@link #close}.
  *
