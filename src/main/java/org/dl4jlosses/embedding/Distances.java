@@ -17,7 +17,7 @@ import org.dl4jlosses.internal.LaneMath;
  *
  * <p>Gradients are accumulated into one {@code n x D} array with respect to the rows the
  * distances are measured on (the unit rows for COSINE); {@link #finish} takes it back through the
- * normalisations to the activation's output. Its arrays live in {@link KeptRows#scratch} slots 0..6.
+ * normalisations to the activation's output. Its arrays live in {@link KeptRows#scratch} slots 0..4.
  */
 final class Distances {
     /** PyTorch's {@code pairwise_distance} eps, added to the difference. */

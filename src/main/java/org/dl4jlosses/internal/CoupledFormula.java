@@ -4,7 +4,8 @@ package org.dl4jlosses.internal;
  * A coupled loss's formula over its kept rows, written once over {@link LaneMath} for float32 and
  * float64: {@link CoupledPath} reads the kept rows of the activation's output into
  * {@link KeptRows} of the call's precision, and puts the per-row losses and gradient rows back in
- * place (zeros for masked rows), through the activation's {@code backprop}. Products go to
+ * place (zeros for masked rows), through the activation's {@code backprop} unless the formula
+ * applies the activation itself ({@link #fusesActivation}). Products go to
  * {@link Blas}; the formula checks its own labels and throws {@link Checks#fail} for bad ones.
  */
 public interface CoupledFormula {
