@@ -83,6 +83,7 @@ final class CoupledPath {
             }
 
             KeptRows keptRows = read(n, host, loss, kind, units, labels, a, kept, count, columns);
+            requireFinite(n, loss, keptRows, !fused);
             double[] losses = score ? losses(1, count) : null;
             Object gradientRows = gradient ? buffer(n, GRADIENT, count * columns) : null;
             lastLanes = n.getClass();
@@ -111,6 +112,27 @@ final class CoupledPath {
                 }
             }
             return new Result(allLosses, rows, total, grad);
+        }
+    }
+
+    /**
+     * Every kept value must be finite: a NaN or infinite embedding would otherwise drop out of a
+     * mining or poison every row's loss. One pass ({@code (x - x)^2} summed is NaN exactly when some
+     * x is not finite); the scan for the first bad value only when there is one.
+     */
+    private static void requireFinite(LaneMath<?> n, String loss, KeptRows rows, boolean activated) {
+        Object values = rows.rows();
+        int length = rows.count() * rows.columns();
+        if (!Double.isNaN(n.squaredDistance(values, 0, values, 0, length, 0))) {
+            return;
+        }
+        for (int x = 0; x < length; x++) {
+            double v = n.get(values, x);
+            if (!Double.isFinite(v)) {
+                throw Checks.fail(loss, "preOutput", activated ? "finite values after the activation in the rows the mask keeps"
+                        : "finite values in the rows the mask keeps", (Double.isNaN(v) ? "NaN" : "an infinite value")
+                        + " at row " + rows.originalRow(x / rows.columns()) + ", column " + x % rows.columns());
+            }
         }
     }
 

@@ -123,6 +123,35 @@ class CoupledPathTest {
     }
 
     /**
+     * A NaN (and, with the identity, an infinite value) in a kept row of any coupled loss is
+     * rejected, naming its row and column (a NaN row used to drop out of a triplet mining and leave
+     * a finite score); the same value in a masked unit is not read: the call equals the one with
+     * zeros there. (What is checked is what the formula reads, the activation's output: tanh maps
+     * an infinite pre-output to a finite 1.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("catalogue")
+    void nonFiniteValuesInKeptRowsAreNamedAndMaskedOnesNotRead(CoupledCatalogue.Entry e) {
+        CoupledCatalogue.Sample s = e.sample(new Random(3), DataType.FLOAT);
+        int last = s.units.length - 1;
+        int row = s.units[last][0];
+        int column = (int) Math.min(1, s.z.size(1) - 1);
+        boolean identity = e.activation instanceof ActivationIdentity;
+        for (double bad : identity ? new double[] {Double.NaN, Double.POSITIVE_INFINITY} : new double[] {Double.NaN}) {
+            INDArray z = s.z.dup();
+            z.putScalar(row, column, bad);
+            Assert.rejects(() -> e.loss.computeGradient(s.labels, z, e.activation, null), "preOutput", "finite",
+                    "at row " + row + ", column " + column);
+            Assert.rejects(() -> e.loss.computeScore(s.labels, z, e.activation, null, false), "preOutput", "at row " + row);
+            INDArray mask = s.maskOf(last);
+            INDArray zeros = s.z.dup();
+            zeros.putScalar(row, column, 0);
+            assertEquals(e.loss.computeGradient(s.labels, zeros, e.activation, mask),
+                    e.loss.computeGradient(s.labels, z, e.activation, mask), e + ": a masked unit's values are not read");
+        }
+    }
+
+    /**
      * One loss instance used with two activations whose formulas differ (Dice applies sigmoid or
      * softmax itself) gives what a fresh instance gives for each: its cache of formulas is keyed
      * by the whole setup, not by the formula's class.
