@@ -1,9 +1,9 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.ElementFormula;
 import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;

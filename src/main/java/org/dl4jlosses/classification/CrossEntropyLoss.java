@@ -1,11 +1,11 @@
 package org.dl4jlosses.classification;
 
 import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.LaneMath;
+import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
 import org.dl4jlosses.internal.RowFormula;
 import org.nd4j.linalg.activations.IActivation;
