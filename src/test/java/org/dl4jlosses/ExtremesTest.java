@@ -40,27 +40,17 @@ class ExtremesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
-    void logitsOfMagnitude1e4InFloat32StayFinite(Entry e) {
-        Random random = new Random(5);
-        // An identity feeding a probability loss gets probabilities; everything else logits of size 1e4.
-        INDArray z = e.consumesProbabilities() ? e.z(random, 6, 4, DataType.FLOAT) : Nd4j.randn(DataType.FLOAT, 6, 4).muli(1e4);
-        INDArray labels = e.labels(random, 6, 4, DataType.FLOAT);
-        double score = e.loss.computeScore(labels, z, e.activation, null, false);
-        INDArray gradient = e.loss.computeGradient(labels, z, e.activation, null);
-        assertTrue(Double.isFinite(score), "finite score, got " + score);
-        assertTrue(finite(gradient), "finite gradient");
-        assertTrue(finite(e.loss.computeScoreArray(labels, z, e.activation, null)), "finite score array");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("entries")
-    void logitsOfMagnitude1e4InFloat64StayFinite(Entry e) {
-        Random random = new Random(5);
-        INDArray z = e.consumesProbabilities() ? e.z(random, 6, 4, DataType.DOUBLE) : Nd4j.randn(DataType.DOUBLE, 6, 4).muli(1e4);
-        INDArray labels = e.labels(random, 6, 4, DataType.DOUBLE);
-        double score = e.loss.computeScore(labels, z, e.activation, null, false);
-        assertTrue(Double.isFinite(score), "finite score, got " + score);
-        assertTrue(finite(e.loss.computeGradient(labels, z, e.activation, null)), "finite gradient");
+    void logitsOfMagnitude1e4StayFiniteInBothPrecisions(Entry e) {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            Random random = new Random(5);
+            // An identity feeding a probability loss gets probabilities; everything else logits of size 1e4.
+            INDArray z = e.consumesProbabilities() ? e.z(random, 6, 4, type) : Nd4j.randn(type, 6, 4).muli(1e4);
+            INDArray labels = e.labels(random, 6, 4, type);
+            double score = e.loss.computeScore(labels, z, e.activation, null, false);
+            assertTrue(Double.isFinite(score), type + ": finite score, got " + score);
+            assertTrue(finite(e.loss.computeGradient(labels, z, e.activation, null)), type + ": finite gradient");
+            assertTrue(finite(e.loss.computeScoreArray(labels, z, e.activation, null)), type + ": finite score array");
+        }
     }
 
     /** The multi-class hinges at scores of +-1e4 and on a row of scores all far below zero, against values by hand. */

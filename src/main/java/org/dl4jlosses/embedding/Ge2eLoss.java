@@ -219,21 +219,19 @@ public final class Ge2eLoss extends CoupledLoss {
                 if (variant == Variant.SOFTMAX) {
                     System.arraycopy(cos, off, sim, 0, speakers);
                     n.linear(sim, 0, speakers, w, b);
-                    double top = n.max(sim, 0, speakers);
-                    double expSum = n.expSum(sim, 0, speakers, top, sim);
-                    loss = top + Math.log(expSum) - (w * ownCos + b);
+                    // With slopes, sim becomes dL/dS = softmax - [k = j].
+                    loss = CandidateSoftmax.crossEntropyRow(n, sim, 0, speakers, j, slopes, 1);
                     if (!slopes) {
                         if (losses != null) {
                             losses[i] = loss;
                         }
                         continue;
                     }
-                    // dL/dS_k = softmax_k - [k = j]; the cosine row becomes w dL/dS (own column cleared below).
-                    double inverseSum = 1 / expSum;
-                    dw += n.dot(sim, 0, cos, off, speakers) * inverseSum - ownCos;
-                    dOwnCos = w * (n.get(sim, j) * inverseSum - 1);
+                    // The cosine row becomes w dL/dS (own column cleared below).
+                    dw += n.dot(sim, 0, cos, off, speakers);
+                    dOwnCos = w * n.get(sim, j);
                     System.arraycopy(sim, 0, cos, off, speakers);
-                    n.scale(cos, off, speakers, w * inverseSum);
+                    n.scale(cos, off, speakers, w);
                 } else {
                     double ownSigma = sigmoid(w * ownCos + b);
                     int hardest = -1;
@@ -308,12 +306,9 @@ public final class Ge2eLoss extends CoupledLoss {
 
         /** Every speaker needs two utterances (a leave-one-out centroid): else the first row of the one that has one is named. */
         private static void requireTwoUtterances(KeptRows rows) {
-            int[] sizes = new int[rows.groupCount()];
-            for (int g : rows.groups()) {
-                sizes[g]++;
-            }
+            int[][] members = rows.groupMembers();
             for (int r = 0; r < rows.count(); r++) {
-                if (sizes[rows.groups()[r]] < 2) {
+                if (members[rows.groups()[r]].length < 2) {
                     throw fail(NAME, "labels", "at least 2 (unmasked) utterances per speaker",
                             "1 utterance of speaker " + rows.groupLabel(r) + " (row " + rows.originalRow(r) + ")");
                 }

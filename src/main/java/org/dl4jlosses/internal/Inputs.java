@@ -120,7 +120,7 @@ public final class Inputs {
     }
 
     /** Whether v is a class index among {@code classes} classes. */
-    static boolean isClassIndex(double v, int classes) {
+    public static boolean isClassIndex(double v, int classes) {
         return v >= 0 && v < classes && v == Math.rint(v);
     }
 }

@@ -7,6 +7,7 @@ import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.Inputs;
 import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LabelValues;
@@ -235,7 +236,7 @@ public final class DiceLoss extends CoupledLoss {
                 n.linear(y, 0, k * stride, 0, 0);
                 for (int r = 0; r < count; r++) {
                     double v = n.get(labels, r);
-                    if (!(v >= 0 && v < k && v == Math.rint(v))) {
+                    if (!Inputs.isClassIndex(v, k)) {
                         throw LabelValues.badClassIndex(NAME, v, k, batchRows, rows.originalRow(r));
                     }
                     n.set(y, (int) v * stride + r, 1);
