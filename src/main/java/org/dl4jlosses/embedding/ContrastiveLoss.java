@@ -174,7 +174,7 @@ public final class ContrastiveLoss extends CoupledLoss {
             for (int i = 0; i < count; i++) {
                 n.set(d, i * count + i, 0);
             }
-            Object c = gradient != null ? distances.coefficients() : null;
+            Object c = gradient != null ? distances.coefficients(false) : null;
             Object same = n.row(count);
             // d(n mean)/dD_ij over ordered entries = n / (2 pairs) (y D - (1 - y) hinge)
             double coefficient = count / (2 * pairs);

@@ -128,10 +128,15 @@ final class Distances {
         return d;
     }
 
-    /** A zeroed [n, n] coefficient matrix (scratch, padded by one vector) for {@link #addMatrixGradient}. */
-    Object coefficients() {
+    /**
+     * An [n, n] coefficient matrix (scratch, padded by one vector) for {@link #addMatrixGradient},
+     * zeroed when {@code cleared} (a formula that writes every entry leaves it as it is).
+     */
+    Object coefficients(boolean cleared) {
         Object c = KeptRows.scratch(n, COEFFICIENTS, count * count + PAD);
-        n.linear(c, 0, count * count, 0, 0);
+        if (cleared) {
+            n.linear(c, 0, count * count, 0, 0);
+        }
         return c;
     }
 

@@ -159,7 +159,7 @@ final class TripletFormula implements CoupledFormula {
         int[] groups = rows.groups();
         int[][] members = rows.groupMembers();
         Object d = distances.matrix();
-        Object c = gradient != null ? distances.coefficients() : null;
+        Object c = gradient != null ? distances.coefficients(true) : null;
         Object negatives = lanes.row(n);
         double far = lanes.dataType() == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
         // swap: 0, and far on the anchor's group, added to p's row
@@ -261,7 +261,7 @@ final class TripletFormula implements CoupledFormula {
             return 0;
         }
         Object d = distances.matrix();
-        Object c = gradient != null ? distances.coefficients() : null;
+        Object c = gradient != null ? distances.coefficients(true) : null;
         double sum = 0;
         for (int a = 0; a < n; a++) {
             int group = groups[a];

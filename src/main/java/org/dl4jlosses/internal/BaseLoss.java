@@ -350,6 +350,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     /** A coupled loss's run over this call (see {@link CoupledLoss}); every other loss has an element or row formula. */
     CoupledPath.Result coupledRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                   boolean score, boolean gradient) {
+        // Names the activation (or inputs) this loss does not take, as the formula paths would.
         Inputs.checkShapes(name(), labelKind(activation), labels, preOutput, activation, mask);
         throw new IllegalStateException(name() + " has no formula for the activation " + activation);
     }

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the formula fuses) runs before (ND4J's {@code getActivation}) and after (its {@code backprop}).
  */
 final class CoupledPath {
-    private static final ThreadLocal<Object[][]> BUFFERS = ThreadLocal.withInitial(() -> new Object[2][4]);
+    /** Per thread and precision (float32, float64): the kept values, the gradient rows, the kept labels. */
+    private static final ThreadLocal<Object[][]> BUFFERS = ThreadLocal.withInitial(() -> new Object[2][3]);
     private static final int VALUES = 0;
     private static final int GRADIENT = 1;
     private static final int LABELS = 2;

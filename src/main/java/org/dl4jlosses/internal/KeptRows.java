@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * reads them during its call only. {@link #scratch} lends a formula more of the same kind.
  */
 public final class KeptRows {
-    private static final int SLOTS = 8;
+    private static final int SLOTS = 6;
     private static final ThreadLocal<Object[][]> SCRATCH = ThreadLocal.withInitial(() -> new Object[2][SLOTS]);
 
     final Object values;
@@ -128,7 +128,7 @@ public final class KeptRows {
 
     /**
      * A per-thread array of at least {@code length} elements of the lanes' precision (a float[] or
-     * double[], contents undefined), slot 0..7; a formula's slots are its own for the call.
+     * double[], contents undefined), slot 0..5; a formula's slots are its own for the call.
      */
     public static Object scratch(LaneMath<?> n, int slot, int length) {
         DataType type = n.dataType();
