@@ -47,7 +47,7 @@ public abstract class LaneMath<V> {
     static LaneMath<?> of(DataType type) {
         boolean single = type == DataType.FLOAT;
         if (VECTOR && !portableOnly) {
-            return single ? VectorMath.FLOAT : VectorMath.DOUBLE;
+            return single ? FloatVectorMath.INSTANCE : DoubleVectorMath.INSTANCE;
         }
         return (single ? ArrayMath.FLOATS : ArrayMath.DOUBLES).get();
     }
@@ -298,38 +298,14 @@ public abstract class LaneMath<V> {
     public abstract int labelClass(Object row, int length);
 
     /** Side of the square tiles in which the matrix helpers walk a matrix (a column walk of a 4 KB-multiple row thrashes the cache). */
-    private static final int TILE = 32;
+    static final int TILE = 32;
 
     /** Copies the upper triangle of the n x n row-major matrix {@code m} (a float[] or double[]) onto its lower one. */
     public static void mirror(Object m, int n) {
-        if (m instanceof float[]) {
-            mirror((float[]) m, n);
+        if (m instanceof float[] f) {
+            FloatArrayMath.mirror(f, n);
         } else {
-            mirror((double[]) m, n);
-        }
-    }
-
-    private static void mirror(float[] m, int n) {
-        for (int i0 = 0; i0 < n; i0 += TILE) {
-            for (int j0 = i0; j0 < n; j0 += TILE) {
-                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
-                    for (int j = Math.max(j0, i + 1); j < Math.min(j0 + TILE, n); j++) {
-                        m[j * n + i] = m[i * n + j];
-                    }
-                }
-            }
-        }
-    }
-
-    private static void mirror(double[] m, int n) {
-        for (int i0 = 0; i0 < n; i0 += TILE) {
-            for (int j0 = i0; j0 < n; j0 += TILE) {
-                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
-                    for (int j = Math.max(j0, i + 1); j < Math.min(j0 + TILE, n); j++) {
-                        m[j * n + i] = m[i * n + j];
-                    }
-                }
-            }
+            DoubleArrayMath.mirror((double[]) m, n);
         }
     }
 
@@ -338,100 +314,28 @@ public abstract class LaneMath<V> {
      * {@code in} (float[] or double[]): its transpose, row-major with row stride {@code outStride}.
      */
     public static void transpose(Object in, int rows, int columns, int inStride, Object out, int outStride) {
-        if (in instanceof float[]) {
-            transpose((float[]) in, rows, columns, inStride, (float[]) out, outStride);
+        if (in instanceof float[] f) {
+            FloatArrayMath.transpose(f, rows, columns, inStride, (float[]) out, outStride);
         } else {
-            transpose((double[]) in, rows, columns, inStride, (double[]) out, outStride);
-        }
-    }
-
-    // A narrow side (a few classes) is walked in the outer loop, so the inner one streams through
-    // the long side; square blocks go tile by tile.
-    private static void transpose(float[] in, int rows, int columns, int inStride, float[] out, int outStride) {
-        if (columns <= TILE) {
-            for (int c = 0; c < columns; c++) {
-                for (int r = 0; r < rows; r++) {
-                    out[c * outStride + r] = in[r * inStride + c];
-                }
-            }
-            return;
-        }
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            for (int c0 = 0; c0 < columns; c0 += TILE) {
-                for (int r = r0; r < Math.min(r0 + TILE, rows); r++) {
-                    for (int c = c0; c < Math.min(c0 + TILE, columns); c++) {
-                        out[c * outStride + r] = in[r * inStride + c];
-                    }
-                }
-            }
-        }
-    }
-
-    private static void transpose(double[] in, int rows, int columns, int inStride, double[] out, int outStride) {
-        if (columns <= TILE) {
-            for (int c = 0; c < columns; c++) {
-                for (int r = 0; r < rows; r++) {
-                    out[c * outStride + r] = in[r * inStride + c];
-                }
-            }
-            return;
-        }
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            for (int c0 = 0; c0 < columns; c0 += TILE) {
-                for (int r = r0; r < Math.min(r0 + TILE, rows); r++) {
-                    for (int c = c0; c < Math.min(c0 + TILE, columns); c++) {
-                        out[c * outStride + r] = in[r * inStride + c];
-                    }
-                }
-            }
+            DoubleArrayMath.transpose((double[]) in, rows, columns, inStride, (double[]) out, outStride);
         }
     }
 
     /** Adds the transpose of {@code t} (r x r) to the leading r x r block of {@code s} (row stride {@code stride}). */
     public static void addTransposed(Object t, int r, Object s, int stride) {
-        for (int i0 = 0; i0 < r; i0 += TILE) {
-            for (int j0 = 0; j0 < r; j0 += TILE) {
-                if (s instanceof float[]) {
-                    float[] from = (float[]) t;
-                    float[] to = (float[]) s;
-                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
-                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
-                            to[i * stride + j] += from[j * r + i];
-                        }
-                    }
-                } else {
-                    double[] from = (double[]) t;
-                    double[] to = (double[]) s;
-                    for (int i = i0; i < Math.min(i0 + TILE, r); i++) {
-                        for (int j = j0; j < Math.min(j0 + TILE, r); j++) {
-                            to[i * stride + j] += from[j * r + i];
-                        }
-                    }
-                }
-            }
+        if (t instanceof float[] f) {
+            FloatArrayMath.addTransposed(f, r, (float[]) s, stride);
+        } else {
+            DoubleArrayMath.addTransposed((double[]) t, r, (double[]) s, stride);
         }
     }
 
     /** {@code m <- m + m^T} for the n x n row-major matrix {@code m} (a float[] or double[]). */
     public static void addTranspose(Object m, int n) {
-        for (int i0 = 0; i0 < n; i0 += TILE) {
-            for (int j0 = i0; j0 < n; j0 += TILE) {
-                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
-                    for (int j = Math.max(j0, i); j < Math.min(j0 + TILE, n); j++) {
-                        if (m instanceof float[]) {
-                            float[] f = (float[]) m;
-                            float both = f[i * n + j] + f[j * n + i];
-                            f[i * n + j] = both;
-                            f[j * n + i] = both;
-                        } else {
-                            double[] d = (double[]) m;
-                            double both = d[i * n + j] + d[j * n + i];
-                            d[i * n + j] = both;
-                            d[j * n + i] = both;
-                        }
-                    }
-                }
-            }
+        if (m instanceof float[] f) {
+            FloatArrayMath.addTranspose(f, n);
+        } else {
+            DoubleArrayMath.addTranspose((double[]) m, n);
         }
     }
 

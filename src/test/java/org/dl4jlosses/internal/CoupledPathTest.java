@@ -82,12 +82,12 @@ class CoupledPathTest {
         CoupledCatalogue.Sample s = e.sample(new Random(5), DataType.DOUBLE);
         for (INDArray mask : new INDArray[] {null, s.maskOf(0)}) {
             String name = e + (mask == null ? "" : " masked");
-            Object[] exact = lanesRun(e, s.labels, s.z, mask, true, ArrayMath.Doubles.class, name);
+            Object[] exact = lanesRun(e, s.labels, s.z, mask, true, DoubleArrayMath.class, name);
             List<Object[]> others = new ArrayList<>();
-            others.add(lanesRun(e, s.labels, s.z.castTo(DataType.FLOAT), mask, true, ArrayMath.Floats.class, name));
+            others.add(lanesRun(e, s.labels, s.z.castTo(DataType.FLOAT), mask, true, FloatArrayMath.class, name));
             if (LaneMath.VECTOR) {
-                others.add(lanesRun(e, s.labels, s.z, mask, false, VectorMath.Doubles.class, name));
-                others.add(lanesRun(e, s.labels, s.z.castTo(DataType.FLOAT), mask, false, VectorMath.Floats.class, name));
+                others.add(lanesRun(e, s.labels, s.z, mask, false, DoubleVectorMath.class, name));
+                others.add(lanesRun(e, s.labels, s.z.castTo(DataType.FLOAT), mask, false, FloatVectorMath.class, name));
             }
             for (Object[] other : others) {
                 double tolerance = ((INDArray) other[1]).dataType() == DataType.DOUBLE ? 1e-12 : 2e-5;

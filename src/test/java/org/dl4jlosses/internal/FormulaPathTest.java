@@ -95,16 +95,16 @@ class FormulaPathTest {
     /** The four executions of one input: float64 and float32, each on the vector lanes (if present) and in plain Java. */
     private static void compare(Catalogue.Entry e, INDArray labels, INDArray z, INDArray mask) {
         String name = e + (mask == null ? "" : " masked " + mask.size(1));
-        Result exact = run(e, labels, z, mask, true, ArrayMath.Doubles.class, name);
+        Result exact = run(e, labels, z, mask, true, DoubleArrayMath.class, name);
         if (LaneMath.VECTOR) {
-            Result vector = run(e, labels, z, mask, false, VectorMath.Doubles.class, name);
+            Result vector = run(e, labels, z, mask, false, DoubleVectorMath.class, name);
             exact.assertClose(vector, 1e-12, name + " float64 vector lanes");
             Result vectorFloat = run(e, labels.castTo(DataType.FLOAT), z.castTo(DataType.FLOAT), mask, false,
-                    VectorMath.Floats.class, name);
+                    FloatVectorMath.class, name);
             exact.assertClose(vectorFloat, 2e-5, name + " float32 vector lanes");
         }
         Result plainFloat = run(e, labels.castTo(DataType.FLOAT), z.castTo(DataType.FLOAT), mask, true,
-                ArrayMath.Floats.class, name);
+                FloatArrayMath.class, name);
         exact.assertClose(plainFloat, 2e-5, name + " float32 plain lanes");
     }
 

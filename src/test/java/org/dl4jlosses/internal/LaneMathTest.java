@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,16 +24,16 @@ class LaneMathTest {
         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 3e38, 1e-8};
 
     private static List<LaneMath<?>> maths() {
-        List<LaneMath<?>> all = new ArrayList<>(List.of(new ArrayMath.Floats(), new ArrayMath.Doubles()));
+        List<LaneMath<?>> all = new ArrayList<>(List.of(new FloatArrayMath(), new DoubleArrayMath()));
         if (LaneMath.VECTOR) {
-            all.add(VectorMath.FLOAT);
-            all.add(VectorMath.DOUBLE);
+            all.add(FloatVectorMath.INSTANCE);
+            all.add(DoubleVectorMath.INSTANCE);
         }
         return all;
     }
 
     private static boolean single(LaneMath<?> n) {
-        return n.getClass().getSimpleName().equals("Floats");
+        return n.dataType() == DataType.FLOAT;
     }
 
     private static ByteBuffer buffer(LaneMath<?> n, int length) {
