@@ -27,6 +27,16 @@ public final class Checks {
                 value + " at " + where);
     }
 
+    /**
+     * The error for a value of the rows a mask keeps that is not finite: of {@code preOutput}, or
+     * with {@code activated} of the activation's output (what the formula reads).
+     */
+    static IllegalArgumentException notFinite(String loss, boolean activated, double value, int row, int column) {
+        return fail(loss, "preOutput", activated ? "finite values after the activation in the rows the mask keeps"
+                : "finite values in the rows the mask keeps", (Double.isNaN(value) ? "NaN" : "an infinite value")
+                + " at row " + row + ", column " + column);
+    }
+
     public static String shape(INDArray array) {
         return Arrays.toString(array.shape());
     }

@@ -130,9 +130,7 @@ final class CoupledPath {
         for (int x = 0; x < length; x++) {
             double v = n.get(values, x);
             if (!Double.isFinite(v)) {
-                throw Checks.fail(loss, "preOutput", activated ? "finite values after the activation in the rows the mask keeps"
-                        : "finite values in the rows the mask keeps", (Double.isNaN(v) ? "NaN" : "an infinite value")
-                        + " at row " + rows.originalRow(x / rows.columns()) + ", column " + x % rows.columns());
+                throw Checks.notFinite(loss, activated, v, rows.originalRow(x / rows.columns()), x % rows.columns());
             }
         }
     }

@@ -102,9 +102,9 @@ final class ElementPath {
                 LaneMath<?> n = LaneMath.of(type);
                 lastLanes = n.getClass();
                 Rows loop = formula.rows(n);
-                return flat ? flatRows(loss, kind, loop, n, aBytes, yBytes, gradBytes, type, from, to, columns, wantLoss)
+                return flat ? flatRows(loss, kind, loop, n, aBytes, yBytes, gradBytes, type, from, to, columns, wantLoss, !fused)
                         : rowByRow(loss, kind, loop, n, aBytes, yBytes, rowMask, elementMask, gradBytes, weights, option, type,
-                                from, to, columns, wantLoss, lossOut);
+                                from, to, columns, wantLoss, lossOut, !fused);
             };
             int threads = (long) rows * columns >= PARALLEL_FROM ? Math.min(Workers.threads(), rows) : 1;
             double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
@@ -151,9 +151,14 @@ final class ElementPath {
         }
     }
 
-    /** Rows [from, to) as one run of elements, in blocks of {@link #BLOCK}; returns their total loss. */
+    /**
+     * Rows [from, to) as one run of elements, in blocks of {@link #BLOCK}; returns their total loss.
+     * A loss that is not finite is traced to its label or value ({@code activated}: a value of the
+     * activation's output), which is an error.
+     */
     private static double flatRows(String loss, LabelKind kind, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y,
-                                   ByteBuffer gradient, DataType type, int from, int to, int columns, boolean wantLoss) {
+                                   ByteBuffer gradient, DataType type, int from, int to, int columns, boolean wantLoss,
+                                   boolean activated) {
         double total = 0;
         int end = to * columns;
         for (int start = from * columns; start < end; start += BLOCK) {
@@ -162,6 +167,7 @@ final class ElementPath {
             if (!Double.isFinite(l)) {
                 for (int r = start / columns; r <= (start + length - 1) / columns; r++) {
                     checkLabels(loss, kind, y, null, type, r, columns);
+                    checkValues(loss, activated, a, null, type, r, columns);
                 }
             }
             total += l;
@@ -173,7 +179,7 @@ final class ElementPath {
     private static double rowByRow(String loss, LabelKind kind, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y,
                                    ByteBuffer rowMask, ByteBuffer elementMask, ByteBuffer gradient, double[] weights,
                                    double[] option, DataType type, int from, int to, int columns, boolean wantLoss,
-                                   double[] losses) {
+                                   double[] losses, boolean activated) {
         ByteBuffer weightRow = weights == null ? null : n.rowOf(weights);
         ByteBuffer optionRow = option == null ? null : n.rowOf(option);
         double total = 0;
@@ -196,6 +202,7 @@ final class ElementPath {
             if (!Double.isFinite(l)) {
                 checkLabels(loss, kind, y, elementMask, type, r, columns);
                 checkMask(loss, elementMask, type, r, columns);
+                checkValues(loss, activated, a, elementMask, type, r, columns);
             }
             total += l;
             if (losses != null) {
@@ -212,6 +219,17 @@ final class ElementPath {
             double v = element(labels, type, r * columns + c);
             if (!LabelValues.inDomain(kind, v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
                 throw LabelValues.outside(loss, kind, v, r, c);
+            }
+        }
+    }
+
+    /** Throws for the first value of row r (not masked) of {@code a} that is not finite, if there is one. */
+    private static void checkValues(String loss, boolean activated, ByteBuffer a, ByteBuffer mask, DataType type, int r,
+                                    int columns) {
+        for (int c = 0; c < columns; c++) {
+            double v = element(a, type, r * columns + c);
+            if (!Double.isFinite(v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
+                throw Checks.notFinite(loss, activated, v, r, c);
             }
         }
     }

@@ -54,7 +54,7 @@ final class RowPath {
         try (HostArrays host = new HostArrays()) {
             ByteBuffer rowMask = shapes.mask == Inputs.MaskShape.ROW ? host.bytes(mask, type) : null;
             Call call = new Call(loss, kind, type, host.bytes(a, type), host.bytes(labels, type), rowMask, shapes.indexLabels,
-                    rows, columns);
+                    rows, columns, !fused);
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
             double[] losses = LOSSES.get();
@@ -108,9 +108,11 @@ final class RowPath {
         final boolean indices;
         final int rows;
         final int columns;
+        /** Whether z is the activation's output rather than preOutput itself (for error messages). */
+        final boolean activated;
 
         Call(String loss, LabelKind kind, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices,
-             int rows, int columns) {
+             int rows, int columns, boolean activated) {
             this.loss = loss;
             this.kind = kind;
             this.type = type;
@@ -120,6 +122,7 @@ final class RowPath {
             this.indices = indices;
             this.rows = rows;
             this.columns = columns;
+            this.activated = activated;
         }
 
         /** Rows [from, to); returns their total loss, each row's into {@code losses} if not null. */
@@ -179,6 +182,9 @@ final class RowPath {
                 n.copy(zs, r * k, zRow, k);
                 formula.admit(n, zRow, k, r);
                 double l = formula.row(n, zRow, yRow, target, gradientRow, scratch, k, m, wantLoss);
+                if (!Double.isFinite(l)) {
+                    requireFinite(n, r);
+                }
                 if (gradient != null) {
                     n.copy(gradientRow, gs, r * k, k);
                 }
@@ -188,6 +194,16 @@ final class RowPath {
                 }
             }
             return total;
+        }
+
+        /** Throws for the first value of row r of z that is not finite, if there is one. */
+        private void requireFinite(LaneMath<?> n, int r) {
+            for (int c = 0; c < columns; c++) {
+                double v = n.get(z, r * columns + c);
+                if (!Double.isFinite(v)) {
+                    throw Checks.notFinite(loss, activated, v, r, c);
+                }
+            }
         }
 
         /** The error for row r of dense labels: a value outside [0, 1] or NaN, or for ONE_CLASS not one-hot. */

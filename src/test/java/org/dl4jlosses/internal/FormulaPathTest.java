@@ -133,6 +133,39 @@ class FormulaPathTest {
         return r;
     }
 
+    /**
+     * A NaN in a kept row of what a point-wise or row formula reads (preOutput, or the
+     * activation's output) is an error naming its row whenever the loss is computed, also in a
+     * batch split over threads; in a masked row it is not read. (The column is the NaN's own,
+     * except after a softmax that the formula does not fuse: that spreads it over the row.)
+     */
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("cases")
+    void aNanInAKeptRowIsNamedWhenTheLossIsComputed(Catalogue.Entry e, int rows, int columns) {
+        Random random = new Random(rows * 17L + columns);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray labels = e.labels(random, rows, columns, type);
+            INDArray z = e.z(random, rows, columns, type);
+            int row = rows - 2;
+            INDArray bad = z.dup();
+            bad.putScalar(row, columns - 1, Double.NaN);
+            String at = "got NaN at row " + row + ", column ";
+            IActivation activation = e.activation;
+            Assert.rejects(() -> e.loss.computeScore(labels, bad, activation, null, false), "preOutput must be finite", at);
+            Assert.rejects(() -> e.loss.computeScoreArray(labels, bad, activation, null), "preOutput must be finite", at);
+            Assert.rejects(() -> e.loss.computeGradientAndScore(labels, bad, activation, null, true), "preOutput must be finite",
+                    at);
+            INDArray mask = Nd4j.ones(type, rows, 1);
+            mask.putScalar(row, 0, 0);
+            INDArray zero = z.dup();
+            zero.putScalar(row, columns - 1, 0);
+            // The threads' pieces are summed in the order they finish.
+            double expected = e.loss.computeScore(labels, zero, activation, mask, false);
+            assertEquals(expected, e.loss.computeScore(labels, bad, activation, mask, false), 1e-9 * Math.abs(expected),
+                    e + ": a masked row is not read");
+        }
+    }
+
     @Test
     void theVectorApiIsInUseExactlyWhenItsModuleIsPresent() {
         // Surefire runs the suite twice: with --add-modules jdk.incubator.vector and without.
