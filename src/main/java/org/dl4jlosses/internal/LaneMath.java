@@ -24,9 +24,29 @@ public abstract class LaneMath<V> {
     /** Padding of every row, in elements: a whole 512-bit vector of float32. */
     public static final int PAD = 16;
 
-    /** Whether the Vector API's module is present and not switched off ({@code -Ddl4jlosses.vector=false}). */
-    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("dl4jlosses.vector"));
+    /**
+     * Whether the Vector API's module is present in the form these lanes are written for, and not
+     * switched off ({@code -Ddl4jlosses.vector=false}).
+     */
+    public static final boolean VECTOR = vectorApiOfJdk17() && !"false".equals(System.getProperty("dl4jlosses.vector"));
+
+    /**
+     * Whether the Vector API's module is present with its JDK 17 to 18 buffer loads: JDK 19
+     * replaced {@code fromByteBuffer} and {@code intoByteBuffer} by memory segments, and there the
+     * plain-Java lanes run.
+     */
+    private static boolean vectorApiOfJdk17() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            Class.forName("jdk.incubator.vector.FloatVector").getMethod("fromByteBuffer",
+                    Class.forName("jdk.incubator.vector.VectorSpecies"), ByteBuffer.class, int.class, java.nio.ByteOrder.class);
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
 
     /** {@code length} ones. */
     static double[] ones(int length) {
@@ -302,8 +322,8 @@ public abstract class LaneMath<V> {
 
     /** Copies the upper triangle of the n x n row-major matrix {@code m} (a float[] or double[]) onto its lower one. */
     public static void mirror(Object m, int n) {
-        if (m instanceof float[] f) {
-            FloatArrayMath.mirror(f, n);
+        if (m instanceof float[]) {
+            FloatArrayMath.mirror((float[]) m, n);
         } else {
             DoubleArrayMath.mirror((double[]) m, n);
         }
@@ -314,8 +334,8 @@ public abstract class LaneMath<V> {
      * {@code in} (float[] or double[]): its transpose, row-major with row stride {@code outStride}.
      */
     public static void transpose(Object in, int rows, int columns, int inStride, Object out, int outStride) {
-        if (in instanceof float[] f) {
-            FloatArrayMath.transpose(f, rows, columns, inStride, (float[]) out, outStride);
+        if (in instanceof float[]) {
+            FloatArrayMath.transpose((float[]) in, rows, columns, inStride, (float[]) out, outStride);
         } else {
             DoubleArrayMath.transpose((double[]) in, rows, columns, inStride, (double[]) out, outStride);
         }
@@ -323,8 +343,8 @@ public abstract class LaneMath<V> {
 
     /** Adds the transpose of {@code t} (r x r) to the leading r x r block of {@code s} (row stride {@code stride}). */
     public static void addTransposed(Object t, int r, Object s, int stride) {
-        if (t instanceof float[] f) {
-            FloatArrayMath.addTransposed(f, r, (float[]) s, stride);
+        if (t instanceof float[]) {
+            FloatArrayMath.addTransposed((float[]) t, r, (float[]) s, stride);
         } else {
             DoubleArrayMath.addTransposed((double[]) t, r, (double[]) s, stride);
         }
@@ -332,8 +352,8 @@ public abstract class LaneMath<V> {
 
     /** {@code m <- m + m^T} for the n x n row-major matrix {@code m} (a float[] or double[]). */
     public static void addTranspose(Object m, int n) {
-        if (m instanceof float[] f) {
-            FloatArrayMath.addTranspose(f, n);
+        if (m instanceof float[]) {
+            FloatArrayMath.addTranspose((float[]) m, n);
         } else {
             DoubleArrayMath.addTranspose((double[]) m, n);
         }
