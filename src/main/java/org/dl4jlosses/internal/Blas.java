@@ -43,18 +43,18 @@ public final class Blas {
         Nd4j.gemm(left, right, product, transposeA, transposeB, 1.0, 0.0);
         ByteBuffer out = raw(first + 2);
         if (type == DataType.FLOAT) {
-            out.asFloatBuffer().get(0, (float[]) c, 0, m * n);
+            out.asFloatBuffer().get((float[]) c, 0, m * n);
         } else {
-            out.asDoubleBuffer().get(0, (double[]) c, 0, m * n);
+            out.asDoubleBuffer().get((double[]) c, 0, m * n);
         }
     }
 
     private static INDArray load(int slot, DataType type, Object values, int rows, int columns) {
         INDArray x = buffer(slot, type, rows, columns);
         if (type == DataType.FLOAT) {
-            raw(slot).asFloatBuffer().put(0, (float[]) values, 0, rows * columns);
+            raw(slot).asFloatBuffer().put((float[]) values, 0, rows * columns);
         } else {
-            raw(slot).asDoubleBuffer().put(0, (double[]) values, 0, rows * columns);
+            raw(slot).asDoubleBuffer().put((double[]) values, 0, rows * columns);
         }
         return x;
     }

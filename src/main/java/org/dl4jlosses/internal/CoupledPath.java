@@ -172,9 +172,9 @@ final class CoupledPath {
             int from = (kept == null ? r : kept[r]) * width;
             int length = kept == null ? count * width : width;
             if (out instanceof float[]) {
-                ((FloatBuffer) source).get(from, (float[]) out, r * width, length);
+                ((FloatBuffer) source).duplicate().position(from).get((float[]) out, r * width, length);
             } else {
-                ((DoubleBuffer) source).get(from, (double[]) out, r * width, length);
+                ((DoubleBuffer) source).duplicate().position(from).get((double[]) out, r * width, length);
             }
         }
         return out;
@@ -183,9 +183,9 @@ final class CoupledPath {
     /** {@code length} elements of {@code row} from {@code from} into {@code target} at {@code at}. */
     private static void put(Object row, int from, Buffer target, int at, int length) {
         if (row instanceof float[]) {
-            ((FloatBuffer) target).put(at, (float[]) row, from, length);
+            ((FloatBuffer) target).duplicate().position(at).put((float[]) row, from, length);
         } else {
-            ((DoubleBuffer) target).put(at, (double[]) row, from, length);
+            ((DoubleBuffer) target).duplicate().position(at).put((double[]) row, from, length);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
  * from this file by replacing {@code float} with {@code double} (pom.xml, {@code precision-twins}):
  * edit this file only, and write nothing here that the replacement would break.
  */
+@SuppressWarnings("cast") // in the float64 twin, the casts to double are redundant
 final class FloatArrayMath extends ArrayMath<float[]> {
     @Override
     public double minPositive() {
@@ -52,7 +53,7 @@ final class FloatArrayMath extends ArrayMath<float[]> {
     @Override
     public float[] load(ByteBuffer source, int i) {
         float[] out = next();
-        source.asFloatBuffer().get(i, out, 0, width);
+        source.asFloatBuffer().position(i).get(out, 0, width);
         return out;
     }
 
@@ -63,7 +64,7 @@ final class FloatArrayMath extends ArrayMath<float[]> {
 
     @Override
     public void store(float[] v, ByteBuffer target, int i) {
-        target.asFloatBuffer().put(i, v, 0, width);
+        target.asFloatBuffer().position(i).put(v, 0, width);
     }
 
     @Override
@@ -313,16 +314,6 @@ final class FloatArrayMath extends ArrayMath<float[]> {
     @Override
     public Buffer view(ByteBuffer bytes) {
         return bytes.asFloatBuffer();
-    }
-
-    @Override
-    public void copy(Buffer source, int offset, Object row, int length) {
-        ((FloatBuffer) source).get(offset, (float[]) row, 0, length);
-    }
-
-    @Override
-    public void copy(Object row, Buffer target, int offset, int length) {
-        ((FloatBuffer) target).put(offset, (float[]) row, 0, length);
     }
 
     @Override

@@ -13,6 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * present). The build writes its float64 twin, {@code DoubleVectorMath}, from this file by replacing
  * {@code float} with {@code double} (pom.xml, {@code precision-twins}): edit this file only.
  */
+@SuppressWarnings("cast") // in the float64 twin, the casts to double are redundant
 final class FloatVectorMath extends LaneMath<FloatVector> {
     static final FloatVectorMath INSTANCE = new FloatVectorMath();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -220,16 +221,6 @@ final class FloatVectorMath extends LaneMath<FloatVector> {
     @Override
     public Buffer view(ByteBuffer bytes) {
         return bytes.asFloatBuffer();
-    }
-
-    @Override
-    public void copy(Buffer source, int offset, Object row, int length) {
-        ((FloatBuffer) source).get(offset, (float[]) row, 0, length);
-    }
-
-    @Override
-    public void copy(Object row, Buffer target, int offset, int length) {
-        ((FloatBuffer) target).put(offset, (float[]) row, 0, length);
     }
 
     @Override

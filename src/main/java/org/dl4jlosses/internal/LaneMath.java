@@ -2,6 +2,8 @@ package org.dl4jlosses.internal;
 
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -31,12 +33,12 @@ public abstract class LaneMath<V> {
     public static final boolean VECTOR = vectorApiOfJdk17() && !"false".equals(System.getProperty("dl4jlosses.vector"));
 
     /**
-     * Whether the Vector API's module is present with its JDK 17 to 18 buffer loads: JDK 19
-     * replaced {@code fromByteBuffer} and {@code intoByteBuffer} by memory segments, and there the
-     * plain-Java lanes run.
+     * Whether this is JDK 17 or 18 with the Vector API's module: the vector lanes are compiled for
+     * Java 17, and JDK 19 replaced the {@code fromByteBuffer} and {@code intoByteBuffer} they use by
+     * memory segments. Elsewhere the plain-Java lanes run.
      */
     private static boolean vectorApiOfJdk17() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (Runtime.version().feature() < 17 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return false;
         }
         try {
@@ -67,9 +69,27 @@ public abstract class LaneMath<V> {
     static LaneMath<?> of(DataType type) {
         boolean single = type == DataType.FLOAT;
         if (VECTOR && !portableOnly) {
-            return single ? FloatVectorMath.INSTANCE : DoubleVectorMath.INSTANCE;
+            return VectorLanes.LANES[single ? 0 : 1];
         }
         return (single ? ArrayMath.FLOATS : ArrayMath.DOUBLES).get();
+    }
+
+    /**
+     * The Vector API's lanes, float32 and float64. Their classes are compiled for Java 17 (the rest
+     * of the library for Java 11), so they are reached by name, and only once {@link #VECTOR} says
+     * the module is there.
+     */
+    private static final class VectorLanes {
+        static final LaneMath<?>[] LANES = {instance("FloatVectorMath"), instance("DoubleVectorMath")};
+
+        private static LaneMath<?> instance(String name) {
+            try {
+                return (LaneMath<?>) Class.forName(LaneMath.class.getPackageName() + "." + name).getDeclaredField("INSTANCE")
+                        .get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the Vector API lanes " + name + " are missing from the library", e);
+            }
+        }
     }
 
     /** The precision of these lanes: FLOAT or DOUBLE. */
@@ -192,11 +212,26 @@ public abstract class LaneMath<V> {
     /** {@code bytes} as a buffer of this precision's elements ({@code FloatBuffer} or {@code DoubleBuffer}), to copy rows with. */
     public abstract Buffer view(ByteBuffer bytes);
 
-    /** Copies {@code length} elements of {@code source} (a {@link #view}) from element {@code offset} into {@code row}. */
-    public abstract void copy(Buffer source, int offset, Object row, int length);
+    /**
+     * Copies {@code length} elements of {@code source} (a {@link #view}) from element {@code offset}
+     * into {@code row}. Moves the view's position: a view serves one thread.
+     */
+    public final void copy(Buffer source, int offset, Object row, int length) {
+        if (row instanceof float[]) {
+            ((FloatBuffer) source).position(offset).get((float[]) row, 0, length);
+        } else {
+            ((DoubleBuffer) source).position(offset).get((double[]) row, 0, length);
+        }
+    }
 
     /** Copies the first {@code length} elements of {@code row} into {@code target} (a {@link #view}) from element {@code offset}. */
-    public abstract void copy(Object row, Buffer target, int offset, int length);
+    public final void copy(Object row, Buffer target, int offset, int length) {
+        if (row instanceof float[]) {
+            ((FloatBuffer) target).position(offset).put((float[]) row, 0, length);
+        } else {
+            ((DoubleBuffer) target).position(offset).put((double[]) row, 0, length);
+        }
+    }
 
     /** The lanes of {@code row} from element {@code i} (past the row's end: what the padding holds). */
     public abstract V loadRow(Object row, int i);

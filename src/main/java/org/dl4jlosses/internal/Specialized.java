@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a hidden class ({@link MethodHandles.Lookup#defineHiddenClass}) gives each copy its own
  * profile; measured on a Huber row of 1,024 elements, float lanes then run as fast as a loop
  * written by hand for {@code FloatVector}, and double lanes at half that speed (half the lanes).
- * Where a copy cannot be made, the class itself is used: the numbers are the same, only slower.
+ * Where a copy cannot be made (before Java 15), the class itself is used: the numbers are the same,
+ * only slower.
  */
 final class Specialized {
     /** Copies of each class, by the LaneMath class (and formula class, for loops) they serve. */
@@ -29,7 +31,20 @@ final class Specialized {
         }
     };
 
+    /** {@code Lookup.defineHiddenClass} of Java 15 and later (reached by name: the library is compiled for Java 11), or null. */
+    private static final Method DEFINE_HIDDEN_CLASS = defineHiddenClass();
+
     private Specialized() {
+    }
+
+    private static Method defineHiddenClass() {
+        try {
+            Class<?> option = Class.forName("java.lang.invoke.MethodHandles$Lookup$ClassOption");
+            return MethodHandles.Lookup.class.getMethod("defineHiddenClass", byte[].class, boolean.class,
+                    java.lang.reflect.Array.newInstance(option, 0).getClass());
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
     }
 
     /**
@@ -54,8 +69,13 @@ final class Specialized {
                 return type;
             }
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            return lookup.defineHiddenClass(in.readAllBytes(), true).lookupClass();
-        } catch (IOException | IllegalAccessException | LinkageError e) {
+            if (DEFINE_HIDDEN_CLASS == null) {
+                return type;
+            }
+            Object options = java.lang.reflect.Array.newInstance(DEFINE_HIDDEN_CLASS.getParameterTypes()[2].getComponentType(), 0);
+            MethodHandles.Lookup copy = (MethodHandles.Lookup) DEFINE_HIDDEN_CLASS.invoke(lookup, in.readAllBytes(), true, options);
+            return copy.lookupClass();
+        } catch (IOException | ReflectiveOperationException | LinkageError e) {
             return type;
         }
     }
