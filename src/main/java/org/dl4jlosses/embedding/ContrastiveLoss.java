@@ -116,7 +116,7 @@ public final class ContrastiveLoss extends CoupledLoss {
 
         @Override
         public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
-            Distances distances = new Distances(n, distance, false, rows, false);
+            Distances distances = new Distances(NAME, n, distance, false, rows, false);
             if (gradient != null) {
                 n.linear(gradient, 0, rows.count() * rows.columns(), 0, 0);
             }

@@ -1,8 +1,10 @@
 package org.dl4jlosses.embedding;
 
 import org.dl4jlosses.internal.Blas;
+import org.dl4jlosses.internal.Checks;
 import org.dl4jlosses.internal.KeptRows;
 import org.dl4jlosses.internal.LaneMath;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Distances between the kept rows of a coupled loss, in the call's precision: between two rows,
@@ -30,6 +32,7 @@ final class Distances {
     private static final int COEFFICIENTS = 3;
     private static final int PRODUCT = 4;
 
+    private final String loss;
     private final LaneMath<?> n;
     private final Distance distance;
     private final double shift;
@@ -44,16 +47,18 @@ final class Distances {
     private final double[] unitNorms;
 
     /**
+     * @param loss the loss's name, for errors
      * @param n the call's lanes
      * @param distance EUCLIDEAN, SQUARED_EUCLIDEAN or COSINE
      * @param torchEps EUCLIDEAN pairs as PyTorch's {@code |x - y + 1e-6|} (the other distances ignore it)
      * @param rows the kept rows
      * @param normalize L2-normalise the rows first
      */
-    Distances(LaneMath<?> n, Distance distance, boolean torchEps, KeptRows rows, boolean normalize) {
+    Distances(String loss, LaneMath<?> n, Distance distance, boolean torchEps, KeptRows rows, boolean normalize) {
         if (distance == Distance.DOT) {
             throw new IllegalArgumentException("not a distance: " + distance);
         }
+        this.loss = loss;
         this.n = n;
         this.distance = distance;
         this.shift = torchEps && distance == Distance.EUCLIDEAN ? TORCH_EPS : 0;
@@ -87,6 +92,14 @@ final class Distances {
             return 1 - n.dot(unit, i * columns, unit, j * columns, columns);
         }
         double squared = n.squaredDistance(x, i * columns, x, j * columns, columns, shift);
+        if (squared == Double.POSITIVE_INFINITY || squared == Float.POSITIVE_INFINITY) {
+            // float32 rows far apart (beyond 1.8e19) overflow the lanes' squares, not a double's.
+            squared = 0;
+            for (int c = 0; c < columns; c++) {
+                double v = n.get(x, i * columns + c) - n.get(x, j * columns + c) + shift;
+                squared += v * v;
+            }
+        }
         return distance == Distance.EUCLIDEAN ? Math.sqrt(squared) : squared;
     }
 
@@ -122,10 +135,35 @@ final class Distances {
         Blas.multiply(rows, count, columns, false, rows, count, columns, true, d);
         if (distance == Distance.COSINE) {
             n.linear(d, 0, count * count, -1, 1);
+        } else if (squaresOverflow(d)) {
+            // Rows of norm beyond 1.8e19 in float32: each distance directly, in double.
+            double largest = n.dataType() == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
+            for (int i = 0; i < count; i++) {
+                n.set(d, i * count + i, 0);
+                for (int j = i + 1; j < count; j++) {
+                    double distance = pair(i, j);
+                    if (distance > largest) {
+                        throw Checks.fail(loss, "preOutput", "rows whose " + this.distance + " distances fit in " + n.dataType()
+                                + " (up to " + (float) largest + "; float64 holds more)", "a distance of " + distance);
+                    }
+                    n.set(d, i * count + j, distance);
+                }
+            }
+            LaneMath.mirror(d, count);
         } else {
             n.distancesFromGram(d, count, distance == Distance.EUCLIDEAN);
         }
         return d;
+    }
+
+    /** Whether a squared norm on the Gram matrix {@code g}'s diagonal overflowed the lanes' precision. */
+    private boolean squaresOverflow(Object g) {
+        for (int i = 0; i < count; i++) {
+            if (Double.isInfinite(n.get(g, i * count + i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -32,7 +32,7 @@ final class TripletFormula implements CoupledFormula {
     @Override
     public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
         // NONE pairs are PyTorch's (EUCLIDEAN: |x - y + 1e-6|); the mined ones come from a matrix
-        Distances distances = new Distances(n, distance, mining == TripletLoss.Mining.NONE, rows, normalize);
+        Distances distances = new Distances(TripletLoss.NAME, n, distance, mining == TripletLoss.Mining.NONE, rows, normalize);
         if (gradient != null) {
             n.linear(gradient, 0, rows.count() * rows.columns(), 0, 0);
         }

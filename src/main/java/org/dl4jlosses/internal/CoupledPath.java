@@ -97,6 +97,11 @@ final class CoupledPath {
                     allLosses[kept == null ? r : kept[r]] = losses[r];
                     total += losses[r];
                 }
+                // The inputs are finite: a loss that is not overflowed the precision.
+                if (!Double.isFinite(total)) {
+                    throw Checks.fail(loss, "preOutput", "values whose loss fits in " + type + " (float64 holds more)",
+                            "a loss of " + total);
+                }
             }
             if (gradient) {
                 Buffer out = n.view(host.bytes(grad, type));

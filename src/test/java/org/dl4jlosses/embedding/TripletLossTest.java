@@ -340,6 +340,41 @@ class TripletLossTest {
         }
     }
 
+    /**
+     * Euclidean distances between float32 rows of norm about 1e20 and 1e30 (squared norms past
+     * float32's range, distances within it): every mining, and contrastive pairs, give float64's
+     * loss and gradient; where the squared distances or the loss itself do not fit in float32, the
+     * call fails, naming the loss, instead of returning 0 or NaN.
+     */
+    @Test
+    void euclideanDistancesOfHugeFloat32RowsMatchFloat64() {
+        INDArray z = CoupledCatalogue.gaussian(new Random(5), 12, 6, DataType.DOUBLE);
+        INDArray groups = ids(DataType.DOUBLE, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3);
+        for (double scale : new double[] {1e20, 1e30}) {
+            INDArray huge = z.mul(scale);
+            for (TripletLoss.Mining mining : TripletLoss.Mining.values()) {
+                TripletLoss loss = TripletLoss.builder().mining(mining).build();
+                INDArray labels = mining == TripletLoss.Mining.NONE ? z.getColumn(0, true) : groups;
+                double exact = loss.computeScore(labels, huge, IDENTITY, null, false);
+                assertTrue(exact > 0, loss + ": a batch with a loss");
+                Assert.close(exact, loss.computeScore(labels.castTo(DataType.FLOAT), huge.castTo(DataType.FLOAT), IDENTITY, null,
+                        false), 1e-5, loss + " at " + scale + ": score");
+                Assert.close(loss.computeGradient(labels, huge, IDENTITY, null), loss.computeGradient(labels.castTo(DataType.FLOAT),
+                        huge.castTo(DataType.FLOAT), IDENTITY, null).castTo(DataType.DOUBLE), 1e-4, loss + " at " + scale + ": gradient");
+            }
+            INDArray floats = huge.castTo(DataType.FLOAT);
+            Assert.rejects(() -> TripletLoss.builder().mining(TripletLoss.Mining.ALL).distance(Distance.SQUARED_EUCLIDEAN).build()
+                    .computeScore(groups.castTo(DataType.FLOAT), floats, IDENTITY, null, false), "TripletLoss: preOutput",
+                    "SQUARED_EUCLIDEAN distances fit in FLOAT");
+            ContrastiveLoss contrastive = ContrastiveLoss.builder().layout(ContrastiveLoss.Layout.GROUPS).build();
+            Assert.rejects(() -> contrastive.computeScore(groups.castTo(DataType.FLOAT), floats, IDENTITY, null, false),
+                    "ContrastiveLoss: preOutput", "loss fits in FLOAT");
+            Assert.close(contrastive.computeGradient(groups, huge, IDENTITY, null),
+                    contrastive.computeGradient(groups.castTo(DataType.FLOAT), floats, IDENTITY, null).castTo(DataType.DOUBLE), 1e-4,
+                    "contrastive gradient at " + scale);
+        }
+    }
+
     // ------------------------------------------------------------------ ties and zero distances
 
     /**
