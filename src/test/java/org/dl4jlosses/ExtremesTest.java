@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
+import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.testing.Assert;
 import org.dl4jlosses.testing.Catalogue.Entry;
 import org.dl4jlosses.testing.Catalogue;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -60,8 +63,7 @@ class ExtremesTest {
         org.nd4j.linalg.activations.impl.ActivationIdentity identity = new org.nd4j.linalg.activations.impl.ActivationIdentity();
         INDArray z = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 0}, {-1e4, -1e4 + 1, -1e4 - 3}}).castTo(type);
         INDArray y = Nd4j.createFromArray(new double[][] {{1}, {0}}).castTo(type);
-        org.dl4jlosses.classification.HingeLoss cs = org.dl4jlosses.classification.HingeLoss.builder()
-                .mode(org.dl4jlosses.classification.HingeLoss.Mode.CRAMMER_SINGER).build();
+        HingeLoss cs = HingeLoss.builder().mode(HingeLoss.Mode.CRAMMER_SINGER).build();
         org.dl4jlosses.classification.HingeLoss ww = org.dl4jlosses.classification.HingeLoss.builder()
                 .mode(org.dl4jlosses.classification.HingeLoss.Mode.WESTON_WATKINS).build();
         // Row 0, true class 1: CS max(0, 1 + 1e4 + 1e4) = 20001; WW 20001 + 10001. Row 1, true class 0:
@@ -148,21 +150,27 @@ class ExtremesTest {
         }
     }
 
+    /**
+     * An infinite logit whose row's loss is infinite is an error naming it (the losses' policy for
+     * values with no finite loss); masked, it leaves the other rows as they are alone (it once
+     * zeroed every row's loss through a batch-wide span).
+     */
     @Test
-    void anInfiniteScoreInOneRowLeavesTheOtherRowsOfCrammerSingerAlone() {
-        org.dl4jlosses.classification.HingeLoss cs = org.dl4jlosses.classification.HingeLoss.builder()
-                .mode(org.dl4jlosses.classification.HingeLoss.Mode.CRAMMER_SINGER).build();
+    void anInfiniteLogitOfCrammerSingerIsNamedAndMaskedLeavesTheOtherRowsAlone() {
+        HingeLoss cs = HingeLoss.builder().mode(HingeLoss.Mode.CRAMMER_SINGER).build();
+        IActivation identity = new ActivationIdentity();
         for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
             INDArray z = Nd4j.createFromArray(new double[][] {{Double.POSITIVE_INFINITY, 0, 1}, {0.5, -0.2, 0.1}, {2, 1, -1}})
                     .castTo(type);
             INDArray y = Nd4j.createFromArray(new double[][] {{0, 1, 0}, {1, 0, 0}, {0, 0, 1}}).castTo(type);
-            INDArray rest = cs.computeScoreArray(y.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()),
-                    z.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()).dup(), new org.nd4j.linalg.activations.impl.ActivationIdentity(), null);
-            INDArray all = cs.computeScoreArray(y, z, new org.nd4j.linalg.activations.impl.ActivationIdentity(), null);
+            Assert.rejects(() -> cs.computeScoreArray(y, z, identity, null), "HingeLoss: preOutput",
+                    "an infinite value at row 0, column 0");
+            INDArray mask = Nd4j.createFromArray(new double[][] {{0}, {1}, {1}}).castTo(type);
+            INDArray all = cs.computeScoreArray(y, z, identity, mask);
             // Row 1: max(0, 1 + 0.1 - 0.5) = 0.6; row 2: max(0, 1 + 2 - (-1)) = 4.
-            close(0.6, rest.getDouble(0), 1e-6, type + " row 1 alone");
-            close(0.6, all.getDouble(1), 1e-6, type + " row 1 beside an infinite score");
-            close(4, all.getDouble(2), 1e-6, type + " row 2 beside an infinite score");
+            close(0, all.getDouble(0), 0, type + " masked row");
+            close(0.6, all.getDouble(1), 1e-6, type + " row 1 beside a masked infinite logit");
+            close(4, all.getDouble(2), 1e-6, type + " row 2 beside a masked infinite logit");
         }
     }
 
