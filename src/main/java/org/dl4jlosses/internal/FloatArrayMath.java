@@ -205,12 +205,24 @@ final class FloatArrayMath extends ArrayMath<float[]> {
         return out;
     }
 
+    /** Scratch rows of exp: its values where the caller keeps none, and its two passes' values and scales. */
+    private float[] expSums = new float[0];
+    private float[] expValues = new float[0];
+    private float[] expScales = new float[0];
+
+    /** exp(x[xOffset + j] - shift) into out from outOffset, for j below length. */
+    private void exp(float[] x, int xOffset, float shift, float[] out, int outOffset, int length) {
+        if (expValues.length < length) {
+            expValues = new float[length];
+            expScales = new float[length];
+        }
+        expInto(x, xOffset, shift, out, outOffset, length, expValues, expScales);
+    }
+
     @Override
     public float[] exp(float[] a) {
         float[] out = next();
-        for (int j = 0; j < width; j++) {
-            out[j] = (float) Math.exp(a[j]);
-        }
+        exp(a, 0, 0, out, 0, width);
         return out;
     }
 
@@ -270,26 +282,34 @@ final class FloatArrayMath extends ArrayMath<float[]> {
 
     @Override
     public float[] softplus(float[] a) {
-        float[] out = next();
+        float[] out = minusAbsExp(a);
         for (int j = 0; j < width; j++) {
-            out[j] = (float) (Math.max(a[j], 0) + log1pViaLog(Math.exp(-Math.abs(a[j]))));
+            out[j] = (float) (Math.max(a[j], 0) + log1pViaLog(out[j]));
         }
         return out;
     }
 
     @Override
     public float[] sigmoid(float[] a) {
-        // The exponentials one by one, then the rest in a loop of arithmetic only, which C2
-        // vectorises: 1 or t as max(t, step(a)) (t <= 1), without a branch.
-        float[] out = next();
-        for (int j = 0; j < width; j++) {
-            out[j] = (float) Math.exp(-Math.abs(a[j]));
-        }
+        // The exponentials, then the rest in a loop of arithmetic only, which C2 vectorises: 1 or t
+        // as max(t, step(a)) (t <= 1), without a branch.
+        float[] out = minusAbsExp(a);
         for (int j = 0; j < width; j++) {
             float t = out[j];
             float step = Math.min(Math.max(a[j] * Float.MAX_VALUE * Float.MAX_VALUE, 0f), 1f);
             out[j] = Math.max(t, step) / (1 + t);
         }
+        return out;
+    }
+
+    /** {@code exp(-|a|)}, a temporary row. */
+    private float[] minusAbsExp(float[] a) {
+        float[] minusAbs = next();
+        for (int j = 0; j < width; j++) {
+            minusAbs[j] = -Math.abs(a[j]);
+        }
+        float[] out = next();
+        exp(minusAbs, 0, 0, out, 0, width);
         return out;
     }
 
@@ -356,17 +376,21 @@ final class FloatArrayMath extends ArrayMath<float[]> {
     @Override
     public double expSum(Object row, int offset, int length, double shift, Object out) {
         float[] x = (float[]) row;
-        float s = (float) shift;
-        double sum = 0;
+        float[] o;
+        int at;
         if (out == null) {
-            for (int j = offset; j < offset + length; j++) {
-                sum += (float) Math.exp(x[j] - s);
+            if (expSums.length < length) {
+                expSums = new float[length];
             }
-            return sum;
+            o = expSums;
+            at = 0;
+        } else {
+            o = (float[]) out;
+            at = offset;
         }
-        float[] o = (float[]) out;
-        for (int j = offset; j < offset + length; j++) {
-            o[j] = (float) Math.exp(x[j] - s);
+        exp(x, offset, (float) shift, o, at, length);
+        double sum = 0;
+        for (int j = at; j < at + length; j++) {
             sum += o[j];
         }
         return sum;
