@@ -226,22 +226,46 @@ final class FloatArrayMath extends ArrayMath<float[]> {
         return out;
     }
 
+    /** Scratch rows of log: its mantissas and exponents. */
+    private float[] logMantissas = new float[0];
+    private float[] logExponents = new float[0];
+
     @Override
     public float[] log(float[] a) {
         float[] out = next();
-        for (int j = 0; j < width; j++) {
-            out[j] = (float) Math.log(a[j]);
-        }
+        log(a, out);
         return out;
+    }
+
+    private void log(float[] a, float[] out) {
+        if (logMantissas.length < width) {
+            logMantissas = new float[width];
+            logExponents = new float[width];
+        }
+        logInto(a, out, width, logMantissas, logExponents);
     }
 
     @Override
     public float[] log1p(float[] a) {
         float[] out = next();
-        for (int j = 0; j < width; j++) {
-            out[j] = (float) log1pViaLog(a[j]);
-        }
+        log1p(a, out);
         return out;
+    }
+
+    /**
+     * {@code log(1 + a)} into out through log ({@code Math.log1p} is a software routine, a few
+     * times slower): {@code log(u) a / (u - 1)} with {@code u = 1 + a} cancels the rounding of u
+     * (Goldberg 1991, Theorem 4).
+     */
+    private void log1p(float[] a, float[] out) {
+        float[] u = next();
+        for (int j = 0; j < width; j++) {
+            u[j] = 1 + a[j];
+        }
+        log(u, out);
+        for (int j = 0; j < width; j++) {
+            out[j] = u[j] == 1 || u[j] == Float.POSITIVE_INFINITY ? a[j] : out[j] * (a[j] / (u[j] - 1));
+        }
     }
 
     @Override
@@ -282,9 +306,10 @@ final class FloatArrayMath extends ArrayMath<float[]> {
 
     @Override
     public float[] softplus(float[] a) {
-        float[] out = minusAbsExp(a);
+        float[] out = next();
+        log1p(minusAbsExp(a), out);
         for (int j = 0; j < width; j++) {
-            out[j] = (float) (Math.max(a[j], 0) + log1pViaLog(out[j]));
+            out[j] += Math.max(a[j], 0);
         }
         return out;
     }
