@@ -92,7 +92,7 @@ final class Distances {
             return 1 - n.dot(unit, i * columns, unit, j * columns, columns);
         }
         double squared = n.squaredDistance(x, i * columns, x, j * columns, columns, shift);
-        if (squared == Double.POSITIVE_INFINITY || squared == Float.POSITIVE_INFINITY) {
+        if (squared == Double.POSITIVE_INFINITY) {
             // float32 rows far apart (beyond 1.8e19) overflow the lanes' squares, not a double's.
             squared = 0;
             for (int c = 0; c < columns; c++) {
@@ -141,12 +141,12 @@ final class Distances {
             for (int i = 0; i < count; i++) {
                 n.set(d, i * count + i, 0);
                 for (int j = i + 1; j < count; j++) {
-                    double distance = pair(i, j);
-                    if (distance > largest) {
-                        throw Checks.fail(loss, "preOutput", "rows whose " + this.distance + " distances fit in " + n.dataType()
-                                + " (up to " + (float) largest + "; float64 holds more)", "a distance of " + distance);
+                    double dij = pair(i, j);
+                    if (dij > largest) {
+                        throw Checks.fail(loss, "preOutput", "rows whose " + distance + " distances fit in " + n.dataType()
+                                + " (up to " + (float) largest + "; float64 holds more)", "a distance of " + dij);
                     }
-                    n.set(d, i * count + j, distance);
+                    n.set(d, i * count + j, dij);
                 }
             }
             LaneMath.mirror(d, count);

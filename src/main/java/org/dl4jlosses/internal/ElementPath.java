@@ -224,7 +224,7 @@ final class ElementPath {
     }
 
     /** Throws for the first value of row r (not masked) of {@code a} that is not finite, if there is one. */
-    private static void checkValues(String loss, boolean activated, ByteBuffer a, ByteBuffer mask, DataType type, int r,
+    static void checkValues(String loss, boolean activated, ByteBuffer a, ByteBuffer mask, DataType type, int r,
                                     int columns) {
         for (int c = 0; c < columns; c++) {
             double v = element(a, type, r * columns + c);

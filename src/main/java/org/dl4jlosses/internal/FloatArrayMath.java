@@ -205,18 +205,22 @@ final class FloatArrayMath extends ArrayMath<float[]> {
         return out;
     }
 
-    /** Scratch rows of exp: its values where the caller keeps none, and its two passes' values and scales. */
+    /** Scratch rows: the two passes' of exp and of log (one runs at a time), and exp's values where a caller keeps none. */
+    private float[] passA = new float[0];
+    private float[] passB = new float[0];
     private float[] expSums = new float[0];
-    private float[] expValues = new float[0];
-    private float[] expScales = new float[0];
+
+    private void passes(int length) {
+        if (passA.length < length) {
+            passA = new float[length];
+            passB = new float[length];
+        }
+    }
 
     /** exp(x[xOffset + j] - shift) into out from outOffset, for j below length. */
     private void exp(float[] x, int xOffset, float shift, float[] out, int outOffset, int length) {
-        if (expValues.length < length) {
-            expValues = new float[length];
-            expScales = new float[length];
-        }
-        expInto(x, xOffset, shift, out, outOffset, length, expValues, expScales);
+        passes(length);
+        expInto(x, xOffset, shift, out, outOffset, length, passA, passB);
     }
 
     @Override
@@ -226,10 +230,6 @@ final class FloatArrayMath extends ArrayMath<float[]> {
         return out;
     }
 
-    /** Scratch rows of log: its mantissas and exponents. */
-    private float[] logMantissas = new float[0];
-    private float[] logExponents = new float[0];
-
     @Override
     public float[] log(float[] a) {
         float[] out = next();
@@ -238,11 +238,8 @@ final class FloatArrayMath extends ArrayMath<float[]> {
     }
 
     private void log(float[] a, float[] out) {
-        if (logMantissas.length < width) {
-            logMantissas = new float[width];
-            logExponents = new float[width];
-        }
-        logInto(a, out, width, logMantissas, logExponents);
+        passes(width);
+        logInto(a, out, width, passA, passB);
     }
 
     @Override

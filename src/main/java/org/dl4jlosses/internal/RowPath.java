@@ -183,7 +183,7 @@ final class RowPath {
                 formula.admit(n, zRow, k, r);
                 double l = formula.row(n, zRow, yRow, target, gradientRow, scratch, k, m, wantLoss);
                 if (!Double.isFinite(l)) {
-                    requireFinite(n, r);
+                    ElementPath.checkValues(loss, activated, z, null, type, r, k);
                 }
                 if (gradient != null) {
                     n.copy(gradientRow, gs, r * k, k);
@@ -194,16 +194,6 @@ final class RowPath {
                 }
             }
             return total;
-        }
-
-        /** Throws for the first value of row r of z that is not finite, if there is one. */
-        private void requireFinite(LaneMath<?> n, int r) {
-            for (int c = 0; c < columns; c++) {
-                double v = n.get(z, r * columns + c);
-                if (!Double.isFinite(v)) {
-                    throw Checks.notFinite(loss, activated, v, r, c);
-                }
-            }
         }
 
         /** The error for row r of dense labels: a value outside [0, 1] or NaN, or for ONE_CLASS not one-hot. */
