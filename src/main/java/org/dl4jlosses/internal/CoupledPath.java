@@ -97,7 +97,7 @@ final class CoupledPath {
                     allLosses[kept == null ? r : kept[r]] = losses[r];
                     total += losses[r];
                 }
-                // The inputs are finite: a loss that is not overflowed the precision.
+                // The inputs are finite (checked above): a loss that is not has overflowed the precision.
                 if (!Double.isFinite(total)) {
                     throw Checks.fail(loss, "preOutput", "values whose loss fits in " + type + " (float64 holds more)",
                             "a loss of " + total);

@@ -225,7 +225,7 @@ final class ElementPath {
 
     /** Throws for the first value of row r (not masked) of {@code a} that is not finite, if there is one. */
     static void checkValues(String loss, boolean activated, ByteBuffer a, ByteBuffer mask, DataType type, int r,
-                                    int columns) {
+                            int columns) {
         for (int c = 0; c < columns; c++) {
             double v = element(a, type, r * columns + c);
             if (!Double.isFinite(v) && (mask == null || element(mask, type, r * columns + c) != 0)) {
