@@ -69,7 +69,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <p><b>Whole training steps.</b> The word {@code fit} runs {@link FitBenchmark} instead: one
  * {@code MultiLayerNetwork.fit} per operation on an MLP 784-256-1000 (softmax output), with our
- * {@code CrossEntropyLoss} and with DL4J's {@code LossMCXENT}, in one run:
+ * {@code CrossEntropyLoss}, with DL4J's {@code LossMCXENT} and with a loss-free floor
+ * ({@link FitBenchmark.LowerBound}), in one run:
  *
  * <pre>
  * mvn -o -P bench test-compile exec:exec -Dbench.args="fit"                 (forks with the Vector API module)
@@ -194,7 +195,7 @@ public final class BenchMain {
         }
         if (fit) {
             if (!losses.isEmpty() || !sizes.isEmpty() || check) {
-                System.err.println("fit takes no loss names, sizes or --check (it times CrossEntropyLoss vs LossMCXENT)");
+                System.err.println("fit takes no loss names, sizes or --check (it times CrossEntropyLoss, LossMCXENT and a loss-free LowerBound)");
                 System.exit(2);
             }
             Files.createDirectories(out);
@@ -381,7 +382,7 @@ public final class BenchMain {
     private static void runFit(List<String> batches, String updater, int forks, int warmup, int iterations,
                                long timeMs, boolean verbose, boolean vector, boolean report, Path out)
             throws RunnerException, IOException {
-        List<String> fitLosses = List.of("CrossEntropyLoss", "LossMCXENT");
+        List<String> fitLosses = List.of("CrossEntropyLoss", "LossMCXENT", "LowerBound");
         for (String b : batches) {
             Integer.parseInt(b.trim());
         }
@@ -444,26 +445,29 @@ public final class BenchMain {
         StringBuilder md = new StringBuilder();
         md.append("fit(): MLP 784-256-1000 (ReLU, softmax), float32, updater ").append(updater).append("\n\n");
         md.append("| batch | --add-modules jdk.incubator.vector | CrossEntropyLoss (ms) | LossMCXENT (ms) | ours/LossMCXENT |"
-                + " samples |\n");
-        md.append("|---:|---|---:|---:|---:|---|\n");
+                + " LowerBound (ms) | LowerBound/LossMCXENT | samples |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|---|\n");
         double loadMin = Double.POSITIVE_INFINITY;
         double loadMax = Double.NEGATIVE_INFINITY;
         for (String b : batches) {
             for (boolean v : new boolean[] {true, false}) {
                 JsonNode ours = rowsByKey.get(fitKey("CrossEntropyLoss", b.trim(), updater, v));
                 JsonNode base = rowsByKey.get(fitKey("LossMCXENT", b.trim(), updater, v));
+                JsonNode bound = rowsByKey.get(fitKey("LowerBound", b.trim(), updater, v));
                 if (ours == null && base == null) {
                     continue;
                 }
                 Double o = ours == null ? null : ours.path("median_ms").asDouble();
                 Double m = base == null ? null : base.path("median_ms").asDouble();
+                Double floor = bound == null ? null : bound.path("median_ms").asDouble();
                 md.append("| ").append(b.trim()).append(" | ").append(v ? "yes" : "no")
                         .append(" | ").append(fmt(o)).append(" | ").append(fmt(m))
                         .append(" | ").append(ratio(o, m))
+                        .append(" | ").append(fmt(floor)).append(" | ").append(ratio(floor, m))
                         .append(" | ").append(ours == null ? "-" : ours.path("samples").asText())
                         .append(" / ").append(base == null ? "-" : base.path("samples").asText())
                         .append(" |\n");
-                for (JsonNode r : new JsonNode[] {ours, base}) {
+                for (JsonNode r : new JsonNode[] {ours, base, bound}) {
                     for (String f : new String[] {"loadavg_start", "loadavg_end"}) {
                         double x = r == null ? Double.NaN : r.path(f).asDouble(Double.NaN);
                         if (!Double.isNaN(x)) {
@@ -580,7 +584,7 @@ public final class BenchMain {
                 + "BenchMain fit [--batch N[,N...]] [--updater adam|sgd] [--vector true|false]\n"
                 + "          [--forks N] [--warmup N] [--iterations N] [--time MS] [--quick] [--out target/bench]\n"
                 + "          [--verbose] [--report]\n"
-                + "          whole MultiLayerNetwork.fit steps, MLP 784-256-1000: CrossEntropyLoss vs LossMCXENT\n"
+                + "          whole MultiLayerNetwork.fit steps, MLP 784-256-1000: CrossEntropyLoss, LossMCXENT, LowerBound\n"
                 + "losses: " + BenchCase.ids() + " (a class name selects all its forms)\n"
                 + "sizes:  " + BenchCase.SIZES + " by default (coupled losses have one fixed batch each)\n"
                 + "--vector false: benchmark forks without --add-modules jdk.incubator.vector (default true: with it)");
