@@ -37,6 +37,17 @@ public final class Checks {
                 + " at row " + row + ", column " + column);
     }
 
+    /**
+     * The error for row {@code row}, whose values are finite but give a loss that is not: a value
+     * outside the formula's domain (a negative rate under a logarithm), or one so large that the loss
+     * overflows the data type.
+     */
+    static IllegalArgumentException outsideDomain(String loss, boolean activated, int row) {
+        return fail(loss, "preOutput", (activated ? "values after the activation" : "values")
+                + " for which the loss is defined and finite (see the loss's Javadoc)",
+                "values at row " + row + " that give a NaN or infinite loss");
+    }
+
     public static String shape(INDArray array) {
         return Arrays.toString(array.shape());
     }

@@ -154,7 +154,8 @@ final class ElementPath {
     /**
      * Rows [from, to) as one run of elements, in blocks of {@link #BLOCK}; returns their total loss.
      * A loss that is not finite is traced to its label or value ({@code activated}: a value of the
-     * activation's output), which is an error.
+     * activation's output), or else to the row whose finite values lie outside the formula's domain,
+     * which is an error.
      */
     private static double flatRows(String loss, LabelKind kind, Rows loop, LaneMath<?> n, ByteBuffer a, ByteBuffer y,
                                    ByteBuffer gradient, DataType type, int from, int to, int columns, boolean wantLoss,
@@ -168,6 +169,11 @@ final class ElementPath {
                 for (int r = start / columns; r <= (start + length - 1) / columns; r++) {
                     checkLabels(loss, kind, y, null, type, r, columns);
                     checkValues(loss, activated, a, null, type, r, columns);
+                }
+                for (int r = start / columns; r <= (start + length - 1) / columns; r++) {
+                    if (!Double.isFinite(loop.row(n, a, y, null, null, r * columns, null, null, 1.0, true, columns))) {
+                        throw Checks.outsideDomain(loss, activated, r);
+                    }
                 }
             }
             total += l;
@@ -203,6 +209,7 @@ final class ElementPath {
                 checkLabels(loss, kind, y, elementMask, type, r, columns);
                 checkMask(loss, elementMask, type, r, columns);
                 checkValues(loss, activated, a, elementMask, type, r, columns);
+                throw Checks.outsideDomain(loss, activated, r);
             }
             total += l;
             if (losses != null) {

@@ -6,6 +6,8 @@ public enum LabelKind {
     REAL(Form.LIKE_PRE_OUTPUT, true),
     /** Values in [0, 1] {@code [R, K]}, one independent probability per column. Element masks allowed. */
     PROBABILITY(Form.LIKE_PRE_OUTPUT, true),
+    /** Counts: finite values &gt;= 0 {@code [R, K]} (not necessarily whole). Element masks allowed. */
+    COUNT(Form.LIKE_PRE_OUTPUT, true),
     /** -1, 0 or +1 {@code [R, K]}; 0 stands for -1. Element masks allowed. */
     SIGNED_BINARY(Form.LIKE_PRE_OUTPUT, true),
     /** One-hot or probability rows {@code [R, C]}, or class indices {@code [R, 1]}. Row masks only. */

@@ -28,6 +28,8 @@ public final class LabelValues {
                 return "probabilities in [0, 1]";
             case SIGNED_BINARY:
                 return "-1, 0 or +1 (0 read as -1)";
+            case COUNT:
+                return "counts: finite and >= 0";
             default:
                 return "finite";
         }
@@ -54,13 +56,15 @@ public final class LabelValues {
                 + rows + ", " + classes + "]", v + " at row " + r);
     }
 
-    /** Whether one label value is in the domain of an element-wise kind (REAL, PROBABILITY, SIGNED_BINARY). */
+    /** Whether one label value is in the domain of an element-wise kind (REAL, PROBABILITY, COUNT, SIGNED_BINARY). */
     static boolean inDomain(LabelKind kind, double v) {
         switch (kind) {
             case PROBABILITY:
                 return v >= 0 && v <= 1;
             case SIGNED_BINARY:
                 return v == -1 || v == 0 || v == 1;
+            case COUNT:
+                return v >= 0 && v < Double.POSITIVE_INFINITY;
             default:
                 return Double.isFinite(v);
         }

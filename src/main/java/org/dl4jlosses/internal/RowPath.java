@@ -184,6 +184,7 @@ final class RowPath {
                 double l = formula.row(n, zRow, yRow, target, gradientRow, scratch, k, m, wantLoss);
                 if (!Double.isFinite(l)) {
                     ElementPath.checkValues(loss, activated, z, null, type, r, k);
+                    throw Checks.outsideDomain(loss, activated, r);
                 }
                 if (gradient != null) {
                     n.copy(gradientRow, gs, r * k, k);
