@@ -5,15 +5,19 @@ import static org.dl4jlosses.testing.Assert.close;
 import static org.dl4jlosses.testing.Assert.rejects;
 
 import java.util.function.Supplier;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MeanBiasError;
 import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;
@@ -247,6 +251,33 @@ class BadInputTest {
         optionRejected(() -> HuberLoss.builder().delta(0).build(), "HuberLoss: delta must be finite and > 0, got 0.0");
         optionRejected(() -> SmoothL1Loss.builder().beta(-0.5).build(), "SmoothL1Loss: beta");
         optionRejected(() -> MaeLoss.builder().weights(Double.NaN).build(), "MaeLoss: weights");
+    }
+
+    @Test
+    void addedLossesRejectTheirBadInputs() {
+        // Labels outside each loss's domain, named with row and column.
+        rejectsEverywhere(new PoissonNllLoss(), Nd4j.createFromArray(new float[][] {{1, 2}, {3, -1}}), z(2, 2), IDENTITY, null,
+                "PoissonNllLoss: labels must be counts: finite and >= 0", "got -1.0 at row 1, column 1");
+        rejectsEverywhere(new AsymmetricLoss(), Nd4j.createFromArray(new float[][] {{1, 0}, {1.5f, 0}}), z(2, 2), SIGMOID, null,
+                "AsymmetricLoss: labels must be probabilities in [0, 1]", "got 1.5 at row 1, column 0");
+        rejectsEverywhere(new LogCoshLoss(), Nd4j.createFromArray(new float[][] {{1, 0}, {Float.NaN, 0}}), z(2, 2), IDENTITY,
+                null, "LogCoshLoss: labels must be finite", "got NaN at row 1, column 0");
+        rejectsEverywhere(new KlDivergenceLoss(), Nd4j.createFromArray(new float[][] {{0.5f, 0.5f}, {1.5f, -0.5f}}), z(2, 2),
+                SOFTMAX, null, "KlDivergenceLoss: labels");
+        // Activations the loss has no form for.
+        rejectsEverywhere(new AsymmetricLoss(), oneHot(3, 3), z(3, 3), SOFTMAX, null,
+                "AsymmetricLoss: activationFn must be sigmoid (one independent probability per label)", "got softmax");
+        rejectsEverywhere(new KlDivergenceLoss(), oneHot(3, 3), z(3, 3), SIGMOID, null,
+                "KlDivergenceLoss: activationFn must be softmax (the loss works on its logits)", "got sigmoid");
+        // Element masks only where the loss is a mean of element terms.
+        rejectsEverywhere(new KlDivergenceLoss(), oneHot(3, 3), z(3, 3), SOFTMAX, Nd4j.ones(DataType.FLOAT, 3, 3),
+                "KlDivergenceLoss: mask");
+        // Options out of range fail at build().
+        optionRejected(() -> KlDivergenceLoss.builder().temperature(0).build(), "KlDivergenceLoss: temperature must be finite and > 0");
+        optionRejected(() -> AsymmetricLoss.builder().clip(1).build(), "AsymmetricLoss: clip", "got 1.0");
+        optionRejected(() -> AsymmetricLoss.builder().gammaNegative(-1).build(), "AsymmetricLoss: gammaNegative");
+        optionRejected(() -> AsymmetricLoss.builder().gammaPositive(Double.NaN).build(), "AsymmetricLoss: gammaPositive");
+        optionRejected(() -> PoissonNllLoss.builder().eps(0).build(), "PoissonNllLoss: eps must be finite and > 0");
     }
 
     private static void optionRejected(Supplier<?> build, String... fragments) {

@@ -2,16 +2,21 @@ package org.dl4jlosses;
 
 import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.LogCoshLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.testing.Assert;
 import org.dl4jlosses.testing.Catalogue.Entry;
 import org.dl4jlosses.testing.Catalogue;
@@ -49,6 +54,13 @@ class ExtremesTest {
             // An identity feeding a probability loss gets probabilities; everything else logits of size 1e4.
             INDArray z = e.consumesProbabilities() ? e.z(random, 6, 4, type) : Nd4j.randn(type, 6, 4).muli(1e4);
             INDArray labels = e.labels(random, 6, 4, type);
+            if (e.loss instanceof PoissonNllLoss && ((PoissonNllLoss) e.loss).isLogInput() && e.activation instanceof ActivationIdentity) {
+                // A log-rate of 1e4 has no finite loss (exp(1e4)): an error naming the loss, never infinity.
+                IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                        () -> e.loss.computeScore(labels, z, e.activation, null, false));
+                assertTrue(error.getMessage().startsWith("PoissonNllLoss: preOutput must be"), error.getMessage());
+                continue;
+            }
             double score = e.loss.computeScore(labels, z, e.activation, null, false);
             assertTrue(Double.isFinite(score), type + ": finite score, got " + score);
             assertTrue(finite(e.loss.computeGradient(labels, z, e.activation, null)), type + ": finite gradient");
@@ -261,6 +273,87 @@ class ExtremesTest {
         }
     }
 
+
+    /**
+     * The losses added after the first catalogue, at logits of +-1e4 and on rows of logits all far
+     * below zero, against values by hand: exact in both precisions.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void addedLossesAreExactAtLogitsOf1e4(DataType type) {
+        IActivation identity = new ActivationIdentity();
+        IActivation sigmoid = new ActivationSigmoid();
+        IActivation softmax = new ActivationSoftmax();
+        double log2 = Math.log(2);
+
+        // log cosh(r) = |r| - log 2 + log1p(exp(-2|r|)), derivative tanh(r); r^2 / 2 for tiny r.
+        INDArray a = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 1e-4, -3e-5}}).castTo(type);
+        INDArray y = Nd4j.zeros(type, 1, 4);
+        INDArray terms = new LogCoshLoss().computeScoreArray(y, a, identity, null);
+        close(((1e4 - log2) * 2 + 0.5e-8 + 4.5e-10) / 4, terms.getDouble(0), 1e-6, type + " log cosh");
+        INDArray g = new LogCoshLoss().computeGradient(y, a, identity, null);
+        close(Nd4j.createFromArray(new double[][] {{0.25, -0.25, Math.tanh(1e-4) / 4, Math.tanh(-3e-5) / 4}}), g, 1e-6,
+                type + " log cosh gradient");
+        close(0.5e-8 + 4.5e-10, 2 * new LogCoshLoss().computeScore(Nd4j.zeros(type, 1, 2),
+                Nd4j.createFromArray(new double[][] {{1e-4, -3e-5}}).castTo(type), identity, null, false), 1e-5,
+                type + " log cosh of tiny residuals, relative");
+
+        // AsymmetricLoss at z = +-1e4: a positive at +1e4 and a negative at -1e4 cost 0; a negative at
+        // +1e4 costs -log(clip) (1 - clip)^4 with the clip, softplus(1e4) = 1e4 without it; a positive
+        // at -1e4 costs 1e4.
+        INDArray z = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 1e4, -1e4}}).castTo(type);
+        INDArray labels = Nd4j.createFromArray(new double[][] {{1, 0, 0, 1}}).castTo(type);
+        close((-Math.log(0.05) * Math.pow(0.95, 4) + 1e4) / 4,
+                new AsymmetricLoss().computeScore(labels, z, sigmoid, null, false), 1e-6, type + " ASL");
+        close((1e4 + 1e4) / 4, AsymmetricLoss.builder().clip(0).build().computeScore(labels, z, sigmoid, null, false), 1e-6,
+                type + " ASL without clip");
+        close(Nd4j.createFromArray(new double[][] {{0, 0, 0, -0.25}}),
+                new AsymmetricLoss().computeGradient(labels, z, sigmoid, null), 1e-6, type + " ASL gradient");
+
+        // KL divergence: row 0 at +-1e4 with a one-hot target on the low class; row 1 all near -1e4.
+        INDArray logits = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 0}, {-1e4, -1e4 - 1, -1e4 + 1}}).castTo(type);
+        INDArray q = Nd4j.createFromArray(new double[][] {{0, 1, 0}, {0.5, 0, 0.5}}).castTo(type);
+        INDArray rows = KlDivergenceLoss.builder().temperature(2).build().computeScoreArray(q, logits, softmax, null);
+        double lse1 = -1e4 / 2 + Math.log(1 + Math.exp(-0.5) + Math.exp(0.5));
+        double kl1 = 0.5 * (Math.log(0.5) - (-1e4 / 2 - lse1)) + 0.5 * (Math.log(0.5) - ((-1e4 + 1) / 2 - lse1));
+        close(4 * (1e4 / 2 + 1e4 / 2), rows.getDouble(0), 1e-6, type + " KL row 0");
+        close(4 * kl1, rows.getDouble(1), 1e-5, type + " KL row 1");
+        INDArray grad = KlDivergenceLoss.builder().temperature(2).build().computeGradient(q, logits, softmax, null);
+        double e = Math.exp(-0.5);
+        double s = 1 + e + 1 / e;
+        close(Nd4j.createFromArray(new double[][] {{2, -2, 0}, {2 * (1 / s - 0.5), 2 * e / s, 2 * (1 / e / s - 0.5)}}),
+                grad, 1e-5, type + " KL gradient");
+    }
+
+    /** Soft labels on a row of logits all near -1e4: every log-probability to full precision in float32 too. */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void softLabelsOnARowFarBelowZeroAreExact(DataType type) {
+        INDArray z = Nd4j.createFromArray(new double[][] {{-1e4, -1e4 - 1, -1e4 + 1}}).castTo(type);
+        INDArray q = Nd4j.createFromArray(new double[][] {{0.5, 0, 0.5}}).castTo(type);
+        double log = Math.log(1 + Math.exp(-1) + Math.exp(1));
+        double expected = 0.5 * (log - 0) + 0.5 * (log - 1);
+        close(expected, new CrossEntropyLoss().computeScore(q, z, new ActivationSoftmax(), null, false), 1e-6,
+                type + " cross-entropy");
+        close(expected, FocalLoss.builder().gamma(0).alpha(-1).build().computeScore(q, z, new ActivationSoftmax(), null,
+                false), 1e-6, type + " focal loss with gamma 0");
+    }
+
+    /** A rate below -eps has no Poisson likelihood: an error naming the loss and the row, where PyTorch gives NaN. */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void aNegativeRateIsAnErrorNamingItsRow(DataType type) {
+        INDArray rates = Nd4j.createFromArray(new double[][] {{0.5, 2}, {1, -0.5}}).castTo(type);
+        INDArray counts = Nd4j.createFromArray(new double[][] {{1, 3}, {0, 2}}).castTo(type);
+        PoissonNllLoss loss = PoissonNllLoss.builder().logInput(false).build();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> loss.computeScore(counts, rates, new ActivationIdentity(), null, false));
+        assertEquals("PoissonNllLoss: preOutput must be values for which the loss is defined and finite (see the loss's"
+                + " Javadoc), got values at row 1 that give a NaN or infinite loss", error.getMessage());
+        INDArray masked = Nd4j.createFromArray(new double[][] {{1}, {0}}).castTo(type);
+        close(0.5 - Math.log(0.5 + 1e-8) + 2 - 3 * Math.log(2 + 1e-8),
+                2 * loss.computeScore(counts, rates, new ActivationIdentity(), masked, false), 1e-6, type + " masked row");
+    }
 
     private static void againstFloat64(ILossFunction loss, IActivation activation, INDArray labels, INDArray z, String name) {
         INDArray g = loss.computeGradient(labels, z, activation, null);

@@ -4,15 +4,19 @@ import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,11 +37,14 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 class MaskedEntriesTest {
     private static final List<ILossFunction> REAL = List.of(new MseLoss(), MaeLoss.builder().weights(1, 2, 0.5, 1, 3).build(),
-            new HuberLoss(), SmoothL1Loss.builder().beta(0.5).build(), SmoothL1Loss.builder().beta(0).build());
+            new HuberLoss(), SmoothL1Loss.builder().beta(0.5).build(), SmoothL1Loss.builder().beta(0).build(), new LogCoshLoss());
     /** Losses of labels in [0, 1]: garbage there also means values outside [0, 1]. */
     private static final List<ILossFunction> PROBABILITY = List.of(new BinaryCrossEntropyLoss(),
             BinaryCrossEntropyLoss.builder().weights(1, 2, 0.5, 1, 3).posWeight(2, 1, 0.5, 3, 1).labelSmoothing(0.1).build(),
-            new FocalLoss(), PolyLoss.builder().gamma(1.5).alpha(0.25).labelSmoothing(0.1).build());
+            new FocalLoss(), PolyLoss.builder().gamma(1.5).alpha(0.25).labelSmoothing(0.1).build(), new AsymmetricLoss(),
+            AsymmetricLoss.builder().gammaPositive(1).clip(0).build());
+    /** Losses of counts: garbage there also means negative values. */
+    private static final List<ILossFunction> COUNT = List.of(new PoissonNllLoss(), PoissonNllLoss.builder().full(true).build());
     /** Losses of labels -1, 0 or +1. */
     private static final List<ILossFunction> SIGNED = List.of(new HingeLoss(), HingeLoss.builder().squared(true).margin(0.5).build());
 
@@ -47,6 +54,7 @@ class MaskedEntriesTest {
         garbageUnderAMaskIsNeverRead(type, REAL, new IActivation[] {new ActivationIdentity(), new ActivationTanH()}, false);
         garbageUnderAMaskIsNeverRead(type, PROBABILITY, new IActivation[] {new ActivationSigmoid(), new ActivationTanH()}, true);
         garbageUnderAMaskIsNeverRead(type, SIGNED, new IActivation[] {new ActivationIdentity(), new ActivationTanH()}, false);
+        garbageUnderAMaskIsNeverRead(type, COUNT, new IActivation[] {new ActivationIdentity(), new ActivationTanH()}, false);
     }
 
     private static void garbageUnderAMaskIsNeverRead(DataType type, List<ILossFunction> losses, IActivation[] activations,
@@ -58,6 +66,8 @@ class MaskedEntriesTest {
                 INDArray labels = probabilities ? Nd4j.rand(type, rows, columns) : Nd4j.randn(type, rows, columns);
                 if (losses == SIGNED) {
                     labels = org.nd4j.linalg.ops.transforms.Transforms.sign(labels);
+                } else if (losses == COUNT) {
+                    labels = org.nd4j.linalg.ops.transforms.Transforms.floor(labels.muli(2)).muli(labels.gt(0).castTo(type));
                 }
                 INDArray elementMask = Nd4j.ones(type, rows, columns);
                 INDArray rowMask = Nd4j.ones(type, rows, 1);
@@ -82,7 +92,7 @@ class MaskedEntriesTest {
                     cleanZ.putScalar(4, c, 0);
                 }
                 for (ILossFunction loss : losses) {
-                    boolean sigmoidOnly = loss instanceof FocalLoss || loss instanceof PolyLoss;
+                    boolean sigmoidOnly = loss instanceof FocalLoss || loss instanceof PolyLoss || loss instanceof AsymmetricLoss;
                     if (columns != 5 && loss.toString().contains("=[") || sigmoidOnly && activation instanceof ActivationTanH) {
                         continue;
                     }
@@ -128,6 +138,7 @@ class MaskedEntriesTest {
             {crammerSinger, new ActivationIdentity()}, {crammerSinger, new ActivationTanH()},
             {westonWatkins, new ActivationIdentity()}, {westonWatkins, new ActivationTanH()},
             {new AdditiveAngularMarginLoss(), new ActivationTanH()},
+            {KlDivergenceLoss.builder().temperature(2).build(), new ActivationSoftmax()},
         };
         int rows = 6;
         int columns = 5;

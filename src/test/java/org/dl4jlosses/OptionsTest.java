@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,10 @@ class OptionsTest {
                 PolyLoss.builder().epsilon(-0.5).gamma(2).alpha(0.3).labelSmoothing(0.05).weights(1, 3).build(),
                 HingeLoss.builder().mode(HingeLoss.Mode.WESTON_WATKINS).margin(0.5).squared(true).build(),
                 MaeLoss.builder().weights(2, 1).build(), MseLoss.builder().weights(1, 0).build(),
-                HuberLoss.builder().delta(0.3).build(), SmoothL1Loss.builder().beta(0).build());
+                HuberLoss.builder().delta(0.3).build(), SmoothL1Loss.builder().beta(0).build(),
+                KlDivergenceLoss.builder().temperature(3).build(),
+                AsymmetricLoss.builder().gammaPositive(1).gammaNegative(2).clip(0.1).build(),
+                PoissonNllLoss.builder().logInput(false).full(true).eps(0.5).build());
     }
 
     @Test

@@ -69,9 +69,9 @@ public final class KlDivergenceLoss extends BaseLoss {
     }
 
     /**
-     * One row from the logits: {@code z' = z / T}, {@code lse = logsumexp(z')},
-     * {@code loss = T^2 [sum q log q - sum q z' + lse sum q]}, {@code dL/dz = T (p sum q - q)}; a
-     * one-class row is {@code T^2 (lse - z'_t)} and {@code T (p - [j = t])}.
+     * One row from the logits: {@code z' = z / T}, {@code m = max z'}, {@code S = sum exp(z' - m)},
+     * {@code loss = T^2 [sum q (log q - (z' - m)) + log S sum q]}, {@code dL/dz = T (p sum q - q)};
+     * a one-class row is {@code T^2 (m - z'_t + log S)} and {@code T (p - [j = t])}.
      */
     static final class Formula implements RowFormula.OnSoftmaxLogits {
         private final double temperature;
@@ -96,33 +96,35 @@ public final class KlDivergenceLoss extends BaseLoss {
             Object exps = gradient != null ? gradient : scratch;
             double max = n.max(z, 0, k);
             double expSum = n.expSum(z, 0, k, max, exps);
-            double lse = max + Math.log(expSum);
+            // log p = (z' - max) - log(expSum), each part small: no digits lost to logits far from zero.
+            double logExpSum = Math.log(expSum);
             if (target >= 0) {
                 if (gradient != null) {
                     n.scale(gradient, 0, k, scale * t / expSum);
                     n.set(gradient, target, n.get(gradient, target) - scale * t);
                 }
-                return wantLoss ? scale * t * t * (lse - n.get(z, target)) : 0;
+                return wantLoss ? scale * t * t * (max - n.get(z, target) + logExpSum) : 0;
             }
             double mass = mass(n, q, k);
             if (gradient != null) {
                 n.scale(gradient, 0, k, scale * t * mass / expSum);
                 n.axpy(-scale * t, q, 0, gradient, 0, k);
             }
-            return wantLoss ? scale * t * t * (terms(n, z, q, k) + lse * mass) : 0;
+            return wantLoss ? scale * t * t * (terms(n, z, q, k, max) + logExpSum * mass) : 0;
         }
 
-        /** {@code sum_c q_c (log q_c - z'_c)}, with {@code 0 log 0 = 0}. */
-        private static <V> double terms(LaneMath<V> n, Object z, Object q, int k) {
+        /** {@code sum_c q_c (log q_c - (z'_c - max))}, with {@code 0 log 0 = 0}. */
+        private static <V> double terms(LaneMath<V> n, Object z, Object q, int k, double max) {
             V tiny = n.of(n.minPositive());
+            V shift = n.of(max);
             V acc = n.of(0);
             int width = n.width(k);
             int whole = k / width * width;
             for (int i = 0; i < whole; i += width) {
-                acc = n.add(acc, term(n, n.loadRow(z, i), n.loadRow(q, i), tiny));
+                acc = n.add(acc, term(n, n.sub(n.loadRow(z, i), shift), n.loadRow(q, i), tiny));
             }
             if (whole < k) {
-                acc = n.addLanes(acc, term(n, n.loadRow(z, whole), n.loadRow(q, whole), tiny), whole, k);
+                acc = n.addLanes(acc, term(n, n.sub(n.loadRow(z, whole), shift), n.loadRow(q, whole), tiny), whole, k);
             }
             return n.sum(acc, k);
         }

@@ -61,7 +61,9 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
         Object exps = gradient != null ? gradient : single ? null : scratch;
         double max = n.max(z, 0, k);
         double expSum = n.expSum(z, 0, k, max, exps);
-        double lse = max + Math.log(expSum);
+        // log p = (z - max) - log(expSum), each part small: no digits lost to logits far from zero.
+        double logExpSum = Math.log(expSum);
+        double lse = max + logExpSum;
 
         double targetLogp = single ? n.get(z, target) - lse : 0;
         double oneMinusPt = 1;
@@ -89,9 +91,10 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
         }
         n.begin(k);
         double uniform = smoothing / k;
-        double loss = wantLoss ? scale * (terms(n, z, y, k, lse, uniform) + poly) : 0;
+        double loss = wantLoss ? scale * (terms(n, z, y, k, max, logExpSum, uniform) + poly) : 0;
         if (gradient != null) {
-            double oSum = gradientTerms(n, z, y, gradient, scratch, k, lse, expSum, uniform, coefficient);
+            double oSum = gradientTerms(n, z, y, gradient, scratch, k, max, logExpSum, expSum, uniform,
+                    coefficient);
             combine(n, gradient, scratch, k, scale * oSum / expSum, scale);
         }
         return loss;
@@ -145,28 +148,30 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
     }
 
     /** {@code sum_c -m_c u_c^gamma log p_c} over a dense row. */
-    private <V> double terms(LaneMath<V> n, Object z, Object y, int k, double lse, double uniform) {
-        V shift = n.of(lse);
+    private <V> double terms(LaneMath<V> n, Object z, Object y, int k, double max, double logExpSum, double uniform) {
+        V shift = n.of(max);
+        V logS = n.of(logExpSum);
         V keep = n.of(1 - smoothing);
         V u = n.of(uniform);
         V acc = n.of(0);
         int width = n.width(k);
         int whole = k / width * width;
         for (int i = 0; i < whole; i += width) {
-            acc = n.add(acc, term(n, n.sub(n.loadRow(z, i), shift), mass(n, n.loadRow(y, i), keep, u, i)));
+            acc = n.add(acc, term(n, n.sub(n.sub(n.loadRow(z, i), shift), logS), mass(n, n.loadRow(y, i), keep, u, i)));
         }
         if (whole < k) {
             // The last vector reaches into the rows' padding: its lanes there are left out of the sum.
-            V t = term(n, n.sub(n.loadRow(z, whole), shift), mass(n, n.loadRow(y, whole), keep, u, whole));
+            V t = term(n, n.sub(n.sub(n.loadRow(z, whole), shift), logS), mass(n, n.loadRow(y, whole), keep, u, whole));
             acc = n.addLanes(acc, t, whole, k);
         }
         return n.sum(acc, k);
     }
 
     /** Writes {@code o_c = g_c - k p_c y'_c} of a dense row to {@code out}; returns {@code sum_c o_c}. */
-    private <V> double gradientTerms(LaneMath<V> n, Object z, Object y, Object exps, Object out, int k, double lse,
-                                     double expSum, double uniform, double coefficient) {
-        V shift = n.of(lse);
+    private <V> double gradientTerms(LaneMath<V> n, Object z, Object y, Object exps, Object out, int k, double max,
+                                     double logExpSum, double expSum, double uniform, double coefficient) {
+        V shift = n.of(max);
+        V logS = n.of(logExpSum);
         V invS = n.of(1 / expSum);
         V keep = n.of(1 - smoothing);
         V u = n.of(uniform);
@@ -175,12 +180,12 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
         int width = n.width(k);
         int whole = k / width * width;
         for (int i = 0; i < whole; i += width) {
-            V o = classTerm(n, z, y, exps, i, shift, invS, keep, u, c);
+            V o = classTerm(n, z, y, exps, i, shift, logS, invS, keep, u, c);
             n.storeRow(o, out, i);
             acc = n.add(acc, o);
         }
         if (whole < k) {
-            V o = classTerm(n, z, y, exps, whole, shift, invS, keep, u, c);
+            V o = classTerm(n, z, y, exps, whole, shift, logS, invS, keep, u, c);
             n.storeRow(o, out, whole);
             acc = n.addLanes(acc, o, whole, k);
         }
@@ -188,10 +193,11 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
     }
 
     /** {@code o_c} of the classes from element i. */
-    private <V> V classTerm(LaneMath<V> n, Object z, Object y, Object exps, int i, V shift, V invS, V keep, V u, V c) {
+    private <V> V classTerm(LaneMath<V> n, Object z, Object y, Object exps, int i, V shift, V logS, V invS, V keep, V u,
+                           V c) {
         V labels = n.loadRow(y, i);
         V p = n.mul(n.loadRow(exps, i), invS);
-        V weight = classWeight(n, n.sub(n.loadRow(z, i), shift), p, mass(n, labels, keep, u, i));
+        V weight = classWeight(n, n.sub(n.sub(n.loadRow(z, i), shift), logS), p, mass(n, labels, keep, u, i));
         return n.fma(n.mul(c, p), n.fma(labels, keep, u), weight);
     }
 

@@ -5,15 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.HingeLoss.Mode;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -54,7 +58,9 @@ public final class LossCases {
         /** Real values ~ N(0, 1), [R, K]. */
         REAL,
         /** Real values in (-0.9, 0.9), reachable by a tanh output, [R, K]. */
-        REAL_UNIT;
+        REAL_UNIT,
+        /** Counts 0..6 (Poisson-like), [R, K]. */
+        COUNT;
 
         /** The width of the label array for K outputs. */
         public int width(int k) {
@@ -217,6 +223,22 @@ public final class LossCases {
         c.add(elements(SmoothL1Loss.builder().beta(0.4).build(), TANH, Labels.REAL_UNIT));
         c.add(elements(SmoothL1Loss.builder().beta(0.0).build(), IDENTITY, Labels.REAL));
         c.add(elements(SmoothL1Loss.builder().beta(0.0).build(), TANH, Labels.REAL_UNIT));
+        c.add(elements(new LogCoshLoss(), IDENTITY, Labels.REAL));
+        c.add(elements(new LogCoshLoss(), TANH, Labels.REAL_UNIT));
+        c.add(elements(new PoissonNllLoss(), IDENTITY, Labels.COUNT));
+        c.add(elements(PoissonNllLoss.builder().full(true).build(), IDENTITY, Labels.COUNT));
+        c.add(elements(PoissonNllLoss.builder().logInput(false).build(), SIGMOID, Labels.COUNT));
+        c.add(elements(PoissonNllLoss.builder().logInput(false).full(true).eps(0.1).build(), SOFTMAX, Labels.COUNT));
+
+        // Multi-label and distillation.
+        c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.BIN01));
+        c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.PROB));
+        c.add(elements(AsymmetricLoss.builder().gammaPositive(1).gammaNegative(2).clip(0).build(), SIGMOID, Labels.BIN01));
+        c.add(elements(AsymmetricLoss.builder().gammaPositive(0.5).gammaNegative(0).clip(0.2).build(), SIGMOID, Labels.PROB));
+        c.add(classes(new KlDivergenceLoss(), SOFTMAX, Labels.SOFT));
+        c.add(classes(new KlDivergenceLoss(), SOFTMAX, Labels.INDEX));
+        c.add(classes(KlDivergenceLoss.builder().temperature(4).build(), SOFTMAX, Labels.SOFT));
+        c.add(classes(KlDivergenceLoss.builder().temperature(0.5).build(), SOFTMAX, Labels.ONE_HOT));
         return c;
     }
 
@@ -247,6 +269,11 @@ public final class LossCases {
         c.add(elements(MseLoss.builder().weights(0.5, 2.0, 1.0).build(), IDENTITY, Labels.REAL));
         c.add(elements(HuberLoss.builder().delta(0.5).build(), IDENTITY, Labels.REAL));
         c.add(elements(SmoothL1Loss.builder().beta(0.0).build(), TANH, Labels.REAL_UNIT));
+        c.add(elements(new LogCoshLoss(), IDENTITY, Labels.REAL));
+        c.add(elements(PoissonNllLoss.builder().full(true).build(), IDENTITY, Labels.COUNT));
+        c.add(elements(PoissonNllLoss.builder().logInput(false).build(), SIGMOID, Labels.COUNT));
+        c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.BIN01));
+        c.add(classes(KlDivergenceLoss.builder().temperature(4).build(), SOFTMAX, Labels.SOFT));
         return c;
     }
 
@@ -287,6 +314,12 @@ public final class LossCases {
         c.add(elements(HuberLoss.builder().delta(0.3).build(), TANH, Labels.REAL_UNIT));
         c.add(elements(new SmoothL1Loss(), IDENTITY, Labels.REAL));
         c.add(elements(SmoothL1Loss.builder().beta(0.0).build(), IDENTITY, Labels.REAL));
+        c.add(elements(new LogCoshLoss(), IDENTITY, Labels.REAL));
+        c.add(elements(new PoissonNllLoss(), IDENTITY, Labels.COUNT));
+        c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.BIN01));
+        c.add(elements(AsymmetricLoss.builder().gammaPositive(1).clip(0).build(), SIGMOID, Labels.PROB));
+        c.add(classes(new KlDivergenceLoss(), SOFTMAX, Labels.SOFT));
+        c.add(classes(KlDivergenceLoss.builder().temperature(4).build(), SOFTMAX, Labels.ONE_HOT));
         return c;
     }
 
@@ -351,6 +384,11 @@ public final class LossCases {
                         row[j] = 1.8 * rnd.nextDouble() - 0.9;
                     }
                     break;
+                case COUNT:
+                    for (int j = 0; j < k; j++) {
+                        row[j] = rnd.nextInt(7);
+                    }
+                    break;
                 default:
                     throw new AssertionError(kind);
             }
@@ -403,7 +441,14 @@ public final class LossCases {
         int k = a[0].length;
         double[][] y = oneHot(labels.castTo(DataType.DOUBLE), k).toDoubleMatrix();
         double best = Double.POSITIVE_INFINITY;
-        if (loss instanceof MaeLoss || loss instanceof HuberLoss || loss instanceof SmoothL1Loss) {
+        if (loss instanceof AsymmetricLoss && ((AsymmetricLoss) loss).getClip() > 0) {
+            // The shifted probability max(p - clip, 0) of a negative has a kink at p = clip.
+            for (double[] row : a) {
+                for (double p : row) {
+                    best = Math.min(best, Math.abs(p - ((AsymmetricLoss) loss).getClip()));
+                }
+            }
+        } else if (loss instanceof MaeLoss || loss instanceof HuberLoss || loss instanceof SmoothL1Loss) {
             double t = loss instanceof HuberLoss ? ((HuberLoss) loss).getDelta()
                     : loss instanceof SmoothL1Loss ? ((SmoothL1Loss) loss).getBeta() : 0;
             for (int i = 0; i < a.length; i++) {

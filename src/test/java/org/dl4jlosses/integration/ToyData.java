@@ -21,7 +21,9 @@ public final class ToyData {
         /** Three independent linear binary targets. */
         MULTILABEL,
         /** Three smooth targets in (-1, 1). */
-        REGRESSION;
+        REGRESSION,
+        /** Three Poisson counts whose log-rates are linear in the features (the truth: the log-rates). */
+        COUNTS;
 
         /** The task a label kind belongs to. */
         public static Task of(Labels labels) {
@@ -34,6 +36,8 @@ public final class ToyData {
                 case BIN01:
                 case SIGNED:
                     return MULTILABEL;
+                case COUNT:
+                    return COUNTS;
                 default:
                     return REGRESSION;
             }
@@ -87,6 +91,20 @@ public final class ToyData {
                 }
                 break;
             }
+            case COUNTS: {
+                y = new double[rows][LossCases.K];
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < FEATURES; j++) {
+                        x[i][j] = 2 * rnd.nextDouble() - 1;
+                    }
+                    double[] logRate = {0.9 * x[i][0] + 0.5, 0.7 * x[i][1] - 0.6 * x[i][2] + 1, 0.8 * x[i][3] + 0.2};
+                    for (int j = 0; j < LossCases.K; j++) {
+                        truth[i][j] = logRate[j];
+                        y[i][j] = poisson(Math.exp(logRate[j]), rnd);
+                    }
+                }
+                break;
+            }
             default: {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < FEATURES; j++) {
@@ -106,6 +124,18 @@ public final class ToyData {
         INDArray features = Nd4j.createFromArray(x).castTo(type);
         INDArray target = Nd4j.createFromArray(y).castTo(type);
         return new Problem(Task.of(labels), new DataSet(features, target), Nd4j.createFromArray(truth));
+    }
+
+    /** A Poisson draw of the given rate (Knuth's product of uniforms; rates here are below 10). */
+    static int poisson(double rate, Random rnd) {
+        double limit = Math.exp(-rate);
+        double product = rnd.nextDouble();
+        int count = 0;
+        while (product > limit) {
+            product *= rnd.nextDouble();
+            count++;
+        }
+        return count;
     }
 
     /** A generated data set with its task and true targets (double). */

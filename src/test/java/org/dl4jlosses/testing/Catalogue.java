@@ -3,14 +3,18 @@ package org.dl4jlosses.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -29,7 +33,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 public final class Catalogue {
     /** How to draw labels for a configuration. */
     public enum Labels {
-        ONE_HOT, INDEX, SOFT, PROBABILITY, BINARY, SIGNED, REAL
+        ONE_HOT, INDEX, SOFT, PROBABILITY, BINARY, SIGNED, REAL, COUNT
     }
 
     /** One configuration. {@code probabilityInput}: z is drawn in (0.05, 0.95) for a probability-consuming identity. */
@@ -88,6 +92,7 @@ public final class Catalogue {
                             y[i][j] = labels == Labels.PROBABILITY ? random.nextDouble()
                                     : labels == Labels.BINARY ? random.nextInt(2)
                                     : labels == Labels.SIGNED ? 2 * random.nextInt(2) - 1
+                                    : labels == Labels.COUNT ? random.nextInt(7)
                                     : random.nextGaussian();
                         }
                 }
@@ -170,6 +175,29 @@ public final class Catalogue {
                 new SmoothL1Loss(), SmoothL1Loss.builder().beta(0).build(), SmoothL1Loss.builder().beta(0.5).build())) {
             all.add(new Entry(regression, identity, Labels.REAL, true, false));
             all.add(new Entry(regression, tanh, Labels.REAL, true, false));
+        }
+        all.add(new Entry(new LogCoshLoss(), identity, Labels.REAL, true, false));
+        all.add(new Entry(new LogCoshLoss(), tanh, Labels.REAL, true, false));
+        for (PoissonNllLoss poisson : List.of(new PoissonNllLoss(), PoissonNllLoss.builder().full(true).build())) {
+            all.add(new Entry(poisson, identity, Labels.COUNT, true, false));
+            all.add(new Entry(poisson, tanh, Labels.COUNT, true, false));
+        }
+        for (PoissonNllLoss rate : List.of(PoissonNllLoss.builder().logInput(false).build(),
+                PoissonNllLoss.builder().logInput(false).full(true).eps(0.25).build())) {
+            all.add(new Entry(rate, sigmoid, Labels.COUNT, true, false));
+            all.add(new Entry(rate, identity, Labels.COUNT, true, true));
+        }
+        for (AsymmetricLoss asl : List.of(new AsymmetricLoss(), AsymmetricLoss.builder().clip(0).build(),
+                AsymmetricLoss.builder().gammaPositive(1).gammaNegative(2).clip(0.1).build(),
+                AsymmetricLoss.builder().gammaPositive(0.5).gammaNegative(0).build())) {
+            all.add(new Entry(asl, sigmoid, Labels.BINARY, true, false));
+            all.add(new Entry(asl, sigmoid, Labels.PROBABILITY, true, false));
+        }
+        for (KlDivergenceLoss kl : List.of(new KlDivergenceLoss(), KlDivergenceLoss.builder().temperature(3).build(),
+                KlDivergenceLoss.builder().temperature(0.5).build())) {
+            for (Labels l : List.of(Labels.ONE_HOT, Labels.INDEX, Labels.SOFT)) {
+                all.add(new Entry(kl, softmax, l, false, false));
+            }
         }
         return all;
     }
