@@ -64,6 +64,17 @@ def _crammer_singer(z, b, margin=1.0):
     return F.relu(margin + other - fy).sum()
 
 
+def _asymmetric(z, b, gamma_pos=0.0, gamma_neg=4.0, clip=0.05):
+    # The authors' AsymmetricLoss (Ridnik et al. 2021), mean over the labels like the Java loss.
+    y = b["y"]
+    xs_pos = torch.sigmoid(z)
+    xs_neg = (1 - xs_pos + clip).clamp(max=1)
+    loss = y * torch.log(xs_pos.clamp(min=1e-8)) + (1 - y) * torch.log(xs_neg.clamp(min=1e-8))
+    pt = xs_pos * y + xs_neg * (1 - y)
+    loss = loss * torch.pow(1 - pt, gamma_pos * y + gamma_neg * (1 - y))
+    return -loss.sum() / z.shape[1]
+
+
 LOSSES = {
     "CrossEntropyLoss": ("onehot", lambda z, b: F.cross_entropy(z, b["idx"], reduction="sum")),
     "BinaryCrossEntropyLoss": ("01", lambda z, b: F.binary_cross_entropy_with_logits(z, b["y"], reduction="sum")),
@@ -80,6 +91,11 @@ LOSSES = {
     "MseLoss": ("real", lambda z, b: F.mse_loss(z, b["y"], reduction="sum")),
     "HuberLoss": ("real", lambda z, b: F.huber_loss(z, b["y"], reduction="sum", delta=1.0)),
     "SmoothL1Loss": ("real", lambda z, b: F.smooth_l1_loss(z, b["y"], reduction="sum", beta=1.0)),
+    "KlDivergenceLoss": ("soft", lambda z, b: F.kl_div(F.log_softmax(z, dim=1), b["y"], reduction="sum")),
+    "AsymmetricLoss": ("01", _asymmetric),
+    "LogCoshLoss": ("real", lambda z, b: ((z - b["y"]) + F.softplus(-2 * (z - b["y"])) - 0.6931471805599453).sum()
+                    / z.shape[1]),
+    "PoissonNllLoss": ("counts", lambda z, b: F.poisson_nll_loss(z, b["y"], reduction="sum") / z.shape[1]),
 }
 
 
@@ -223,6 +239,10 @@ def make_batch(kind, rows, cols, gen):
         b["y"] = torch.randint(0, 2, (rows, cols), generator=gen).float()
     elif kind == "pm1":
         b["y"] = torch.randint(0, 2, (rows, cols), generator=gen).float() * 2 - 1
+    elif kind == "soft":
+        b["y"] = torch.softmax(torch.randn(rows, cols, generator=gen), dim=1)
+    elif kind == "counts":
+        b["y"] = torch.randint(0, 7, (rows, cols), generator=gen).float()
     else:
         b["y"] = torch.randn(rows, cols, generator=gen)
     return b

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import org.dl4jlosses.classification.AsymmetricLoss;
 import org.dl4jlosses.classification.BinaryCrossEntropyLoss;
 import org.dl4jlosses.classification.CrossEntropyLoss;
 import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
+import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
@@ -18,8 +20,10 @@ import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.regression.HuberLoss;
+import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
+import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
@@ -65,6 +69,13 @@ public enum BenchCase {
     HUBER("HuberLoss", Act.IDENTITY, Labels.REAL, HuberLoss::new, SameDiffBaselines.Huber::new, "SameDiff"),
     SMOOTH_L1("SmoothL1Loss", Act.IDENTITY, Labels.REAL,
             SmoothL1Loss::new, SameDiffBaselines.SmoothL1::new, "SameDiff"),
+    KL_DIVERGENCE("KlDivergenceLoss", Act.SOFTMAX, Labels.SOFT,
+            KlDivergenceLoss::new, SameDiffBaselines.KlDivergence::new, "SameDiff"),
+    ASYMMETRIC("AsymmetricLoss", Act.SIGMOID, Labels.BINARY01,
+            AsymmetricLoss::new, SameDiffBaselines.Asymmetric::new, "SameDiff"),
+    LOG_COSH("LogCoshLoss", Act.IDENTITY, Labels.REAL, LogCoshLoss::new, SameDiffBaselines.LogCosh::new, "SameDiff"),
+    POISSON_NLL("PoissonNllLoss", Act.IDENTITY, Labels.COUNTS,
+            PoissonNllLoss::new, SameDiffBaselines.PoissonNll::new, "SameDiff"),
     // The same losses fed class indices [R, 1], the labels PyTorch's companion passes (DL4J's
     // built-ins take only one-hot rows, so these are timed against PyTorch only).
     CROSS_ENTROPY_INDICES("CrossEntropyLoss-indices", Act.SOFTMAX, Labels.INDICES,
@@ -102,7 +113,7 @@ public enum BenchCase {
 
     enum Act { SOFTMAX, SIGMOID, IDENTITY }
 
-    enum Labels { ONE_HOT, INDICES, BINARY01, PLUS_MINUS_ONE, REAL }
+    enum Labels { ONE_HOT, INDICES, SOFT, BINARY01, PLUS_MINUS_ONE, REAL, COUNTS }
 
     private final String id;
     private final Act act;
@@ -246,6 +257,23 @@ public enum BenchCase {
             case PLUS_MINUS_ONE:
                 for (int i = 0; i < data.length; i++) {
                     data[i] = rnd.nextBoolean() ? 1f : -1f;
+                }
+                break;
+            case SOFT:
+                for (int r = 0; r < rows; r++) {
+                    double sum = 0;
+                    for (int c = 0; c < cols; c++) {
+                        data[Math.toIntExact(r * cols + c)] = (float) Math.exp(rnd.nextGaussian());
+                        sum += data[Math.toIntExact(r * cols + c)];
+                    }
+                    for (int c = 0; c < cols; c++) {
+                        data[Math.toIntExact(r * cols + c)] /= (float) sum;
+                    }
+                }
+                break;
+            case COUNTS:
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = rnd.nextInt(7);
                 }
                 break;
             default:

@@ -120,4 +120,46 @@ final class SameDiffBaselines {
             return q.pow(2.0).mul(0.5 / beta).add(absR.sub(q)).mean(true, 1);
         }
     }
+
+    /** KL divergence {@code sum_c q_c (log q_c - log p_c)} at temperature 1; input a = softmax(z). */
+    static final class KlDivergence extends SameDiffLoss {
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable p, SDVariable q) {
+            return q.mul(clippedLog(sd, q).sub(clippedLog(sd, p))).sum(true, 1);
+        }
+    }
+
+    /** The authors' asymmetric loss (gamma+ 0, gamma- 4, clip 0.05), mean over columns; input a = sigmoid(z). */
+    static final class Asymmetric extends SameDiffLoss {
+        private final double gammaPositive = 0.0;
+        private final double gammaNegative = 4.0;
+        private final double clip = 0.05;
+
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable p, SDVariable y) {
+            SDVariable oneMinusY = y.rsub(1.0);
+            SDVariable notP = sd.math().clipByValue(p.rsub(1.0 + clip), 0.0, 1.0);
+            SDVariable logLikelihood = y.mul(clippedLog(sd, p)).add(oneMinusY.mul(clippedLog(sd, notP)));
+            SDVariable oneMinusPt = y.mul(p.rsub(1.0)).add(oneMinusY.mul(notP.rsub(1.0)));
+            SDVariable gamma = y.mul(gammaPositive).add(oneMinusY.mul(gammaNegative));
+            return logLikelihood.mul(sd.math().pow(oneMinusPt, gamma)).mean(true, 1).neg();
+        }
+    }
+
+    /** Keras' log-cosh {@code r + softplus(-2 r) - log 2}, mean over columns. */
+    static final class LogCosh extends SameDiffLoss {
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable y) {
+            SDVariable r = a.sub(y);
+            return r.add(sd.nn().softplus(r.mul(-2.0))).sub(Math.log(2)).mean(true, 1);
+        }
+    }
+
+    /** Poisson NLL from log-rates, {@code exp(a) - y a}, mean over columns. */
+    static final class PoissonNll extends SameDiffLoss {
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable y) {
+            return sd.math().exp(a).sub(y.mul(a)).mean(true, 1);
+        }
+    }
 }
