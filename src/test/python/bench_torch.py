@@ -75,6 +75,20 @@ def _asymmetric(z, b, gamma_pos=0.0, gamma_neg=4.0, clip=0.05):
     return -loss.sum() / z.shape[1]
 
 
+def _quantile(quantiles):
+    # pytorch-forecasting's QuantileLoss.loss (errors = target - prediction of each quantile), mean over
+    # the K x Q columns like the Java loss; column k Q + q predicts quantile q of target k.
+    def loss(z, b):
+        y = b["y"]
+        pred = z.view(z.shape[0], -1, len(quantiles))
+        losses = []
+        for i, q in enumerate(quantiles):
+            errors = y - pred[..., i]
+            losses.append(torch.max((q - 1) * errors, q * errors).unsqueeze(-1))
+        return torch.cat(losses, dim=2).sum() / z.shape[1]
+    return loss
+
+
 LOSSES = {
     "CrossEntropyLoss": ("onehot", lambda z, b: F.cross_entropy(z, b["idx"], reduction="sum")),
     "BinaryCrossEntropyLoss": ("01", lambda z, b: F.binary_cross_entropy_with_logits(z, b["y"], reduction="sum")),
@@ -95,6 +109,8 @@ LOSSES = {
     "AsymmetricLoss": ("01", _asymmetric),
     "LogCoshLoss": ("real", lambda z, b: ((z - b["y"]) + F.softplus(-2 * (z - b["y"])) - 0.6931471805599453).sum()
                     / z.shape[1]),
+    "QuantileLoss": ("real", _quantile([0.5])),
+    "QuantileLoss-interval": ("real/2", _quantile([0.1, 0.9])),
     "PoissonNllLoss": ("counts", lambda z, b: F.poisson_nll_loss(z, b["y"], reduction="sum") / z.shape[1]),
 }
 
@@ -241,6 +257,8 @@ def make_batch(kind, rows, cols, gen):
         b["y"] = torch.randint(0, 2, (rows, cols), generator=gen).float() * 2 - 1
     elif kind == "soft":
         b["y"] = torch.softmax(torch.randn(rows, cols, generator=gen), dim=1)
+    elif kind == "real/2":
+        b["y"] = torch.randn(rows, cols // 2, generator=gen)
     elif kind == "counts":
         b["y"] = torch.randint(0, 7, (rows, cols), generator=gen).float()
     else:

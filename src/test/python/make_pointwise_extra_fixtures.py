@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Golden values for the point-wise losses added after the first catalogue: KlDivergenceLoss,
-AsymmetricLoss (classification), LogCoshLoss and PoissonNllLoss (regression).
+AsymmetricLoss (classification), LogCoshLoss, PoissonNllLoss and QuantileLoss (regression).
 
     /usr/bin/python3 src/test/python/make_pointwise_extra_fixtures.py
 
@@ -12,6 +12,8 @@ Each reference is the cited implementation's formula in torch, float64, with red
                     over the K labels instead of their sum
   LogCoshLoss       Keras' LogCosh: x + softplus(-2 x) - log 2, mean over K
   PoissonNllLoss    F.poisson_nll_loss(a, y, log_input, full, eps=eps, reduction='none'), mean over K
+  QuantileLoss      pytorch-forecasting's QuantileLoss.loss: per quantile q the errors e = y - a_q,
+                    max((q - 1) e, q e); the mean over the K x Q columns
 Element-wise losses take element masks as 1/K sum_k m_k l_k per row (DL4J's convention).
 """
 import math
@@ -69,6 +71,28 @@ def poisson_terms(log_input, full, eps):
     return terms
 
 
+def quantile_reference(quantiles):
+    """preOutput [R, K Q] (column k Q + q: quantile q of target k), labels [R, K], mask [R, K] or None."""
+    Q = len(quantiles)
+
+    def reference(a, y, mask):
+        R_, KQ = a.shape
+        K_ = KQ // Q
+        if mask is not None:
+            y = torch.where(mask != 0, y, torch.zeros_like(y))
+        pred = a.view(R_, K_, Q)
+        losses = []
+        for i, q in enumerate(quantiles):
+            errors = y - pred[..., i]
+            losses.append(torch.max((q - 1) * errors, q * errors).unsqueeze(-1))
+        terms = torch.cat(losses, dim=2)  # [R, K, Q], as pytorch-forecasting stacks them
+        if mask is not None:
+            terms = torch.where(mask.unsqueeze(-1).expand_as(terms) != 0, terms, torch.zeros_like(terms))
+        rows = terms.reshape(R_, KQ).sum(1) / KQ
+        return rows.sum() / R_, rows
+    return reference
+
+
 def kl_reference(temperature):
     def reference(a, q):
         # a = softmax(z): log a differs from z by a constant per row, so log_softmax(log(a) / T)
@@ -81,6 +105,11 @@ def kl_reference(temperature):
         assert fx.close(rows.mean(), value, 1e-12, 1e-12)
         return value, rows
     return reference
+
+
+def to_f32_check(a, y, Q):
+    """|y_k - a_{k Q + q}| for every column: the distance to the pinball loss's kink."""
+    return (y.repeat_interleave(Q, dim=1) - a).abs()
 
 
 def masks(element_masks):
@@ -181,6 +210,33 @@ def main():
                         q = cls.view(R, 1).to(torch.float64)
                     cases.append(fx.case(case_id, PKG + "classification.KlDivergenceLoss", options, "softmax", dtype,
                                          z, q, make_mask(mask_kind), kl_reference(temperature)))
+
+    # QuantileLoss: K = 2 targets, Q quantiles each; predictions off the kink r = 0.
+    for quantiles, activation in (([0.5], "identity"), ([0.1, 0.5, 0.9], "identity"), ([0.25, 0.8], "tanh")):
+        Q = len(quantiles)
+        options = {} if quantiles == [0.5] else {"quantiles": quantiles}
+        for mask_kind in masks(True):
+            for dtype in ("float64", "float32"):
+                case_id = "QuantileLoss/%s/%s/%s/%s" % (options_id(options), activation, mask_kind, dtype)
+                fx.seed(case_id)
+                y = torch.randn(R, 2) * (0.5 if activation == "tanh" else 1)
+                while True:
+                    z = torch.randn(R, 2 * Q)
+                    a = fx.ACTIVATIONS[activation](z)
+                    if (to_f32_check(a, y, Q)).min() > 1e-3:
+                        break
+                mask = None
+                if mask_kind == "rowmask":
+                    mask = torch.ones(R, 1)
+                    mask[[1, 3]] = 0
+                elif mask_kind == "elementmask":
+                    mask = torch.ones(R, 2)
+                    mask[1, 0] = 0
+                    mask[3, 1] = 0
+                    y = torch.where(mask != 0, y, torch.full_like(y, float("nan")))
+                    y = torch.nan_to_num(y, nan=123.0)
+                cases.append(fx.case(case_id, PKG + "regression.QuantileLoss", options, activation, dtype, z, y,
+                                     mask, quantile_reference(quantiles), masks_in_reference=True))
 
     fx.write("pointwise_extra", "make_pointwise_extra_fixtures.py", cases)
 

@@ -14,6 +14,7 @@ public final class Examples {
     public static List<Example> all() {
         return List.of(
                 new ImbalancedExample(),
+                new DistillationExample(),
                 new SpiralsExample(),
                 new RobustRegressionExample(),
                 new SegmentationExample(),

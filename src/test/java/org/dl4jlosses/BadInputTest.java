@@ -18,6 +18,7 @@ import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MeanBiasError;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
+import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;
@@ -278,6 +279,17 @@ class BadInputTest {
         optionRejected(() -> AsymmetricLoss.builder().gammaNegative(-1).build(), "AsymmetricLoss: gammaNegative");
         optionRejected(() -> AsymmetricLoss.builder().gammaPositive(Double.NaN).build(), "AsymmetricLoss: gammaPositive");
         optionRejected(() -> PoissonNllLoss.builder().eps(0).build(), "PoissonNllLoss: eps must be finite and > 0");
+        // QuantileLoss: Q columns of preOutput per label column.
+        QuantileLoss interval = QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build();
+        rejectsEverywhere(interval, z(4, 6), z(4, 6), IDENTITY, null,
+                "QuantileLoss: labels must be [4, 2] (one column per 3 columns of preOutput [4, 6])", "got [4, 6]");
+        rejectsEverywhere(interval, z(4, 2), z(4, 5), IDENTITY, null,
+                "QuantileLoss: preOutput must be [rows, 3 x targets] (3 columns per label column)", "got [4, 5]");
+        rejectsEverywhere(interval, z(4, 2), z(4, 6), IDENTITY, Nd4j.ones(DataType.FLOAT, 4, 4), "QuantileLoss: mask");
+        optionRejected(() -> QuantileLoss.builder().quantiles(0.5, 1.0).build(), "QuantileLoss: quantiles", "[0.5, 1.0]");
+        optionRejected(() -> QuantileLoss.builder().quantiles().build(), "QuantileLoss: quantiles", "empty");
+        optionRejected(() -> QuantileLoss.builder().quantiles((double[]) null).build(),
+                "QuantileLoss: quantiles must be at least one level in (0, 1), got null");
     }
 
     private static void optionRejected(Supplier<?> build, String... fragments) {

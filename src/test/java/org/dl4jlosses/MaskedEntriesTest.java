@@ -17,6 +17,7 @@ import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
+import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,7 +38,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 class MaskedEntriesTest {
     private static final List<ILossFunction> REAL = List.of(new MseLoss(), MaeLoss.builder().weights(1, 2, 0.5, 1, 3).build(),
-            new HuberLoss(), SmoothL1Loss.builder().beta(0.5).build(), SmoothL1Loss.builder().beta(0).build(), new LogCoshLoss());
+            new HuberLoss(), SmoothL1Loss.builder().beta(0.5).build(), SmoothL1Loss.builder().beta(0).build(), new LogCoshLoss(),
+            new QuantileLoss());
     /** Losses of labels in [0, 1]: garbage there also means values outside [0, 1]. */
     private static final List<ILossFunction> PROBABILITY = List.of(new BinaryCrossEntropyLoss(),
             BinaryCrossEntropyLoss.builder().weights(1, 2, 0.5, 1, 3).posWeight(2, 1, 0.5, 3, 1).labelSmoothing(0.1).build(),

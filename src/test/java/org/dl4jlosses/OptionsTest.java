@@ -16,6 +16,7 @@ import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
+import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,8 @@ class OptionsTest {
                 HuberLoss.builder().delta(0.3).build(), SmoothL1Loss.builder().beta(0).build(),
                 KlDivergenceLoss.builder().temperature(3).build(),
                 AsymmetricLoss.builder().gammaPositive(1).gammaNegative(2).clip(0.1).build(),
-                PoissonNllLoss.builder().logInput(false).full(true).eps(0.5).build());
+                PoissonNllLoss.builder().logInput(false).full(true).eps(0.5).build(),
+                QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build());
     }
 
     @Test

@@ -59,7 +59,7 @@ public final class BinaryCrossEntropyLoss extends BaseLoss {
     }
 
     @Override
-    protected double[] columnOption() {
+    protected double[] columnOption(int columns) {
         return posWeight;
     }
 

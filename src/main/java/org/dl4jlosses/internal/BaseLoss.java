@@ -115,14 +115,26 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
      * A per-column option that the element formula reads as its argument {@code c} (one entry
      * per column of {@code preOutput}, length checked on every call), or null (the default).
      *
+     * @param columns the number of columns of {@code preOutput}
      * @return the option's values, or null
      */
-    protected double[] columnOption() {
+    protected double[] columnOption(int columns) {
         return null;
     }
 
     /**
-     * The name of {@link #columnOption()}, for messages.
+     * How many adjacent columns of {@code preOutput} each label column serves (default 1): with
+     * n, labels are {@code [R, C / n]} and label column k is read by columns {@code k n .. k n + n - 1}
+     * (an element mask may be of either width). Element formulas only.
+     *
+     * @return the columns per label column
+     */
+    protected int columnsPerLabel() {
+        return 1;
+    }
+
+    /**
+     * The name of {@link #columnOption}, for messages.
      *
      * @return the option's name
      */
@@ -309,8 +321,14 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
             return RowPath.run(name(), row.type, n -> formula(row, RowFormula.class, n), kind, columnWeights(), labels,
                     preOutput, activation, mask, total, scoreArray, gradient);
         }
+        int spread = columnsPerLabel();
+        if (spread > 1) {
+            labels = Inputs.spreadLabels(name(), labels, preOutput, spread);
+            mask = Inputs.spreadMask(mask, labels, spread);
+        }
+        int columns = preOutput == null || preOutput.rank() != 2 ? 0 : (int) preOutput.size(1);
         return ElementPath.run(name(), element.type, n -> elementRows(n, element), kind, columnWeights(), columnOptionName(),
-                columnOption(), labels, preOutput, activation, mask, total, scoreArray, gradient);
+                columnOption(columns), labels, preOutput, activation, mask, total, scoreArray, gradient);
     }
 
     /**

@@ -104,6 +104,29 @@ public final class Inputs {
                 : "a row mask [" + rows + ", 1] (this loss takes no element mask)", shape(mask));
     }
 
+    /**
+     * Labels {@code [R, C / n]} of a loss whose label column k serves the n columns
+     * {@code k n .. k n + n - 1} of {@code preOutput} {@code [R, C]}, repeated to {@code [R, C]}.
+     */
+    static INDArray spreadLabels(String loss, INDArray labels, INDArray z, int n) {
+        require(z != null && labels != null, loss, z == null ? "preOutput" : "labels", "an array", "null");
+        if (z.rank() != 2 || z.size(1) % n != 0) {
+            throw fail(loss, "preOutput", "[rows, " + n + " x targets] (" + n + " columns per label column)", shape(z));
+        }
+        if (labels.rank() != 2 || labels.size(0) != z.size(0) || labels.size(1) * n != z.size(1)) {
+            throw fail(loss, "labels", "[" + z.size(0) + ", " + z.size(1) / n + "] (one column per " + n
+                    + " columns of preOutput " + shape(z) + ")", shape(labels));
+        }
+        return labels.repeat(1, n);
+    }
+
+    /** An element mask of the labels' width before {@link #spreadLabels}, repeated like them; other masks unchanged. */
+    static INDArray spreadMask(INDArray mask, INDArray spreadLabels, int n) {
+        boolean labelWidth = mask != null && mask.rank() == 2 && mask.size(1) * n == spreadLabels.size(1)
+                && mask.size(1) > 1;
+        return labelWidth ? mask.repeat(1, n) : mask;
+    }
+
     private static String expectedLabels(LabelKind kind, long rows, long columns) {
         switch (kind.form()) {
             case CLASS_ROWS:

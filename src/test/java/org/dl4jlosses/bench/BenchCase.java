@@ -24,6 +24,7 @@ import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
+import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.nd4j.linalg.activations.IActivation;
@@ -76,6 +77,10 @@ public enum BenchCase {
     LOG_COSH("LogCoshLoss", Act.IDENTITY, Labels.REAL, LogCoshLoss::new, SameDiffBaselines.LogCosh::new, "SameDiff"),
     POISSON_NLL("PoissonNllLoss", Act.IDENTITY, Labels.COUNTS,
             PoissonNllLoss::new, SameDiffBaselines.PoissonNll::new, "SameDiff"),
+    QUANTILE("QuantileLoss", Act.IDENTITY, Labels.REAL, QuantileLoss::new, SameDiffBaselines.Median::new, "SameDiff"),
+    // Two quantiles per target: labels [R, K / 2] spread over the K columns (timed against PyTorch only).
+    QUANTILE_INTERVAL("QuantileLoss-interval", Act.IDENTITY, Labels.REAL_PER_TWO_COLUMNS,
+            () -> QuantileLoss.builder().quantiles(0.1, 0.9).build(), null, "-"),
     // The same losses fed class indices [R, 1], the labels PyTorch's companion passes (DL4J's
     // built-ins take only one-hot rows, so these are timed against PyTorch only).
     CROSS_ENTROPY_INDICES("CrossEntropyLoss-indices", Act.SOFTMAX, Labels.INDICES,
@@ -113,7 +118,7 @@ public enum BenchCase {
 
     enum Act { SOFTMAX, SIGMOID, IDENTITY }
 
-    enum Labels { ONE_HOT, INDICES, SOFT, BINARY01, PLUS_MINUS_ONE, REAL, COUNTS }
+    enum Labels { ONE_HOT, INDICES, SOFT, BINARY01, PLUS_MINUS_ONE, REAL, REAL_PER_TWO_COLUMNS, COUNTS }
 
     private final String id;
     private final Act act;
@@ -241,6 +246,13 @@ public enum BenchCase {
                 indices[r] = rnd.nextInt((int) cols);
             }
             return Nd4j.create(indices, new long[] {rows, 1}, DataType.FLOAT);
+        }
+        if (labels == Labels.REAL_PER_TWO_COLUMNS) {
+            float[] targets = new float[Math.toIntExact(rows * (cols / 2))];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = (float) rnd.nextGaussian();
+            }
+            return Nd4j.create(targets, new long[] {rows, cols / 2}, DataType.FLOAT);
         }
         float[] data = new float[Math.toIntExact(rows * cols)];
         switch (labels) {

@@ -162,4 +162,13 @@ final class SameDiffBaselines {
             return sd.math().exp(a).sub(y.mul(a)).mean(true, 1);
         }
     }
+
+    /** The pinball loss at the median, {@code max(0.5 r, -0.5 r)}, {@code r = y - a}, mean over columns. */
+    static final class Median extends SameDiffLoss {
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable y) {
+            SDVariable r = y.sub(a);
+            return sd.math().max(r.mul(0.5), r.mul(-0.5)).mean(true, 1);
+        }
+    }
 }

@@ -18,6 +18,7 @@ import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
+import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -60,11 +61,13 @@ public final class LossCases {
         /** Real values in (-0.9, 0.9), reachable by a tanh output, [R, K]. */
         REAL_UNIT,
         /** Counts 0..6 (Poisson-like), [R, K]. */
-        COUNT;
+        COUNT,
+        /** One real value ~ N(0, 1) per row, [R, 1]: the target of QuantileLoss's K quantiles. */
+        REAL_ONE;
 
         /** The width of the label array for K outputs. */
         public int width(int k) {
-            return this == INDEX ? 1 : k;
+            return this == INDEX || this == REAL_ONE ? 1 : k;
         }
 
         /** Whether these are class labels (one class or a distribution per row). */
@@ -230,6 +233,9 @@ public final class LossCases {
         c.add(elements(PoissonNllLoss.builder().logInput(false).build(), SIGMOID, Labels.COUNT));
         c.add(elements(PoissonNllLoss.builder().logInput(false).full(true).eps(0.1).build(), SOFTMAX, Labels.COUNT));
 
+        c.add(elements(QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build(), IDENTITY, Labels.REAL_ONE));
+        c.add(elements(QuantileLoss.builder().quantiles(0.2, 0.4, 0.7).build(), TANH, Labels.REAL_ONE));
+
         // Multi-label and distillation.
         c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.BIN01));
         c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.PROB));
@@ -272,6 +278,7 @@ public final class LossCases {
         c.add(elements(new LogCoshLoss(), IDENTITY, Labels.REAL));
         c.add(elements(PoissonNllLoss.builder().full(true).build(), IDENTITY, Labels.COUNT));
         c.add(elements(PoissonNllLoss.builder().logInput(false).build(), SIGMOID, Labels.COUNT));
+        c.add(elements(QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build(), IDENTITY, Labels.REAL_ONE));
         c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.BIN01));
         c.add(classes(KlDivergenceLoss.builder().temperature(4).build(), SOFTMAX, Labels.SOFT));
         return c;
@@ -375,7 +382,8 @@ public final class LossCases {
                     }
                     break;
                 case REAL:
-                    for (int j = 0; j < k; j++) {
+                case REAL_ONE:
+                    for (int j = 0; j < row.length; j++) {
                         row[j] = rnd.nextGaussian();
                     }
                     break;
@@ -439,6 +447,18 @@ public final class LossCases {
     public static double kinkDistance(ILossFunction loss, INDArray labels, INDArray output) {
         double[][] a = output.castTo(DataType.DOUBLE).toDoubleMatrix();
         int k = a[0].length;
+        if (loss instanceof QuantileLoss) {
+            // The pinball loss has a kink where a quantile's prediction meets its target.
+            double[][] targets = labels.castTo(DataType.DOUBLE).toDoubleMatrix();
+            int perLabel = ((QuantileLoss) loss).getQuantiles().length;
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < a.length; i++) {
+                for (int j = 0; j < a[i].length; j++) {
+                    best = Math.min(best, Math.abs(a[i][j] - targets[i][j / perLabel]));
+                }
+            }
+            return best;
+        }
         double[][] y = oneHot(labels.castTo(DataType.DOUBLE), k).toDoubleMatrix();
         double best = Double.POSITIVE_INFINITY;
         if (loss instanceof AsymmetricLoss && ((AsymmetricLoss) loss).getClip() > 0) {

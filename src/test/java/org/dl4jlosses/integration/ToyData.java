@@ -117,7 +117,15 @@ public final class ToyData {
                         truth[i][j] += 0.02 * rnd.nextGaussian();
                     }
                 }
-                y = truth;
+                if (labels == Labels.REAL_ONE) {
+                    // One target, predicted as LossCases.K quantiles (QuantileLoss).
+                    y = new double[rows][1];
+                    for (int i = 0; i < rows; i++) {
+                        y[i][0] = truth[i][0];
+                    }
+                } else {
+                    y = truth;
+                }
                 break;
             }
         }

@@ -15,6 +15,7 @@ import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
+import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -44,8 +45,11 @@ public final class Catalogue {
         public final Labels labels;
         public final boolean elementWise;
         final boolean probabilityInput;
+        /** Columns of preOutput per label column (QuantileLoss: one per quantile). */
+        final int columnsPerLabel;
 
         Entry(ILossFunction loss, IActivation activation, Labels labels, boolean elementWise, boolean probabilityInput) {
+            this.columnsPerLabel = loss instanceof QuantileLoss ? ((QuantileLoss) loss).getQuantiles().length : 1;
             this.loss = loss;
             this.activation = activation;
             this.labels = labels;
@@ -67,7 +71,7 @@ public final class Catalogue {
         public INDArray labels(Random random, int rows, int columns, DataType type) {
             double[][] y = new double[rows][];
             for (int i = 0; i < rows; i++) {
-                y[i] = new double[labels == Labels.INDEX ? 1 : columns];
+                y[i] = new double[labels == Labels.INDEX ? 1 : columns / columnsPerLabel];
                 int cls = random.nextInt(columns);
                 switch (labels) {
                     case ONE_HOT:
@@ -88,7 +92,7 @@ public final class Catalogue {
                         break;
                     }
                     default:
-                        for (int j = 0; j < columns; j++) {
+                        for (int j = 0; j < y[i].length; j++) {
                             y[i][j] = labels == Labels.PROBABILITY ? random.nextDouble()
                                     : labels == Labels.BINARY ? random.nextInt(2)
                                     : labels == Labels.SIGNED ? 2 * random.nextInt(2) - 1
@@ -186,6 +190,10 @@ public final class Catalogue {
                 PoissonNllLoss.builder().logInput(false).full(true).eps(0.25).build())) {
             all.add(new Entry(rate, sigmoid, Labels.COUNT, true, false));
             all.add(new Entry(rate, identity, Labels.COUNT, true, true));
+        }
+        for (QuantileLoss quantile : List.of(new QuantileLoss(), QuantileLoss.builder().quantiles(0.1, 0.9).build())) {
+            all.add(new Entry(quantile, identity, Labels.REAL, true, false));
+            all.add(new Entry(quantile, tanh, Labels.REAL, true, false));
         }
         for (AsymmetricLoss asl : List.of(new AsymmetricLoss(), AsymmetricLoss.builder().clip(0).build(),
                 AsymmetricLoss.builder().gammaPositive(1).gammaNegative(2).clip(0.1).build(),
