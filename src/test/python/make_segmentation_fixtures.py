@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Golden values for org.dl4jlosses.segmentation: DiceLoss, against MONAI's DiceLoss.
+"""Golden values for org.dl4jlosses.segmentation: DiceLoss and TverskyLoss, against MONAI's.
 
 MONAI is not installable here (no PyPI), so monai_dice_loss below re-implements the forward pass
 of monai.losses.DiceLoss (MONAI 1.3: include_background, squared_pred, smooth_nr, smooth_dr,
-batch, weight, reduction='mean') in torch, and masked pixels are zeroed in input and target as
-monai.losses.MaskedDiceLoss does. Rows of the DL4J layout are pixels: R = B x P rows, P
+batch, weight, reduction='mean') in torch, and monai_tversky_loss that of monai.losses.TverskyLoss
+(alpha, beta, include_background, smooth_nr, smooth_dr, batch, reduction='mean'), with the focal
+Tversky exponent 1/gamma of Abraham and Khan (2019) per class and this library's class weights;
+masked pixels are zeroed in input and target as monai.losses.MaskedDiceLoss does. Rows of the DL4J layout are pixels: R = B x P rows, P
 consecutive rows per image, columns = channels, which is [B, C, P] for MONAI.
 
     /usr/bin/python3 src/test/python/make_segmentation_fixtures.py
@@ -14,7 +16,28 @@ import torch.nn.functional as F
 
 import coupled_fixtures as fx
 
-CLASS = "org.dl4jlosses.segmentation.DiceLoss"
+PKG = "org.dl4jlosses.segmentation."
+
+
+def monai_tversky_loss(opts):
+    """monai.losses.TverskyLoss(alpha, beta, ...)(inp, target), focal exponent 1/gamma, class weights."""
+    alpha, beta, gamma = opts.get("alpha", 0.5), opts.get("beta", 0.5), opts.get("gamma", 1.0)
+
+    def loss(inp, target, include_background, squared_pred, smooth, batch, weight):
+        if not include_background and inp.shape[1] > 1:
+            inp, target = inp[:, 1:], target[:, 1:]
+        axes = [0, 2] if batch else [2]
+        tp = torch.sum(inp * target, dim=axes)
+        fp = alpha * torch.sum(inp * (1 - target), dim=axes)
+        fn = beta * torch.sum((1 - inp) * target, dim=axes)
+        miss = 1.0 - (tp + smooth) / (tp + fp + fn + smooth)
+        # At a perfect overlap (an image whose pixels are all masked) x^(1/gamma) has no finite
+        # slope for gamma > 1; TverskyLoss takes it as 0 there, as this clamp does.
+        f = torch.where(miss > 0, miss.clamp(min=1e-300) ** (1.0 / gamma), torch.zeros_like(miss))
+        if weight is not None and target.shape[1] != 1:
+            f = f * weight
+        return f, torch.mean(f)
+    return loss
 
 
 def monai_dice_loss(inp, target, include_background, squared_pred, smooth, batch, weight):
@@ -32,7 +55,7 @@ def monai_dice_loss(inp, target, include_background, squared_pred, smooth, batch
     return f, torch.mean(f)
 
 
-def dice_reference(opts, rows_per_sample, activation):
+def dice_reference(opts, rows_per_sample, activation, monai=monai_dice_loss):
     def reference(a, y, mask):
         R, K = a.shape
         if activation == "softmax" and y.shape[1] == 1:
@@ -53,13 +76,13 @@ def dice_reference(opts, rows_per_sample, activation):
             # An image with every pixel masked is 0/0 in MONAI; with smooth > 0 its loss is 0, and
             # DiceLoss keeps it at 0 for smooth = 0 too: evaluate MONAI on the other images only.
             present = kept.reshape(B, P).sum(1) > 0
-            f, _ = monai_dice_loss(inp[present], tgt[present], opts.get("includeBackground", True),
+            f, _ = monai(inp[present], tgt[present], opts.get("includeBackground", True),
                                    opts.get("squaredDenominator", False), 0.0, False, weight)
             full = torch.zeros(B, f.shape[1])
             full[present] = f
             f, value = full, full.mean()
         else:
-            f, value = monai_dice_loss(inp, tgt, opts.get("includeBackground", True),
+            f, value = monai(inp, tgt, opts.get("includeBackground", True),
                                        opts.get("squaredDenominator", False), opts.get("smooth", 1.0),
                                        rows_per_sample == 0, weight)
         if rows_per_sample == 0:
@@ -100,6 +123,19 @@ def main():
         {"weights": [0.5, 2.0, 1.0], "includeBackground": False, "squaredDenominator": True},
     ]
     label_kinds = {"sigmoid": ["binary", "soft"], "softmax": ["onehot", "index", "softrows"]}
+    tversky = [
+        {},
+        {"alpha": 0.3, "beta": 0.7},
+        {"alpha": 0.3, "beta": 0.7, "gamma": 4.0 / 3.0},
+        {"alpha": 0.8, "beta": 0.6, "gamma": 2.0, "smooth": 0.0, "includeBackground": False},
+        {"beta": 0.9, "gamma": 0.75, "weights": [0.5, 2.0, 1.0], "smooth": 0.5},
+    ]
+    for loss, all_opts in (("DiceLoss", configs), ("TverskyLoss", tversky)):
+        add_cases(cases, loss, all_opts, label_kinds)
+    fx.write("segmentation", "make_segmentation_fixtures.py", cases)
+
+
+def add_cases(cases, loss, configs, label_kinds):
     for opts in configs:
         for rows_per_sample in (0, 4):
             for activation in ("sigmoid", "softmax"):
@@ -110,7 +146,7 @@ def main():
                             if rows_per_sample:
                                 options["rowsPerSample"] = rows_per_sample
                             name = ",".join("%s=%s" % kv for kv in options.items()) or "default"
-                            case_id = "DiceLoss/%s/%s/%s/%s/%s" % (name, activation, kind,
+                            case_id = "%s/%s/%s/%s/%s/%s" % (loss, name, activation, kind,
                                                                   "rowmask" if masked else "nomask", dtype)
                             fx.seed(case_id)
                             R, K = 12, 3
@@ -123,10 +159,10 @@ def main():
                                 if rows_per_sample:
                                     mask[8:12] = 0          # one whole image masked
                             examples = R if rows_per_sample == 0 else R // rows_per_sample
-                            cases.append(fx.case(case_id, CLASS, options, activation, dtype, z, y, mask,
-                                                 dice_reference(options, rows_per_sample, activation),
+                            monai = monai_dice_loss if loss == "DiceLoss" else monai_tversky_loss(options)
+                            cases.append(fx.case(case_id, PKG + loss, options, activation, dtype, z, y, mask,
+                                                 dice_reference(options, rows_per_sample, activation, monai),
                                                  examples=examples, masks_in_reference=True))
-    fx.write("segmentation", "make_segmentation_fixtures.py", cases)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import org.dl4jlosses.regression.MeanBiasError;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
+import org.dl4jlosses.segmentation.TverskyLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;
@@ -290,6 +291,13 @@ class BadInputTest {
         optionRejected(() -> QuantileLoss.builder().quantiles().build(), "QuantileLoss: quantiles", "empty");
         optionRejected(() -> QuantileLoss.builder().quantiles((double[]) null).build(),
                 "QuantileLoss: quantiles must be at least one level in (0, 1), got null");
+        optionRejected(() -> TverskyLoss.builder().alpha(-0.1).build(), "TverskyLoss: alpha must be finite and >= 0, got -0.1");
+        optionRejected(() -> TverskyLoss.builder().gamma(0).build(), "TverskyLoss: gamma must be finite and > 0");
+        optionRejected(() -> TverskyLoss.builder().rowsPerSample(-1).build(), "TverskyLoss: rowsPerSample");
+        rejectsEverywhere(TverskyLoss.builder().rowsPerSample(4).build(), oneHot(6, 3), z(6, 3), SOFTMAX, null,
+                "TverskyLoss: preOutput must be a multiple of rowsPerSample = 4 rows (whole images)", "got 6 rows");
+        rejectsEverywhere(new TverskyLoss(), Nd4j.createFromArray(new float[][] {{0.5f, 1}, {1.5f, 0}}), z(2, 2), SIGMOID,
+                null, "TverskyLoss: labels must be probabilities in [0, 1]", "got 1.5 at row 1, column 0");
     }
 
     private static void optionRejected(Supplier<?> build, String... fragments) {

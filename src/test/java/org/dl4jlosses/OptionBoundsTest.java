@@ -29,9 +29,12 @@ class OptionBoundsTest {
         CoupledCatalogue.all().forEach(e -> losses.add(e.loss.getClass()));
         List<Object[]> options = new ArrayList<>();
         for (Class<?> loss : losses) {
-            for (Field f : loss.getDeclaredFields()) {
-                if (f.isAnnotationPresent(Option.class) && (f.getType() == double.class || f.getType() == double[].class)) {
-                    options.add(new Object[] {loss.getSimpleName() + "." + f.getName(), loss, f});
+            // Options declared by a shared base class (OverlapLoss) count for each loss that has them.
+            for (Class<?> c = loss; c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.isAnnotationPresent(Option.class) && (f.getType() == double.class || f.getType() == double[].class)) {
+                        options.add(new Object[] {loss.getSimpleName() + "." + f.getName(), loss, f});
+                    }
                 }
             }
         }

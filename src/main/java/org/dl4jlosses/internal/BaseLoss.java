@@ -52,16 +52,20 @@ import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 public abstract class BaseLoss implements ILossFunction, Cloneable {
     private static final long serialVersionUID = 1L;
 
-    /** Each loss class's option fields, in declaration order. */
+    /** Each loss class's option fields, a superclass's first, each class's in declaration order. */
     private static final ClassValue<List<Field>> OPTIONS = new ClassValue<>() {
         @Override
         protected List<Field> computeValue(Class<?> type) {
             List<Field> fields = new ArrayList<>();
-            for (Field f : type.getDeclaredFields()) {
-                if (f.isAnnotationPresent(Option.class) && !Modifier.isStatic(f.getModifiers())) {
-                    f.setAccessible(true);
-                    fields.add(f);
+            for (Class<?> c = type; c != BaseLoss.class; c = c.getSuperclass()) {
+                List<Field> own = new ArrayList<>();
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.isAnnotationPresent(Option.class) && !Modifier.isStatic(f.getModifiers())) {
+                        f.setAccessible(true);
+                        own.add(f);
+                    }
                 }
+                fields.addAll(0, own);
             }
             return fields;
         }

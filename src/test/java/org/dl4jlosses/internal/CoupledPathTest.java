@@ -12,6 +12,8 @@ import org.dl4jlosses.bench.BenchCase;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
+import org.dl4jlosses.segmentation.OverlapLoss;
+import org.dl4jlosses.segmentation.TverskyLoss;
 import org.dl4jlosses.testing.Assert;
 import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.Test;
@@ -305,12 +307,14 @@ class CoupledPathTest {
         return mask;
     }
 
-    private static List<DiceLoss> diceVariants(int rowsPerSample) {
+    private static List<OverlapLoss> diceVariants(int rowsPerSample) {
         return List.of(DiceLoss.builder().rowsPerSample(rowsPerSample).build(),
                 DiceLoss.builder().rowsPerSample(rowsPerSample).squaredDenominator(true).smooth(0.25).build(),
                 DiceLoss.builder().rowsPerSample(rowsPerSample).includeBackground(false).weights(3, 0.5, 2).build(),
                 // Without smoothing a fully masked image's Dice is defined as 1/1, not 0/0.
-                DiceLoss.builder().rowsPerSample(rowsPerSample).smooth(0).build());
+                DiceLoss.builder().rowsPerSample(rowsPerSample).smooth(0).build(),
+                TverskyLoss.builder().rowsPerSample(rowsPerSample).alpha(0.3).beta(0.7).gamma(4.0 / 3).build(),
+                TverskyLoss.builder().rowsPerSample(rowsPerSample).smooth(0).gamma(2).weights(3, 0.5, 2).build());
     }
 
     @Test
@@ -319,7 +323,7 @@ class CoupledPathTest {
         INDArray z = Nd4j.randn(DataType.FLOAT, 16, 3).muli(2);
         INDArray indices = classIndices(random, 16, 3);
         for (int rowsPerSample : new int[] {0, 4}) {
-            for (DiceLoss loss : diceVariants(rowsPerSample)) {
+            for (OverlapLoss loss : diceVariants(rowsPerSample)) {
                 String name = "Dice " + loss;
                 againstFloat64(loss, new ActivationSoftmax(), name + " class indices", indices, z, null);
                 againstFloat64(loss, new ActivationSoftmax(), name + " class indices", indices, z, partialMask(16));

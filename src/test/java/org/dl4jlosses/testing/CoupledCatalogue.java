@@ -14,6 +14,8 @@ import org.dl4jlosses.embedding.Distance;
 import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
+import org.dl4jlosses.segmentation.OverlapLoss;
+import org.dl4jlosses.segmentation.TverskyLoss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -208,13 +210,15 @@ public final class CoupledCatalogue {
         IActivation softmax = new org.nd4j.linalg.activations.impl.ActivationSoftmax();
         int p = 4;
         int images = 3;
-        for (DiceLoss.Builder b : Arrays.asList(DiceLoss.builder(), DiceLoss.builder().smooth(0.5).squaredDenominator(true),
-                DiceLoss.builder().includeBackground(false).weights(0.5, 2, 1))) {
+        for (OverlapLoss.Builder<?, ?> b : Arrays.<OverlapLoss.Builder<?, ?>>asList(DiceLoss.builder(),
+                DiceLoss.builder().smooth(0.5).squaredDenominator(true), DiceLoss.builder().includeBackground(false).weights(0.5, 2, 1),
+                TverskyLoss.builder().alpha(0.3).beta(0.7), TverskyLoss.builder().gamma(4.0 / 3).smooth(0.5).weights(0.5, 2, 1),
+                TverskyLoss.builder().alpha(0.8).beta(0.6).gamma(0.75).includeBackground(false))) {
             for (int rowsPerSample : new int[] {0, p}) {
-                DiceLoss loss = b.rowsPerSample(rowsPerSample).build();
+                OverlapLoss loss = b.rowsPerSample(rowsPerSample).build();
                 for (IActivation act : Arrays.asList(sigmoid, softmax)) {
                     boolean exclusive = act == softmax;
-                    entries.add(new Entry(loss, act, rowsPerSample == 0 ? "batch Dice" : "images of " + p + " rows",
+                    entries.add(new Entry(loss, act, rowsPerSample == 0 ? "batch mode" : "images of " + p + " rows",
                             (random, type) -> {
                                 int rows = images * p;
                                 double[][] y = new double[rows][3];
