@@ -204,6 +204,16 @@ def _dice(z, b, images=16, smooth=1.0):
     return (1 - (2 * inter + smooth) / (den + smooth)).mean(1).sum()
 
 
+def _tversky(z, b, images=16, smooth=1.0, alpha=0.3, beta=0.7, gamma=4.0 / 3.0):
+    # MONAI's TverskyLoss per image and class, with the focal exponent 1/gamma (Abraham & Khan 2019).
+    p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
+    y = b["onehot"].view(images, -1, z.shape[1])
+    tp = (p * y).sum(1)
+    fp = (p * (1 - y)).sum(1)
+    fn = ((1 - p) * y).sum(1)
+    return ((1 - (tp + smooth) / (tp + alpha * fp + beta * fn + smooth)) ** (1 / gamma)).mean(1).sum()
+
+
 def _ids(n, groups):
     return torch.arange(n) % groups
 
@@ -236,6 +246,7 @@ COUPLED = {
     "MarginRankingLoss": (_mk_pairs(4096),
                           lambda z, b: F.margin_ranking_loss(z[:, 0], z[:, 1], b["y"], reduction="sum")),
     "DiceLoss": (_mk_pixels(16 * 64 * 64, 4), _dice),
+    "TverskyLoss": (_mk_pixels(16 * 64 * 64, 4), _tversky),
     "TripletLoss-HARD": (_mk_groups(512, 128, 64), _triplet_hard),
     "TripletLoss-ALL": (_mk_groups(256, 128, 32), _triplet_all),
     "ContrastiveLoss-GROUPS": (_mk_groups(512, 128, 64), _contrastive_groups),
