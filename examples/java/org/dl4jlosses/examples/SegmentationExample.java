@@ -26,7 +26,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Example 4: segmentation of small shapes. Synthetic 32x32 images hold one or two discs or
+ * Example 5: segmentation of small shapes. Synthetic 32x32 images hold one or two discs or
  * squares (about 8% of the pixels) on a noisy, slowly varying background; the task is the shape
  * mask. The same small fully convolutional network ({@code CnnLossLayer}, sigmoid, one channel)
  * trains with {@code BinaryCrossEntropyLoss} (per pixel) and with {@code DiceLoss} per image
