@@ -214,6 +214,20 @@ def _tversky(z, b, images=16, smooth=1.0, alpha=0.3, beta=0.7, gamma=4.0 / 3.0):
     return ((1 - (tp + smooth) / (tp + alpha * fp + beta * fn + smooth)) ** (1 / gamma)).mean(1).sum()
 
 
+def _generalized_dice(z, b, images=16, smooth=1e-5):
+    # MONAI's GeneralizedDiceLoss per image, w_type SQUARE (absent classes take the image's largest weight).
+    p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
+    y = b["onehot"].view(images, -1, z.shape[1])
+    ground = y.sum(1)
+    w = torch.reciprocal(ground * ground)
+    infs = torch.isinf(w)
+    w = torch.where(infs, torch.zeros_like(w), w)
+    w = w + infs * w.max(1, keepdim=True)[0]
+    numer = 2 * ((p * y).sum(1) * w).sum(1) + smooth
+    denom = ((p.sum(1) + ground) * w).sum(1) + smooth
+    return (1 - numer / denom).sum()
+
+
 def _ids(n, groups):
     return torch.arange(n) % groups
 
@@ -247,6 +261,7 @@ COUPLED = {
                           lambda z, b: F.margin_ranking_loss(z[:, 0], z[:, 1], b["y"], reduction="sum")),
     "DiceLoss": (_mk_pixels(16 * 64 * 64, 4), _dice),
     "TverskyLoss": (_mk_pixels(16 * 64 * 64, 4), _tversky),
+    "GeneralizedDiceLoss": (_mk_pixels(16 * 64 * 64, 4), _generalized_dice),
     "TripletLoss-HARD": (_mk_groups(512, 128, 64), _triplet_hard),
     "TripletLoss-ALL": (_mk_groups(256, 128, 32), _triplet_all),
     "ContrastiveLoss-GROUPS": (_mk_groups(512, 128, 64), _contrastive_groups),

@@ -1,13 +1,16 @@
 #!/usr/bin/python3
-"""Golden values for org.dl4jlosses.segmentation: DiceLoss and TverskyLoss, against MONAI's.
+"""Golden values for org.dl4jlosses.segmentation: DiceLoss, TverskyLoss, GeneralizedDiceLoss, against MONAI's.
 
 MONAI is not installable here (no PyPI), so monai_dice_loss below re-implements the forward pass
 of monai.losses.DiceLoss (MONAI 1.3: include_background, squared_pred, smooth_nr, smooth_dr,
 batch, weight, reduction='mean') in torch, and monai_tversky_loss that of monai.losses.TverskyLoss
 (alpha, beta, include_background, smooth_nr, smooth_dr, batch, reduction='mean'), with the focal
 Tversky exponent 1/gamma of Abraham and Khan (2019) per class and this library's class weights;
-masked pixels are zeroed in input and target as monai.losses.MaskedDiceLoss does. Rows of the DL4J layout are pixels: R = B x P rows, P
-consecutive rows per image, columns = channels, which is [B, C, P] for MONAI.
+and monai_generalized_dice_loss that of monai.losses.GeneralizedDiceLoss (w_type,
+include_background, smooth_nr, smooth_dr, batch, reduction='mean'), this library's class weights
+multiplying its volume weights. Masked pixels are zeroed in input and target as
+monai.losses.MaskedDiceLoss does. Rows of the DL4J layout are pixels: R = B x P rows, P consecutive
+rows per image, columns = channels, which is [B, C, P] for MONAI.
 
     /usr/bin/python3 src/test/python/make_segmentation_fixtures.py
 """
@@ -40,6 +43,34 @@ def monai_tversky_loss(opts):
     return loss
 
 
+def monai_generalized_dice_loss(opts):
+    """monai.losses.GeneralizedDiceLoss(w_type, ...)(inp, target), this library's class weights multiplying w."""
+    power = {"SQUARE": 2, "SIMPLE": 1, "UNIFORM": 0}[opts.get("weighting", "SQUARE")]
+
+    def loss(inp, target, include_background, squared_pred, smooth, batch, weight):
+        if not include_background and inp.shape[1] > 1:
+            inp, target = inp[:, 1:], target[:, 1:]
+        axes = [0, 2] if batch else [2]
+        intersection = torch.sum(target * inp, dim=axes)
+        ground_o = torch.sum(target, dim=axes)
+        denominator = ground_o + torch.sum(inp, dim=axes)
+        w = torch.ones_like(ground_o) if power == 0 else torch.reciprocal(ground_o ** power)
+        infs = torch.isinf(w)
+        w = torch.where(infs, torch.zeros_like(w), w)
+        if batch:
+            w = w + infs * torch.max(w)
+        else:
+            w = w + infs * torch.max(w, dim=1)[0].unsqueeze(1)
+        if weight is not None:
+            w = w * weight
+        reduce = 0 if batch else 1
+        numer = 2.0 * (intersection * w).sum(reduce, keepdim=True) + smooth
+        denom = (denominator * w).sum(reduce, keepdim=True) + smooth
+        f = 1.0 - numer / denom
+        return f, torch.mean(f)
+    return loss
+
+
 def monai_dice_loss(inp, target, include_background, squared_pred, smooth, batch, weight):
     """monai.losses.DiceLoss(...)(inp, target) for probabilities inp and target [B, C, S], mean reduction."""
     if not include_background and inp.shape[1] > 1:
@@ -55,7 +86,7 @@ def monai_dice_loss(inp, target, include_background, squared_pred, smooth, batch
     return f, torch.mean(f)
 
 
-def dice_reference(opts, rows_per_sample, activation, monai=monai_dice_loss):
+def dice_reference(opts, rows_per_sample, activation, monai=monai_dice_loss, default_smooth=1.0):
     def reference(a, y, mask):
         R, K = a.shape
         if activation == "softmax" and y.shape[1] == 1:
@@ -72,7 +103,7 @@ def dice_reference(opts, rows_per_sample, activation, monai=monai_dice_loss):
             if not opts.get("includeBackground", True) and K > 1:
                 weight = weight[1:]
         kept = m[:, 0]
-        if rows_per_sample and opts.get("smooth", 1.0) == 0:
+        if rows_per_sample and opts.get("smooth", default_smooth) == 0:
             # An image with every pixel masked is 0/0 in MONAI; with smooth > 0 its loss is 0, and
             # DiceLoss keeps it at 0 for smooth = 0 too: evaluate MONAI on the other images only.
             present = kept.reshape(B, P).sum(1) > 0
@@ -83,7 +114,7 @@ def dice_reference(opts, rows_per_sample, activation, monai=monai_dice_loss):
             f, value = full, full.mean()
         else:
             f, value = monai(inp, tgt, opts.get("includeBackground", True),
-                                       opts.get("squaredDenominator", False), opts.get("smooth", 1.0),
+                                       opts.get("squaredDenominator", False), opts.get("smooth", default_smooth),
                                        rows_per_sample == 0, weight)
         if rows_per_sample == 0:
             rows = value * kept                    # every kept row carries the loss: n x reference
@@ -130,7 +161,13 @@ def main():
         {"alpha": 0.8, "beta": 0.6, "gamma": 2.0, "smooth": 0.0, "includeBackground": False},
         {"beta": 0.9, "gamma": 0.75, "weights": [0.5, 2.0, 1.0], "smooth": 0.5},
     ]
-    for loss, all_opts in (("DiceLoss", configs), ("TverskyLoss", tversky)):
+    generalized = [
+        {},
+        {"weighting": "SIMPLE", "includeBackground": False},
+        {"weighting": "UNIFORM", "smooth": 0.5},
+        {"smooth": 0.0, "weights": [0.5, 2.0, 1.0]},
+    ]
+    for loss, all_opts in (("DiceLoss", configs), ("TverskyLoss", tversky), ("GeneralizedDiceLoss", generalized)):
         add_cases(cases, loss, all_opts, label_kinds)
     fx.write("segmentation", "make_segmentation_fixtures.py", cases)
 
@@ -159,9 +196,11 @@ def add_cases(cases, loss, configs, label_kinds):
                                 if rows_per_sample:
                                     mask[8:12] = 0          # one whole image masked
                             examples = R if rows_per_sample == 0 else R // rows_per_sample
-                            monai = monai_dice_loss if loss == "DiceLoss" else monai_tversky_loss(options)
+                            monai = {"DiceLoss": lambda o: monai_dice_loss, "TverskyLoss": monai_tversky_loss,
+                                     "GeneralizedDiceLoss": monai_generalized_dice_loss}[loss](options)
+                            smooth = 1e-5 if loss == "GeneralizedDiceLoss" else 1.0
                             cases.append(fx.case(case_id, PKG + loss, options, activation, dtype, z, y, mask,
-                                                 dice_reference(options, rows_per_sample, activation, monai),
+                                                 dice_reference(options, rows_per_sample, activation, monai, smooth),
                                                  examples=examples, masks_in_reference=True))
 
 

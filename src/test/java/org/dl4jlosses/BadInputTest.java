@@ -19,6 +19,7 @@ import org.dl4jlosses.regression.MeanBiasError;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
+import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.junit.jupiter.api.Test;
@@ -291,6 +292,9 @@ class BadInputTest {
         optionRejected(() -> QuantileLoss.builder().quantiles().build(), "QuantileLoss: quantiles", "empty");
         optionRejected(() -> QuantileLoss.builder().quantiles((double[]) null).build(),
                 "QuantileLoss: quantiles must be at least one level in (0, 1), got null");
+        optionRejected(() -> GeneralizedDiceLoss.builder().weighting(null).build(),
+                "GeneralizedDiceLoss: weighting must be non-null");
+        optionRejected(() -> GeneralizedDiceLoss.builder().smooth(-1).build(), "GeneralizedDiceLoss: smooth");
         optionRejected(() -> TverskyLoss.builder().alpha(-0.1).build(), "TverskyLoss: alpha must be finite and >= 0, got -0.1");
         optionRejected(() -> TverskyLoss.builder().gamma(0).build(), "TverskyLoss: gamma must be finite and > 0");
         optionRejected(() -> TverskyLoss.builder().rowsPerSample(-1).build(), "TverskyLoss: rowsPerSample");

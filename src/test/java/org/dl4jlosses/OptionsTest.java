@@ -17,6 +17,7 @@ import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
+import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -58,7 +59,8 @@ class OptionsTest {
                 PoissonNllLoss.builder().logInput(false).full(true).eps(0.5).build(),
                 QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build(),
                 TverskyLoss.builder().alpha(0.3).beta(0.7).gamma(1.5).smooth(0.5).includeBackground(false).weights(1, 2)
-                        .rowsPerSample(4).build());
+                        .rowsPerSample(4).build(),
+                GeneralizedDiceLoss.builder().weighting(GeneralizedDiceLoss.Weighting.SIMPLE).smooth(0.1).build());
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.dl4jlosses.internal.LabelValues;
 import org.dl4jlosses.internal.LaneMath;
 
 /**
- * The formula of the overlap losses ({@link DiceLoss}, {@link TverskyLoss}), per image g and class c
+ * The formula of the overlap losses ({@link DiceLoss}, {@link TverskyLoss}, {@link GeneralizedDiceLoss}),
+ * per image g and class c
  * from the sums {@code I = sum p y}, {@code P = sum p} and {@code Y = sum y} over the image's kept
  * pixels (p^2 and y^2 with squared sums):
  *
@@ -21,7 +22,10 @@ import org.dl4jlosses.internal.LaneMath;
  *
  * with N and D the fraction's numerator and denominator: Dice is {@code a = 2, b = 0, u = v = 1,
  * e = 1}, Tversky {@code a = 1, b = 1 - alpha - beta, u = alpha, v = beta, e = 1 / gamma}. The
- * gradient is {@code A y + B dP/dp} per image and class, a pass in whole vectors. p and y are
+ * generalized Dice pools the classes into one index per image,
+ * {@code 1 - (sum_c w_c (a I_c) + s) / (sum_c w_c (b I_c + u P_c + v Y_c) + s)} with
+ * {@code w_c = Y_c^-k}. Either way the gradient is {@code A y + B dP/dp} per image and class, a pass
+ * in whole vectors. p and y are
  * transposed to one row per class (padded to whole vectors), so the softmax over classes, each
  * image's per-class sums and the gradient are passes in whole vectors and dot products; the
  * gradient is transposed back.
@@ -47,15 +51,18 @@ final class OverlapFormula implements CoupledFormula {
     private final double predictedBelow;
     private final double labelBelow;
     private final double exponent;
+    /** Generalized Dice's class weights {@code Y^-power} pooled over the classes; negative: one index per class. */
+    private final double volumePower;
 
     OverlapFormula(String loss, Fused fused, double smooth, boolean squared, boolean includeBackground, double[] weights,
-                   int rowsPerSample, double[] index, LaneMath<?> n) {
+                   int rowsPerSample, double[] index, double volumePower, LaneMath<?> n) {
         this.loss = loss;
         this.overlapAbove = index[0];
         this.overlapBelow = index[1];
         this.predictedBelow = index[2];
         this.labelBelow = index[3];
         this.exponent = index[4];
+        this.volumePower = volumePower;
         this.fused = fused;
         this.smooth = smooth;
         this.squared = squared;
@@ -73,7 +80,8 @@ final class OverlapFormula implements CoupledFormula {
     public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
         int count = rows.count();
         int k = rows.columns();
-        double[] classWeight = classWeights(k);
+        // A mean over the classes for one index per class; the weights themselves for a pooled index.
+        double[] classWeight = classWeights(k, volumePower < 0);
         // A class row's padding takes a whole vector past its last element: a step that starts inside
         // the row may run past its end.
         int stride = LaneMath.padded(count) + LaneMath.PAD;
@@ -91,6 +99,7 @@ final class OverlapFormula implements CoupledFormula {
         // Per image and class: numerator a I + s and denominator b I + u P + v Y + s (1/1 for an image without kept pixels).
         double[][] numerator = new double[groups][k];
         double[][] denominator = new double[groups][k];
+        double[][] volume = new double[groups][k];
         boolean[] present = new boolean[groups];
         Object ones = n.row(count);
         n.linear(ones, 0, count, 0, 1);
@@ -106,21 +115,21 @@ final class OverlapFormula implements CoupledFormula {
                 double labelled = squared ? n.dot(y, at, y, at, length) : n.dot(y, at, ones, 0, length);
                 numerator[g][c] = overlapAbove * overlap;
                 denominator[g][c] = overlapBelow * overlap + predictedBelow * predicted + labelBelow * labelled;
+                volume[g][c] = labelled;
             }
             start = end;
         }
+        // Per image: its loss and the gradient's coefficients A (of y) and B (of dP/dp) per class.
         double[] imageLoss = new double[groups];
+        double[][] ySlope = new double[groups][k];
+        double[][] pSlope = new double[groups][k];
+        double scale = rowsPerSample == 0 ? count : 1;
         for (int g = 0; g < groups; g++) {
-            // An image with no kept pixel: D = 1/1.
-            double absent = present[g] ? 0 : 1;
-            for (int c = 0; c < k; c++) {
-                numerator[g][c] += smooth + absent;
-                denominator[g][c] += smooth + absent;
-                if (!(denominator[g][c] > 0)) {
-                    throw Checks.fail(loss, "labels", "a non-empty prediction or label in every class of every image when"
-                            + " smooth = 0 (else the index is 0/0)", "an empty class");
-                }
-                imageLoss[g] += classWeight[c] * Math.pow(1 - numerator[g][c] / denominator[g][c], exponent);
+            if (volumePower < 0) {
+                imageLoss[g] = perClass(numerator[g], denominator[g], classWeight, present[g], scale, ySlope[g], pSlope[g]);
+            } else if (present[g]) {
+                imageLoss[g] = pooled(numerator[g], denominator[g], volumeWeights(volume[g], classWeight), scale, ySlope[g],
+                        pSlope[g]);
             }
         }
         if (losses != null) {
@@ -134,8 +143,79 @@ final class OverlapFormula implements CoupledFormula {
         }
         if (gradient != null) {
             Object dp = KeptRows.scratch(n, GRADIENT, k * stride);
-            gradient(n, rows, p, y, dp, numerator, denominator, classWeight, stride);
+            gradient(n, rows, p, y, dp, ySlope, pSlope, stride);
             LaneMath.transpose(dp, k, count, stride, gradient, k);
+        }
+    }
+
+    /**
+     * One image's loss {@code sum_c w_c (1 - N_c / D_c)^e} with the smoothing added (an image without
+     * kept pixels: every index 1/1); its gradient's coefficients go to {@code ySlope} and {@code pSlope}.
+     */
+    private double perClass(double[] numerator, double[] denominator, double[] classWeight, boolean present, double scale,
+                            double[] ySlope, double[] pSlope) {
+        double absent = present ? 0 : 1;
+        double imageLoss = 0;
+        for (int c = 0; c < numerator.length; c++) {
+            double num = numerator[c] + smooth + absent;
+            double den = denominator[c] + smooth + absent;
+            checkDenominator(den);
+            double miss = 1 - num / den;
+            imageLoss += classWeight[c] * Math.pow(miss, exponent);
+            // d(miss^e)/d(miss); at a perfect overlap (miss 0) an exponent below 1 has no finite slope: 0 there.
+            double outer = exponent == 1 ? 1 : miss > 0 ? exponent * Math.pow(miss, exponent - 1) : 0;
+            double weight = scale * classWeight[c] * outer / (den * den);
+            ySlope[c] = weight * (num * overlapBelow - overlapAbove * den);
+            pSlope[c] = weight * num * predictedBelow * (squared ? 2 : 1);
+        }
+        return imageLoss;
+    }
+
+    /**
+     * One image's generalized loss {@code 1 - (sum_c w_c N_c + s) / (sum_c w_c D_c + s)}, the class
+     * weights {@code w} pooling the classes into one index; its gradient's coefficients as above.
+     */
+    private double pooled(double[] numerator, double[] denominator, double[] weight, double scale, double[] ySlope,
+                          double[] pSlope) {
+        double num = smooth;
+        double den = smooth;
+        for (int c = 0; c < numerator.length; c++) {
+            num += weight[c] * numerator[c];
+            den += weight[c] * denominator[c];
+        }
+        checkDenominator(den);
+        for (int c = 0; c < numerator.length; c++) {
+            double w = scale * weight[c] / (den * den);
+            ySlope[c] = w * (num * overlapBelow - overlapAbove * den);
+            pSlope[c] = w * num * predictedBelow * (squared ? 2 : 1);
+        }
+        return 1 - num / den;
+    }
+
+    /**
+     * Generalized Dice's class weights for one image, {@code Y_c^-power} times the loss's own class
+     * weight: a class absent from the image's labels (an infinite weight) takes the largest finite
+     * weight of the image instead, as MONAI does.
+     */
+    private double[] volumeWeights(double[] volume, double[] classWeight) {
+        double[] w = new double[volume.length];
+        double largest = 0;
+        for (int c = 0; c < volume.length; c++) {
+            w[c] = Math.pow(volume[c], -volumePower);
+            if (Double.isFinite(w[c]) && classWeight[c] > 0) {
+                largest = Math.max(largest, w[c]);
+            }
+        }
+        for (int c = 0; c < volume.length; c++) {
+            w[c] = (Double.isFinite(w[c]) ? w[c] : largest) * classWeight[c];
+        }
+        return w;
+    }
+
+    private void checkDenominator(double den) {
+        if (!(den > 0)) {
+            throw Checks.fail(loss, "labels", "a non-empty prediction or label in every class of every image when"
+                    + " smooth = 0 (else the index is 0/0)", "an empty class");
         }
     }
 
@@ -232,23 +312,16 @@ final class OverlapFormula implements CoupledFormula {
      * that carry a batch index's loss, into dp class-major, then back through a fused activation:
      * softmax {@code p (dp - p.dp)}, sigmoid {@code dp p (1 - p)}.
      */
-    private <V> void gradient(LaneMath<V> n, KeptRows rows, Object p, Object y, Object dp, double[][] numerator,
-                              double[][] denominator, double[] classWeight, int stride) {
+    private <V> void gradient(LaneMath<V> n, KeptRows rows, Object p, Object y, Object dp, double[][] ySlope,
+                              double[][] pSlope, int stride) {
         int count = rows.count();
         int k = rows.columns();
-        double scale = rowsPerSample == 0 ? count : 1;
         for (int start = 0; start < count; ) {
             int g = group(rows, start);
             int end = runEnd(rows, start, g);
             for (int c = 0; c < k; c++) {
-                double num = numerator[g][c];
-                double den = denominator[g][c];
-                double miss = 1 - num / den;
-                // d(miss^e)/d(miss); at a perfect overlap (miss 0) an exponent below 1 has no finite slope: 0 there.
-                double outer = exponent == 1 ? 1 : miss > 0 ? exponent * Math.pow(miss, exponent - 1) : 0;
-                double weight = scale * classWeight[c] * outer / (den * den);
-                double slope = weight * num * predictedBelow * (squared ? 2 : 1);
-                double labelSlope = weight * (num * overlapBelow - overlapAbove * den);
+                double labelSlope = ySlope[g][c];
+                double slope = pSlope[g][c];
                 int row = c * stride;
                 // Steps past the image's end write the next image's entries, which its own pass then overwrites.
                 for (int from = start; from < end; from += BLOCK) {
@@ -295,8 +368,8 @@ final class OverlapFormula implements CoupledFormula {
         }
     }
 
-    /** w_c / C' for the kept classes, 0 for a dropped background. */
-    private double[] classWeights(int k) {
+    /** w_c for the kept classes (over C' for a mean over classes), 0 for a dropped background. */
+    private double[] classWeights(int k, boolean mean) {
         if (weights != null && weights.length != k) {
             throw Checks.fail(loss, "weights", "of length " + k + " (one entry per column of preOutput)",
                     "length " + weights.length);
@@ -305,7 +378,7 @@ final class OverlapFormula implements CoupledFormula {
         boolean dropBackground = !includeBackground && k > 1;
         int kept = dropBackground ? k - 1 : k;
         for (int c = dropBackground ? 1 : 0; c < k; c++) {
-            w[c] = (weights == null ? 1.0 : weights[c]) / kept;
+            w[c] = (weights == null ? 1.0 : weights[c]) / (mean ? kept : 1);
         }
         return w;
     }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The options, pixel layout and formula that the overlap losses of segmentation ({@link DiceLoss},
- * {@link TverskyLoss}) share: rows are pixels, columns classes, each image's per-class overlap
+ * {@link TverskyLoss}, {@link GeneralizedDiceLoss}) share: rows are pixels, columns classes, each image's per-class overlap
  * index computed from sums over its pixels ({@code OverlapFormula}).
  */
 public abstract class OverlapLoss extends CoupledLoss {
@@ -49,6 +49,14 @@ public abstract class OverlapLoss extends CoupledLoss {
         return false;
     }
 
+    /**
+     * For a generalized index, the power k of the class weights {@code Y_c^-k} that pool the classes
+     * into one index per image; negative (the default) for one index per class.
+     */
+    double volumePower() {
+        return -1;
+    }
+
     @Override
     protected Units units(INDArray preOutput) {
         require(rowsPerSample == 0 || preOutput.size(0) % rowsPerSample == 0, name(), "preOutput",
@@ -67,7 +75,7 @@ public abstract class OverlapLoss extends CoupledLoss {
         OverlapFormula.Fused fused = activation instanceof ActivationSoftmax ? OverlapFormula.Fused.SOFTMAX
                 : activation instanceof ActivationSigmoid ? OverlapFormula.Fused.SIGMOID : OverlapFormula.Fused.NONE;
         return new FormulaSetup(OverlapFormula.class, name(), fused, smooth, squaredSums(), includeBackground,
-                weights == null ? null : weights.clone(), rowsPerSample, index());
+                weights == null ? null : weights.clone(), rowsPerSample, index(), volumePower());
     }
 
     @Override
@@ -114,7 +122,8 @@ public abstract class OverlapLoss extends CoupledLoss {
         /**
          * Added to the numerator and the denominator of every index: it keeps a class absent from both
          * prediction and labels at index 1 (no loss) instead of 0/0. With 0, such a class is rejected as
-         * undefined, as is any empty denominator. Default 1.0; finite and &gt;= 0.
+         * undefined, as is any empty denominator. Default 1.0 (1e-5, MONAI's, for
+         * {@link GeneralizedDiceLoss}); finite and &gt;= 0.
          *
          * @param smooth the option {@code smooth}
          * @return this builder

@@ -27,6 +27,7 @@ import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
 import org.dl4jlosses.segmentation.DiceLoss;
+import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -97,6 +98,8 @@ public enum BenchCase {
     TVERSKY("TverskyLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
             () -> TverskyLoss.builder().alpha(0.3).beta(0.7).gamma(4.0 / 3).rowsPerSample(64 * 64).build(),
             seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
+    GENERALIZED_DICE("GeneralizedDiceLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
+            () -> GeneralizedDiceLoss.builder().rowsPerSample(64 * 64).build(), seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
     TRIPLET_HARD("TripletLoss-HARD", Act.IDENTITY, "N=512, D=128, 64 classes",
             () -> TripletLoss.builder().mining(TripletLoss.Mining.HARD).build(),
             seed -> CoupledInputs.groups(512, 128, 64, seed)),

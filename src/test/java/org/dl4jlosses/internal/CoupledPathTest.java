@@ -12,6 +12,7 @@ import org.dl4jlosses.bench.BenchCase;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
+import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.OverlapLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
 import org.dl4jlosses.testing.Assert;
@@ -314,7 +315,10 @@ class CoupledPathTest {
                 // Without smoothing a fully masked image's Dice is defined as 1/1, not 0/0.
                 DiceLoss.builder().rowsPerSample(rowsPerSample).smooth(0).build(),
                 TverskyLoss.builder().rowsPerSample(rowsPerSample).alpha(0.3).beta(0.7).gamma(4.0 / 3).build(),
-                TverskyLoss.builder().rowsPerSample(rowsPerSample).smooth(0).gamma(2).weights(3, 0.5, 2).build());
+                TverskyLoss.builder().rowsPerSample(rowsPerSample).smooth(0).gamma(2).weights(3, 0.5, 2).build(),
+                GeneralizedDiceLoss.builder().rowsPerSample(rowsPerSample).build(),
+                GeneralizedDiceLoss.builder().rowsPerSample(rowsPerSample).smooth(0)
+                        .weighting(GeneralizedDiceLoss.Weighting.UNIFORM).build());
     }
 
     @Test

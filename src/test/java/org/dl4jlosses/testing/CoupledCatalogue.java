@@ -14,6 +14,7 @@ import org.dl4jlosses.embedding.Distance;
 import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
+import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.OverlapLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
 import org.nd4j.linalg.activations.IActivation;
@@ -213,7 +214,9 @@ public final class CoupledCatalogue {
         for (OverlapLoss.Builder<?, ?> b : Arrays.<OverlapLoss.Builder<?, ?>>asList(DiceLoss.builder(),
                 DiceLoss.builder().smooth(0.5).squaredDenominator(true), DiceLoss.builder().includeBackground(false).weights(0.5, 2, 1),
                 TverskyLoss.builder().alpha(0.3).beta(0.7), TverskyLoss.builder().gamma(4.0 / 3).smooth(0.5).weights(0.5, 2, 1),
-                TverskyLoss.builder().alpha(0.8).beta(0.6).gamma(0.75).includeBackground(false))) {
+                TverskyLoss.builder().alpha(0.8).beta(0.6).gamma(0.75).includeBackground(false),
+                GeneralizedDiceLoss.builder(), GeneralizedDiceLoss.builder().weighting(GeneralizedDiceLoss.Weighting.SIMPLE)
+                        .includeBackground(false).weights(0.5, 2, 1))) {
             for (int rowsPerSample : new int[] {0, p}) {
                 OverlapLoss loss = b.rowsPerSample(rowsPerSample).build();
                 for (IActivation act : Arrays.asList(sigmoid, softmax)) {
