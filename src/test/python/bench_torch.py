@@ -110,6 +110,9 @@ LOSSES = {
     "LogCoshLoss": ("real", lambda z, b: ((z - b["y"]) + F.softplus(-2 * (z - b["y"])) - 0.6931471805599453).sum()
                     / z.shape[1]),
     "QuantileLoss": ("real", _quantile([0.5])),
+    "GaussianNllLoss": ("real/2", lambda z, b: F.gaussian_nll_loss(z[:, :z.shape[1] // 2], b["y"],
+                                                                  torch.exp(z[:, z.shape[1] // 2:]),
+                                                                  reduction="sum") / (z.shape[1] // 2)),
     "QuantileLoss-interval": ("real/2", _quantile([0.1, 0.9])),
     "PoissonNllLoss": ("counts", lambda z, b: F.poisson_nll_loss(z, b["y"], reduction="sum") / z.shape[1]),
 }

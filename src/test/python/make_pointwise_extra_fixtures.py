@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Golden values for the point-wise losses added after the first catalogue: KlDivergenceLoss,
-AsymmetricLoss (classification), LogCoshLoss, PoissonNllLoss and QuantileLoss (regression).
+AsymmetricLoss (classification), LogCoshLoss, PoissonNllLoss, QuantileLoss and GaussianNllLoss
+(regression).
 
     /usr/bin/python3 src/test/python/make_pointwise_extra_fixtures.py
 
@@ -12,6 +13,8 @@ Each reference is the cited implementation's formula in torch, float64, with red
                     over the K labels instead of their sum
   LogCoshLoss       Keras' LogCosh: x + softplus(-2 x) - log 2, mean over K
   PoissonNllLoss    F.poisson_nll_loss(a, y, log_input, full, eps=eps, reduction='none'), mean over K
+  GaussianNllLoss   F.gaussian_nll_loss(mu, y, max(var, eps), full, eps, reduction='none'), var = exp(h)
+                    or softplus(h) of the variance heads, mean over K per row
   QuantileLoss      pytorch-forecasting's QuantileLoss.loss: per quantile q the errors e = y - a_q,
                     max((q - 1) e, q e); the mean over the K x Q columns
 Element-wise losses take element masks as 1/K sum_k m_k l_k per row (DL4J's convention).
@@ -90,6 +93,23 @@ def quantile_reference(quantiles):
             terms = torch.where(mask.unsqueeze(-1).expand_as(terms) != 0, terms, torch.zeros_like(terms))
         rows = terms.reshape(R_, KQ).sum(1) / KQ
         return rows.sum() / R_, rows
+    return reference
+
+
+def gaussian_reference(variance, full, eps):
+    """preOutput [R, 2K]: the K means, then the K variance heads; labels [R, K]."""
+    def reference(a, y):
+        K_ = y.shape[1]
+        mu, h = a[:, :K_], a[:, K_:]
+        var = torch.exp(h) if variance == "LOG" else F.softplus(h)
+        # The clamp as a function of var (F.gaussian_nll_loss clamps without tracking it, passing the
+        # unclamped derivative through; GaussianNllLoss takes the derivative of the loss as written).
+        var = var.clamp(min=eps)
+        terms = F.gaussian_nll_loss(mu, y, var, full=full, eps=eps, reduction="none")
+        rows = terms.mean(1)
+        value = F.gaussian_nll_loss(mu, y, var, full=full, eps=eps, reduction="mean")
+        assert fx.close(rows.mean(), value, 1e-12, 1e-12)
+        return value, rows
     return reference
 
 
@@ -237,6 +257,25 @@ def main():
                     y = torch.nan_to_num(y, nan=123.0)
                 cases.append(fx.case(case_id, PKG + "regression.QuantileLoss", options, activation, dtype, z, y,
                                      mask, quantile_reference(quantiles), masks_in_reference=True))
+
+    # GaussianNllLoss: K = 3 targets, means then variance heads; one head driven below eps.
+    for options in ({}, {"variance": "SOFTPLUS"}, {"full": True, "eps": 0.05}, {"variance": "SOFTPLUS", "full": True}):
+        variance = options.get("variance", "LOG")
+        for masked in (False, True):
+            for dtype in ("float64", "float32"):
+                case_id = "GaussianNllLoss/%s/%s/%s" % (options_id(options), "rowmask" if masked else "nomask", dtype)
+                fx.seed(case_id)
+                y = torch.randn(R, 3)
+                z = torch.cat([y + 0.7 * torch.randn(R, 3), torch.randn(R, 3)], dim=1)
+                if "eps" in options:
+                    z[2, 4] = -6.0 if variance == "LOG" else -8.0   # a variance below eps: clamped
+                mask = None
+                if masked:
+                    mask = torch.ones(R, 1)
+                    mask[[1, 3]] = 0
+                cases.append(fx.case(case_id, PKG + "regression.GaussianNllLoss", options, "identity", dtype, z, y,
+                                     mask, gaussian_reference(variance, options.get("full", False),
+                                                              options.get("eps", 1e-6))))
 
     fx.write("pointwise_extra", "make_pointwise_extra_fixtures.py", cases)
 

@@ -12,6 +12,7 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -292,6 +293,14 @@ class BadInputTest {
         optionRejected(() -> QuantileLoss.builder().quantiles().build(), "QuantileLoss: quantiles", "empty");
         optionRejected(() -> QuantileLoss.builder().quantiles((double[]) null).build(),
                 "QuantileLoss: quantiles must be at least one level in (0, 1), got null");
+        rejectsEverywhere(new GaussianNllLoss(), z(4, 3), z(4, 4), IDENTITY, null,
+                "GaussianNllLoss: labels must be [4, 2] (one column per 2 columns of preOutput [4, 4])", "got [4, 3]");
+        rejectsEverywhere(new GaussianNllLoss(), Nd4j.createFromArray(new float[][] {{1, 2}, {Float.NaN, 0}}), z(2, 4),
+                IDENTITY, null, "GaussianNllLoss: labels must be finite", "got NaN at row 1, column 0");
+        rejectsEverywhere(new GaussianNllLoss(), z(2, 2), z(2, 4), IDENTITY, Nd4j.ones(DataType.FLOAT, 2, 2),
+                "GaussianNllLoss: mask");
+        optionRejected(() -> GaussianNllLoss.builder().eps(0).build(), "GaussianNllLoss: eps must be finite and > 0");
+        optionRejected(() -> GaussianNllLoss.builder().variance(null).build(), "GaussianNllLoss: variance must be non-null");
         optionRejected(() -> GeneralizedDiceLoss.builder().weighting(null).build(),
                 "GeneralizedDiceLoss: weighting must be non-null");
         optionRejected(() -> GeneralizedDiceLoss.builder().smooth(-1).build(), "GeneralizedDiceLoss: smooth");

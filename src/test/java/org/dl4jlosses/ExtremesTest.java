@@ -15,6 +15,7 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.testing.Assert;
@@ -54,11 +55,11 @@ class ExtremesTest {
             // An identity feeding a probability loss gets probabilities; everything else logits of size 1e4.
             INDArray z = e.consumesProbabilities() ? e.z(random, 6, 4, type) : Nd4j.randn(type, 6, 4).muli(1e4);
             INDArray labels = e.labels(random, 6, 4, type);
-            if (e.loss instanceof PoissonNllLoss && ((PoissonNllLoss) e.loss).isLogInput() && e.activation instanceof ActivationIdentity) {
-                // A log-rate of 1e4 has no finite loss (exp(1e4)): an error naming the loss, never infinity.
+            if (exponentiates(e)) {
+                // A log-rate or log-variance of 1e4 has no finite loss (exp(1e4)): an error naming the loss, never infinity.
                 IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                         () -> e.loss.computeScore(labels, z, e.activation, null, false));
-                assertTrue(error.getMessage().startsWith("PoissonNllLoss: preOutput must be"), error.getMessage());
+                assertTrue(error.getMessage().startsWith(e.loss.name() + ": preOutput must be"), error.getMessage());
                 continue;
             }
             double score = e.loss.computeScore(labels, z, e.activation, null, false);
@@ -66,6 +67,12 @@ class ExtremesTest {
             assertTrue(finite(e.loss.computeGradient(labels, z, e.activation, null)), type + ": finite gradient");
             assertTrue(finite(e.loss.computeScoreArray(labels, z, e.activation, null)), type + ": finite score array");
         }
+    }
+
+    /** Whether the loss takes exp of an unbounded output: Poisson from log-rates, Gaussian from log-variances. */
+    private static boolean exponentiates(Entry e) {
+        return e.loss instanceof PoissonNllLoss && ((PoissonNllLoss) e.loss).isLogInput() && e.activation instanceof ActivationIdentity
+                || e.loss instanceof GaussianNllLoss && ((GaussianNllLoss) e.loss).getVariance() == GaussianNllLoss.Variance.LOG;
     }
 
     /** The multi-class hinges at scores of +-1e4 and on a row of scores all far below zero, against values by hand. */

@@ -12,6 +12,7 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
@@ -60,7 +61,8 @@ class OptionsTest {
                 QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build(),
                 TverskyLoss.builder().alpha(0.3).beta(0.7).gamma(1.5).smooth(0.5).includeBackground(false).weights(1, 2)
                         .rowsPerSample(4).build(),
-                GeneralizedDiceLoss.builder().weighting(GeneralizedDiceLoss.Weighting.SIMPLE).smooth(0.1).build());
+                GeneralizedDiceLoss.builder().weighting(GeneralizedDiceLoss.Weighting.SIMPLE).smooth(0.1).build(),
+                GaussianNllLoss.builder().variance(GaussianNllLoss.Variance.SOFTPLUS).full(true).eps(1e-3).build());
     }
 
     @Test

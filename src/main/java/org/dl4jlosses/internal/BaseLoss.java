@@ -127,9 +127,10 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     }
 
     /**
-     * How many adjacent columns of {@code preOutput} each label column serves (default 1): with
-     * n, labels are {@code [R, C / n]} and label column k is read by columns {@code k n .. k n + n - 1}
-     * (an element mask may be of either width). Element formulas only.
+     * How many columns of {@code preOutput} each label column serves (default 1): with n, labels
+     * are {@code [R, C / n]}. For an element formula label column k is read by columns
+     * {@code k n .. k n + n - 1} (an element mask may be of either width); a row formula with
+     * {@link LabelKind#TARGETS} gets each row's targets as they are.
      *
      * @return the columns per label column
      */
@@ -322,6 +323,9 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         FormulaSetup element = elementFormula(activation);
         if (element == null) {
             FormulaSetup row = rowFormula(activation);
+            if (kind == LabelKind.TARGETS) {
+                Inputs.checkLabelWidth(name(), labels, preOutput, columnsPerLabel());
+            }
             return RowPath.run(name(), row.type, n -> formula(row, RowFormula.class, n), kind, columnWeights(), labels,
                     preOutput, activation, mask, total, scoreArray, gradient);
         }

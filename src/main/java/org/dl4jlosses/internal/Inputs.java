@@ -115,6 +115,12 @@ public final class Inputs {
      * preOutput's data type.
      */
     static INDArray spreadLabels(String loss, INDArray labels, INDArray z, int n) {
+        checkLabelWidth(loss, labels, z, n);
+        return spread(labels, n, z.dataType());
+    }
+
+    /** Labels {@code [R, C / n]} for {@code preOutput} {@code [R, C]}, or the error that names what came. */
+    static void checkLabelWidth(String loss, INDArray labels, INDArray z, int n) {
         require(z != null && labels != null, loss, z == null ? "preOutput" : "labels", "an array", "null");
         if (z.rank() != 2 || z.size(1) % n != 0) {
             throw fail(loss, "preOutput", "[rows, " + n + " x targets] (" + n + " columns per label column)", shape(z));
@@ -123,7 +129,6 @@ public final class Inputs {
             throw fail(loss, "labels", "[" + z.size(0) + ", " + z.size(1) / n + "] (one column per " + n
                     + " columns of preOutput " + shape(z) + ")", shape(labels));
         }
-        return spread(labels, n, z.dataType());
     }
 
     /** An element mask of the labels' width before {@link #spreadLabels}, repeated like them; other masks unchanged. */

@@ -21,6 +21,11 @@ public enum LabelKind {
     CHANNELS(Form.LIKE_PRE_OUTPUT, false),
     /** Group ids: integers {@code [R, 1]} or one-hot rows {@code [R, C]} of any width; read by {@link CoupledLoss}. */
     GROUPS(Form.GROUP_IDS, false),
+    /**
+     * Real targets {@code [R, C / n]} for a row formula whose layer predicts n values per target
+     * ({@link BaseLoss#columnsPerLabel}); finite. Row masks only.
+     */
+    TARGETS(Form.ANY, false),
     /** One value per row {@code [R, 1]}, read where the loss's layout needs it and checked by the loss. */
     ROW_VALUES(Form.ONE_COLUMN, false),
     /** Not read: any rank-2 array with R rows (DL4J always hands the loss a labels array). */

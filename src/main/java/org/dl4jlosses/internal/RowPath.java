@@ -54,7 +54,7 @@ final class RowPath {
         try (HostArrays host = new HostArrays()) {
             ByteBuffer rowMask = shapes.mask == Inputs.MaskShape.ROW ? host.bytes(mask, type) : null;
             Call call = new Call(loss, kind, type, host.bytes(a, type), host.bytes(labels, type), rowMask, shapes.indexLabels,
-                    rows, columns, !fused);
+                    rows, columns, (int) labels.size(1), !fused);
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
             double[] losses = LOSSES.get();
@@ -108,11 +108,12 @@ final class RowPath {
         final boolean indices;
         final int rows;
         final int columns;
+        final int labelColumns;
         /** Whether z is the activation's output rather than preOutput itself (for error messages). */
         final boolean activated;
 
         Call(String loss, LabelKind kind, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices,
-             int rows, int columns, boolean activated) {
+             int rows, int columns, int labelColumns, boolean activated) {
             this.loss = loss;
             this.kind = kind;
             this.type = type;
@@ -122,6 +123,7 @@ final class RowPath {
             this.indices = indices;
             this.rows = rows;
             this.columns = columns;
+            this.labelColumns = labelColumns;
             this.activated = activated;
         }
 
@@ -172,6 +174,15 @@ final class RowPath {
                         n.set(yRow, target, 1);
                         oneHot = target;
                     }
+                } else if (kind == LabelKind.TARGETS) {
+                    int width = labelColumns;
+                    n.copy(ys, r * width, yRow, width);
+                    for (int c = 0; c < width; c++) {
+                        if (!Double.isFinite(n.get(yRow, c))) {
+                            throw LabelValues.outside(loss, LabelKind.REAL, n.get(yRow, c), r, c);
+                        }
+                    }
+                    target = -1;
                 } else {
                     n.copy(ys, r * k, yRow, k);
                     target = n.labelClass(yRow, k);

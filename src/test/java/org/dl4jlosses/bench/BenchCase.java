@@ -19,6 +19,7 @@ import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
+import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -79,6 +80,8 @@ public enum BenchCase {
     LOG_COSH("LogCoshLoss", Act.IDENTITY, Labels.REAL, LogCoshLoss::new, SameDiffBaselines.LogCosh::new, "SameDiff"),
     POISSON_NLL("PoissonNllLoss", Act.IDENTITY, Labels.COUNTS,
             PoissonNllLoss::new, SameDiffBaselines.PoissonNll::new, "SameDiff"),
+    GAUSSIAN_NLL("GaussianNllLoss", Act.IDENTITY, Labels.REAL_PER_TWO_COLUMNS,
+            GaussianNllLoss::new, () -> new SameDiffBaselines.WidenedLabels(new SameDiffBaselines.GaussianNll()), "SameDiff"),
     QUANTILE("QuantileLoss", Act.IDENTITY, Labels.REAL, QuantileLoss::new, SameDiffBaselines.Median::new, "SameDiff"),
     // Two quantiles per target: labels [R, K / 2] spread over the K columns (timed against PyTorch only).
     QUANTILE_INTERVAL("QuantileLoss-interval", Act.IDENTITY, Labels.REAL_PER_TWO_COLUMNS,

@@ -65,7 +65,7 @@ public class LossBenchmark {
     @Param({"CrossEntropyLoss", "BinaryCrossEntropyLoss", "FocalLoss-sigmoid", "FocalLoss-softmax",
             "PolyLoss", "HingeLoss-BINARY", "HingeLoss-CRAMMER_SINGER", "HingeLoss-WESTON_WATKINS",
             "MaeLoss", "MseLoss", "HuberLoss", "SmoothL1Loss", "KlDivergenceLoss", "AsymmetricLoss", "LogCoshLoss",
-            "PoissonNllLoss", "QuantileLoss", "QuantileLoss-interval"})
+            "PoissonNllLoss", "QuantileLoss", "QuantileLoss-interval", "GaussianNllLoss"})
     // coupled cases (MarginRankingLoss, DiceLoss, ...) take size "batch": BenchMain runs them separately
     public String loss;
 

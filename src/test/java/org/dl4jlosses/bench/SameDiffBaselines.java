@@ -2,6 +2,11 @@ package org.dl4jlosses.bench;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.SameDiffLoss;
 
 /**
@@ -27,6 +32,50 @@ final class SameDiffBaselines {
     private static final double EPS = 1e-7;
 
     private SameDiffBaselines() {
+    }
+
+    /**
+     * A loss whose labels have half the output's width, for a SameDiffLoss, which takes labels of
+     * the output's width only: the labels get zeros appended, as a DL4J user would have to do.
+     */
+    static final class WidenedLabels implements ILossFunction {
+        private static final long serialVersionUID = 1L;
+        private final ILossFunction inner;
+
+        WidenedLabels(ILossFunction inner) {
+            this.inner = inner;
+        }
+
+        private static INDArray widen(INDArray labels) {
+            return Nd4j.hstack(labels, Nd4j.zerosLike(labels));
+        }
+
+        @Override
+        public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                                   boolean average) {
+            return inner.computeScore(widen(labels), preOutput, activationFn, mask, average);
+        }
+
+        @Override
+        public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+            return inner.computeScoreArray(widen(labels), preOutput, activationFn, mask);
+        }
+
+        @Override
+        public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+            return inner.computeGradient(widen(labels), preOutput, activationFn, mask);
+        }
+
+        @Override
+        public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
+                                                              IActivation activationFn, INDArray mask, boolean average) {
+            return inner.computeGradientAndScore(widen(labels), preOutput, activationFn, mask, average);
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
     }
 
     private static SDVariable clippedLog(SameDiff sd, SDVariable p) {
@@ -169,6 +218,22 @@ final class SameDiffBaselines {
         public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable y) {
             SDVariable r = y.sub(a);
             return sd.math().max(r.mul(0.5), r.mul(-0.5)).mean(true, 1);
+        }
+    }
+
+    /**
+     * Gaussian NLL, {@code 0.5 (log v + (y - mu)^2 / v)}, {@code v = max(exp(h), 1e-6)}, mean over
+     * targets; a = [mu, h], labels [y, anything] (a SameDiffLoss takes labels of the output's width:
+     * see {@link WidenedLabels}).
+     */
+    static final class GaussianNll extends SameDiffLoss {
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable a, SDVariable wide) {
+            SDVariable y = sd.split(wide, 2, 1)[0];
+            SDVariable[] halves = sd.split(a, 2, 1);
+            SDVariable v = sd.math().clipByValue(sd.math().exp(halves[1]), 1e-6, Double.MAX_VALUE);
+            SDVariable r = y.sub(halves[0]);
+            return sd.math().log(v).add(r.mul(r).div(v)).mul(0.5).mean(true, 1);
         }
     }
 }

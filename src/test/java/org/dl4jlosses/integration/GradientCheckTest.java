@@ -16,6 +16,7 @@ import org.dl4jlosses.integration.LossCases.Case;
 import org.dl4jlosses.integration.LossCases.Labels;
 import org.dl4jlosses.integration.Nets.Head;
 import org.dl4jlosses.testing.DoublePrecision;
+import org.dl4jlosses.regression.GaussianNllLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +107,39 @@ class GradientCheckTest {
                 .epsilon(EPSILON).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
         assertTrue(ok, "gradient check failed for " + check);
+    }
+
+    /**
+     * GaussianNllLoss needs two outputs per target (a mean and a variance head), which the K = 3
+     * outputs of the catalogue cannot give: its own networks with 4 outputs for 2 targets, every
+     * head, with and without a row mask.
+     */
+    @Test
+    void gaussianNllWithAMeanAndAVarianceHeadPerTarget() {
+        for (GaussianNllLoss loss : List.of(new GaussianNllLoss(),
+                GaussianNllLoss.builder().variance(GaussianNllLoss.Variance.SOFTPLUS).full(true).eps(1e-3).build())) {
+            for (Head head : Head.values()) {
+                for (boolean masked : new boolean[] {false, true}) {
+                    MultiLayerNetwork net = Nets.mln(head, loss, LossCases.IDENTITY, N_IN, HIDDEN, 4, 12345, new NoOp(),
+                            DataType.DOUBLE);
+                    Random rnd = new Random(42);
+                    INDArray x = LossCases.gaussian(ROWS, N_IN, rnd, DataType.DOUBLE);
+                    INDArray y = LossCases.gaussian(ROWS, 2, rnd, DataType.DOUBLE);
+                    INDArray mask = masked ? LossCases.rowMask(ROWS, DataType.DOUBLE) : null;
+                    String name = loss + " " + head + (masked ? " row mask" : "");
+                    net.setInput(x);
+                    net.setLabels(y);
+                    net.setLayerMaskArrays(null, mask);
+                    net.computeGradientAndScore();
+                    assertTrue(Double.isFinite(net.score()), name + ": score " + net.score());
+                    assertTrue(net.gradient().gradient().norm2Number().doubleValue() > 1e-6, name + ": gradient vanishes");
+                    assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
+                            .net(net).input(x).labels(y).labelMask(mask)
+                            .epsilon(EPSILON).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
+                            .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false)), name);
+                }
+            }
+        }
     }
 
     /** The check above has teeth: a gradient off by 2% in one class is caught. */

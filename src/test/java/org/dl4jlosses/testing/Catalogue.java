@@ -10,6 +10,7 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -49,7 +50,8 @@ public final class Catalogue {
         final int columnsPerLabel;
 
         Entry(ILossFunction loss, IActivation activation, Labels labels, boolean elementWise, boolean probabilityInput) {
-            this.columnsPerLabel = loss instanceof QuantileLoss ? ((QuantileLoss) loss).getQuantiles().length : 1;
+            this.columnsPerLabel = loss instanceof QuantileLoss ? ((QuantileLoss) loss).getQuantiles().length
+                    : loss instanceof GaussianNllLoss ? 2 : 1;
             this.loss = loss;
             this.activation = activation;
             this.labels = labels;
@@ -102,6 +104,11 @@ public final class Catalogue {
                 }
             }
             return Nd4j.createFromArray(y).castTo(type);
+        }
+
+        /** Columns of preOutput per label column: a batch's column count must be a multiple of it. */
+        public int columnsPerLabel() {
+            return columnsPerLabel;
         }
 
         /** Whether z holds probabilities (an identity activation feeding a probability loss). */
@@ -194,6 +201,10 @@ public final class Catalogue {
         for (QuantileLoss quantile : List.of(new QuantileLoss(), QuantileLoss.builder().quantiles(0.1, 0.9).build())) {
             all.add(new Entry(quantile, identity, Labels.REAL, true, false));
             all.add(new Entry(quantile, tanh, Labels.REAL, true, false));
+        }
+        for (GaussianNllLoss gaussian : List.of(new GaussianNllLoss(),
+                GaussianNllLoss.builder().variance(GaussianNllLoss.Variance.SOFTPLUS).full(true).build())) {
+            all.add(new Entry(gaussian, identity, Labels.REAL, false, false));
         }
         for (AsymmetricLoss asl : List.of(new AsymmetricLoss(), AsymmetricLoss.builder().clip(0).build(),
                 AsymmetricLoss.builder().gammaPositive(1).gammaNegative(2).clip(0.1).build(),
