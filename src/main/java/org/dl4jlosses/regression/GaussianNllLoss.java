@@ -128,41 +128,33 @@ public final class GaussianNllLoss extends BaseLoss {
             int width = n.width(targets);
             V acc = n.of(0);
             V perTarget = n.of(scale / targets);
-            // A last partial vector of mean gradients runs into the heads' part, which is written after it.
+            // A last partial vector of mean gradients runs into the heads' part, which is written after the loop.
             for (int i = 0; i < targets; i += width) {
                 V mu = n.loadRow(z, i);
-                V v = variance(n, n.loadRow(scratch, i));
+                V h = n.loadRow(scratch, i);
+                V raw = logVariance ? n.exp(h) : n.softplus(h);
+                V v = n.max(raw, n.of(eps));
                 V r = n.sub(n.loadRow(y, i), mu);
                 if (wantLoss) {
                     V term = n.mul(n.of(0.5), n.add(n.log(v), n.div(n.mul(r, r), v)));
                     acc = i + width <= targets ? n.add(acc, term) : n.addLanes(acc, term, i, targets);
                 }
                 if (gradient != null) {
-                    n.storeRow(n.mul(perTarget, n.div(n.neg(r), v)), gradient, i);
-                }
-            }
-            if (gradient != null) {
-                for (int i = 0; i < targets; i += width) {
-                    V h = n.loadRow(scratch, i);
-                    V raw = logVariance ? n.exp(h) : n.softplus(h);
-                    V v = n.max(raw, n.of(eps));
-                    V r = n.sub(n.loadRow(y, i), n.loadRow(z, i));
                     V inverse = n.div(n.of(1), v);
+                    n.storeRow(n.mul(perTarget, n.mul(n.neg(r), inverse)), gradient, i);
                     V dv = n.mul(n.of(0.5), n.sub(inverse, n.mul(n.mul(r, r), n.mul(inverse, inverse))));
                     // d var / d h, and 0 below eps, where the clamp holds the variance still.
                     V slope = n.whereNonNegative(n.sub(raw, n.of(eps)), logVariance ? raw : n.sigmoid(h), n.of(0));
+                    // The head gradient takes the head's place in scratch: each vector is read before it is written.
                     n.storeRow(n.mul(perTarget, n.mul(dv, slope)), scratch, i);
                 }
+            }
+            if (gradient != null) {
                 for (int j = 0; j < targets; j++) {
                     n.set(gradient, targets + j, n.get(scratch, j));
                 }
             }
             return wantLoss ? scale * (n.sum(acc, targets) / targets + (full ? HALF_LOG_2PI : 0)) : 0;
-        }
-
-        /** {@code max(exp(h), eps)} or {@code max(softplus(h), eps)}. */
-        private <V> V variance(LaneMath<V> n, V h) {
-            return n.max(logVariance ? n.exp(h) : n.softplus(h), n.of(eps));
         }
     }
 
