@@ -217,6 +217,12 @@ def _tversky(z, b, images=16, smooth=1.0, alpha=0.3, beta=0.7, gamma=4.0 / 3.0):
     return ((1 - (tp + smooth) / (tp + alpha * fp + beta * fn + smooth)) ** (1 / gamma)).mean(1).sum()
 
 
+def _dice_ce(z, b, images=16):
+    # MONAI's DiceCELoss per image: Dice summed over images, plus the pixels' cross-entropy over P per image.
+    pixels = z.shape[0] // images
+    return _dice(z, b, images) + F.cross_entropy(z, b["onehot"], reduction="sum") / pixels
+
+
 def _generalized_dice(z, b, images=16, smooth=1e-5):
     # MONAI's GeneralizedDiceLoss per image, w_type SQUARE (absent classes take the image's largest weight).
     p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
@@ -265,6 +271,7 @@ COUPLED = {
     "DiceLoss": (_mk_pixels(16 * 64 * 64, 4), _dice),
     "TverskyLoss": (_mk_pixels(16 * 64 * 64, 4), _tversky),
     "GeneralizedDiceLoss": (_mk_pixels(16 * 64 * 64, 4), _generalized_dice),
+    "DiceCrossEntropyLoss": (_mk_pixels(16 * 64 * 64, 4), _dice_ce),
     "TripletLoss-HARD": (_mk_groups(512, 128, 64), _triplet_hard),
     "TripletLoss-ALL": (_mk_groups(256, 128, 32), _triplet_all),
     "ContrastiveLoss-GROUPS": (_mk_groups(512, 128, 64), _contrastive_groups),

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden values for org.dl4jlosses.segmentation: DiceLoss, TverskyLoss, GeneralizedDiceLoss, against MONAI's.
+"""Golden values for org.dl4jlosses.segmentation: DiceLoss, TverskyLoss, GeneralizedDiceLoss, DiceCrossEntropyLoss, against MONAI's.
 
 MONAI is not installable here (no PyPI), so monai_dice_loss below re-implements the forward pass
 of monai.losses.DiceLoss (MONAI 1.3: include_background, squared_pred, smooth_nr, smooth_dr,
@@ -8,7 +8,10 @@ batch, weight, reduction='mean') in torch, and monai_tversky_loss that of monai.
 Tversky exponent 1/gamma of Abraham and Khan (2019) per class and this library's class weights;
 and monai_generalized_dice_loss that of monai.losses.GeneralizedDiceLoss (w_type,
 include_background, smooth_nr, smooth_dr, batch, reduction='mean'), this library's class weights
-multiplying its volume weights. Masked pixels are zeroed in input and target as
+multiplying its volume weights; dice_ce_reference adds to Dice the per-pixel term of
+monai.losses.DiceCELoss (torch's cross_entropy, or binary_cross_entropy averaged over channels)
+and, for gamma > 0, of DiceFocalLoss (MONAI's softmax_focal_loss summed over the classes, its
+sigmoid focal loss averaged over the channels, alpha None). Masked pixels are zeroed in input and target as
 monai.losses.MaskedDiceLoss does. Rows of the DL4J layout are pixels: R = B x P rows, P consecutive
 rows per image, columns = channels, which is [B, C, P] for MONAI.
 
@@ -128,6 +131,31 @@ def dice_reference(opts, rows_per_sample, activation, monai=monai_dice_loss, def
     return reference
 
 
+def dice_ce_reference(opts, rows_per_sample, activation):
+    """lambdaDice x DiceLoss + lambdaCrossEntropy x the mean per-pixel (focal) cross-entropy over all pixels."""
+    dice = dice_reference(opts, rows_per_sample, activation)
+    lambda_dice, lambda_ce = opts.get("lambdaDice", 1.0), opts.get("lambdaCrossEntropy", 1.0)
+    gamma = opts.get("gamma", 0.0)
+
+    def reference(a, y, mask):
+        R, K = a.shape
+        dice_value, dice_rows = dice(a, y, mask)
+        if activation == "softmax":
+            if y.shape[1] == 1:
+                y = F.one_hot(y[:, 0].long(), K).to(a.dtype)
+            # MONAI softmax_focal_loss per class: -(1 - p)^gamma y log p; torch's cross_entropy at gamma 0
+            pixel = (-(1 - a) ** gamma * y * torch.log(a)).sum(1)
+        else:
+            bce = F.binary_cross_entropy(a, y, reduction="none")
+            p_t = a * y + (1 - a) * (1 - y)
+            pixel = ((1 - p_t) ** gamma * bce).mean(1)
+        kept = torch.ones(R) if mask is None else mask[:, 0]
+        P = 1 if rows_per_sample == 0 else rows_per_sample
+        rows = lambda_dice * dice_rows + lambda_ce * pixel * kept / P
+        return lambda_dice * dice_value + lambda_ce * (pixel * kept).sum() / R, rows
+    return reference
+
+
 def labels_for(kind, R, K):
     if kind == "binary":
         return (torch.rand(R, K) < 0.4).double()
@@ -167,7 +195,16 @@ def main():
         {"weighting": "UNIFORM", "smooth": 0.5},
         {"smooth": 0.0, "weights": [0.5, 2.0, 1.0]},
     ]
-    for loss, all_opts in (("DiceLoss", configs), ("TverskyLoss", tversky), ("GeneralizedDiceLoss", generalized)):
+    dice_ce = [
+        {},
+        {"lambdaDice": 0.5, "lambdaCrossEntropy": 2.0, "smooth": 0.0},
+        {"gamma": 2.0},
+        {"gamma": 1.5, "includeBackground": False, "weights": [0.5, 2.0, 1.0], "smooth": 0.5, "squaredDenominator": True},
+        {"lambdaCrossEntropy": 0.0},
+        {"lambdaDice": 0.0, "gamma": 0.5},
+    ]
+    for loss, all_opts in (("DiceLoss", configs), ("TverskyLoss", tversky), ("GeneralizedDiceLoss", generalized),
+                           ("DiceCrossEntropyLoss", dice_ce)):
         add_cases(cases, loss, all_opts, label_kinds)
     fx.write("segmentation", "make_segmentation_fixtures.py", cases)
 
@@ -196,11 +233,14 @@ def add_cases(cases, loss, configs, label_kinds):
                                 if rows_per_sample:
                                     mask[8:12] = 0          # one whole image masked
                             examples = R if rows_per_sample == 0 else R // rows_per_sample
-                            monai = {"DiceLoss": lambda o: monai_dice_loss, "TverskyLoss": monai_tversky_loss,
-                                     "GeneralizedDiceLoss": monai_generalized_dice_loss}[loss](options)
-                            smooth = 1e-5 if loss == "GeneralizedDiceLoss" else 1.0
-                            cases.append(fx.case(case_id, PKG + loss, options, activation, dtype, z, y, mask,
-                                                 dice_reference(options, rows_per_sample, activation, monai, smooth),
+                            if loss == "DiceCrossEntropyLoss":
+                                reference = dice_ce_reference(options, rows_per_sample, activation)
+                            else:
+                                monai = {"DiceLoss": lambda o: monai_dice_loss, "TverskyLoss": monai_tversky_loss,
+                                         "GeneralizedDiceLoss": monai_generalized_dice_loss}[loss](options)
+                                smooth = 1e-5 if loss == "GeneralizedDiceLoss" else 1.0
+                                reference = dice_reference(options, rows_per_sample, activation, monai, smooth)
+                            cases.append(fx.case(case_id, PKG + loss, options, activation, dtype, z, y, mask, reference,
                                                  examples=examples, masks_in_reference=True))
 
 

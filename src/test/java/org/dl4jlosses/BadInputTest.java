@@ -20,6 +20,7 @@ import org.dl4jlosses.regression.MeanBiasError;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
+import org.dl4jlosses.segmentation.DiceCrossEntropyLoss;
 import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
@@ -311,6 +312,20 @@ class BadInputTest {
                 "TverskyLoss: preOutput must be a multiple of rowsPerSample = 4 rows (whole images)", "got 6 rows");
         rejectsEverywhere(new TverskyLoss(), Nd4j.createFromArray(new float[][] {{0.5f, 1}, {1.5f, 0}}), z(2, 2), SIGMOID,
                 null, "TverskyLoss: labels must be probabilities in [0, 1]", "got 1.5 at row 1, column 0");
+        // DiceCrossEntropyLoss: the cross-entropy term's checks name it too.
+        rejectsEverywhere(new DiceCrossEntropyLoss(), oneHot(4, 3), z(4, 3), IDENTITY, null,
+                "DiceCrossEntropyLoss: activationFn must be softmax (classes) or sigmoid (channels)");
+        rejectsEverywhere(new DiceCrossEntropyLoss(), Nd4j.createFromArray(new float[][] {{0.5f, 1}, {1.5f, 0}}), z(2, 2),
+                SIGMOID, null, "DiceCrossEntropyLoss: labels must be probabilities in [0, 1]", "got 1.5 at row 1, column 0");
+        rejectsEverywhere(DiceCrossEntropyLoss.builder().lambdaDice(0).build(), Nd4j.createFromArray(new float[][] {{3}, {0}}),
+                z(2, 3), SOFTMAX, null, "DiceCrossEntropyLoss: labels", "3");
+        rejectsEverywhere(DiceCrossEntropyLoss.builder().rowsPerSample(4).build(), oneHot(6, 3), z(6, 3), SOFTMAX, null,
+                "DiceCrossEntropyLoss: preOutput must be a multiple of rowsPerSample = 4 rows (whole images)");
+        rejectsEverywhere(new DiceCrossEntropyLoss(), oneHot(4, 3), z(4, 3), SOFTMAX, Nd4j.ones(DataType.FLOAT, 4, 3),
+                "DiceCrossEntropyLoss: mask");
+        optionRejected(() -> DiceCrossEntropyLoss.builder().gamma(-1).build(), "DiceCrossEntropyLoss: gamma must be finite and >= 0");
+        optionRejected(() -> DiceCrossEntropyLoss.builder().lambdaCrossEntropy(Double.NaN).build(),
+                "DiceCrossEntropyLoss: lambdaCrossEntropy must be finite and >= 0");
     }
 
     private static void optionRejected(Supplier<?> build, String... fragments) {

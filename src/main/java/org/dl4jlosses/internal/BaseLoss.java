@@ -232,7 +232,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         }
         if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                double total = formulaRun(labels, preOutput, activationFn, mask, true, false, false).total;
+                double total = formulaRun(name(), labels, preOutput, activationFn, mask, true, false, false).total;
                 return average ? total / examples(preOutput.size(0)) : total;
             }
         }
@@ -248,7 +248,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         }
         if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, true, false).scoreArray);
+                return memory.export(formulaRun(name(), labels, preOutput, activationFn, mask, false, true, false).scoreArray);
             }
         }
         return coupledRun(labels, preOutput, activationFn, mask, true, false).scoreArray(preOutput.dataType());
@@ -262,7 +262,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         }
         if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                return memory.export(formulaRun(labels, preOutput, activationFn, mask, false, false, true).gradient);
+                return memory.export(formulaRun(name(), labels, preOutput, activationFn, mask, false, false, true).gradient);
             }
         }
         return coupledRun(labels, preOutput, activationFn, mask, false, true).gradient;
@@ -279,7 +279,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         }
         if (hasFormula(activationFn)) {
             try (Memory memory = Memory.enter()) {
-                ElementPath.Result result = formulaRun(labels, preOutput, activationFn, mask, true, false, true);
+                ElementPath.Result result = formulaRun(name(), labels, preOutput, activationFn, mask, true, false, true);
                 double total = result.total;
                 return new Pair<>(average ? total / examples(preOutput.size(0)) : total, memory.export(result.gradient));
             }
@@ -316,26 +316,29 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
         return elementFormula(activation) != null || activation != null && rowFormula(activation) != null;
     }
 
-    /** Runs the element or row formula for the total loss, the per-row losses and dL/dz, as far as asked. */
-    private ElementPath.Result formulaRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
+    /**
+     * Runs the element or row formula for the total loss, the per-row losses and dL/dz, as far as
+     * asked; errors name the loss {@code loss} (this one's name, or a loss that adds this one to its own).
+     */
+    ElementPath.Result formulaRun(String loss, INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                           boolean total, boolean scoreArray, boolean gradient) {
         LabelKind kind = labelKind(activation);
         FormulaSetup element = elementFormula(activation);
         if (element == null) {
             FormulaSetup row = rowFormula(activation);
             if (kind == LabelKind.TARGETS) {
-                Inputs.checkLabelWidth(name(), labels, preOutput, columnsPerLabel());
+                Inputs.checkLabelWidth(loss, labels, preOutput, columnsPerLabel());
             }
-            return RowPath.run(name(), row.type, n -> formula(row, RowFormula.class, n), kind, columnWeights(), labels,
+            return RowPath.run(loss, row.type, n -> formula(row, RowFormula.class, n), kind, columnWeights(), labels,
                     preOutput, activation, mask, total, scoreArray, gradient);
         }
         int spread = columnsPerLabel();
         if (spread > 1) {
-            labels = Inputs.spreadLabels(name(), labels, preOutput, spread);
+            labels = Inputs.spreadLabels(loss, labels, preOutput, spread);
             mask = Inputs.spreadMask(mask, labels, spread);
         }
         int columns = preOutput == null || preOutput.rank() != 2 ? 0 : (int) preOutput.size(1);
-        return ElementPath.run(name(), element.type, n -> elementRows(n, element), kind, columnWeights(), columnOptionName(),
+        return ElementPath.run(loss, element.type, n -> elementRows(n, element), kind, columnWeights(), columnOptionName(),
                 columnOption(columns), labels, preOutput, activation, mask, total, scoreArray, gradient);
     }
 
@@ -382,7 +385,7 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
     }
 
     /** Scratch memory for one call; see the class comment. */
-    private static final class Memory implements AutoCloseable {
+    static final class Memory implements AutoCloseable {
         private final MemoryWorkspace scratch;
 
         private Memory(MemoryWorkspace scratch) {

@@ -33,13 +33,48 @@ public abstract class CoupledLoss extends BaseLoss {
      */
     protected abstract FormulaSetup coupledFormula(IActivation activation);
 
+    /**
+     * A loss with an element or row formula that this loss adds to its own, with its weight (a sum
+     * of two losses, such as Dice and cross-entropy), or null (the default). It runs on the same
+     * inputs, its errors naming this loss; it may reject the activation.
+     *
+     * @param activation the layer's activation
+     * @return the added loss and its weight, or null
+     */
+    protected AddedTerm addedTerm(IActivation activation) {
+        return null;
+    }
+
+    /** A loss and its weight in a sum with a coupled loss (see {@link #addedTerm}). */
+    protected static final class AddedTerm {
+        final BaseLoss loss;
+        final double weight;
+
+        /**
+         * @param loss a loss with an element or row formula
+         * @param weight its weight in the sum
+         */
+        public AddedTerm(BaseLoss loss, double weight) {
+            this.loss = loss;
+            this.weight = weight;
+        }
+    }
+
     @Override
     final CoupledPath.Result coupledRun(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
                                         boolean score, boolean gradient) {
         FormulaSetup setup = coupledFormula(activation);
+        AddedTerm added = addedTerm(activation);
         LabelKind kind = labelKind(activation);
         Inputs.Shapes shapes = Inputs.checkShapes(name(), kind, labels, preOutput, activation, mask);
-        return CoupledPath.run(name(), n -> formula(setup, CoupledFormula.class, n), kind, units(preOutput), labels,
-                preOutput, activation, mask, shapes, score, gradient);
+        CoupledPath.Result own = CoupledPath.run(name(), n -> formula(setup, CoupledFormula.class, n), kind, units(preOutput),
+                labels, preOutput, activation, mask, shapes, score, gradient);
+        if (added == null) {
+            return own;
+        }
+        try (Memory memory = Memory.enter()) {
+            return own.plus(added.weight,
+                    added.loss.formulaRun(name(), labels, preOutput, activation, mask, score, score, gradient));
+        }
     }
 }

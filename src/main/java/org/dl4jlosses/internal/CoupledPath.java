@@ -47,6 +47,23 @@ final class CoupledPath {
             this.gradient = gradient;
         }
 
+        /**
+         * This result plus {@code weight} times another loss's on the same call; the other's arrays may
+         * live in a scratch workspace (the sum goes into this result's own).
+         */
+        Result plus(double weight, ElementPath.Result other) {
+            if (losses != null) {
+                double[] otherRows = other.scoreArray.toDoubleVector();
+                for (int r = 0; r < rows; r++) {
+                    losses[r] += weight * otherRows[r];
+                }
+            }
+            if (gradient != null) {
+                gradient.addi(weight == 1 ? other.gradient : other.gradient.muli(weight));
+            }
+            return new Result(losses, rows, total + weight * other.total, gradient);
+        }
+
         INDArray scoreArray(DataType type) {
             return Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1);
         }

@@ -44,6 +44,8 @@ final class OverlapFormula implements CoupledFormula {
     private final boolean squared;
     private final boolean includeBackground;
     private final double[] weights;
+    /** The overlap term's weight in a sum of losses (1 for the overlap loss alone). */
+    private final double termWeight;
     private final int rowsPerSample;
     /** The index's coefficients a, b, u, v and the exponent e (see the class comment). */
     private final double overlapAbove;
@@ -55,7 +57,7 @@ final class OverlapFormula implements CoupledFormula {
     private final double volumePower;
 
     OverlapFormula(String loss, Fused fused, double smooth, boolean squared, boolean includeBackground, double[] weights,
-                   int rowsPerSample, double[] index, double volumePower, LaneMath<?> n) {
+                   double termWeight, int rowsPerSample, double[] index, double volumePower, LaneMath<?> n) {
         this.loss = loss;
         this.overlapAbove = index[0];
         this.overlapBelow = index[1];
@@ -68,6 +70,7 @@ final class OverlapFormula implements CoupledFormula {
         this.squared = squared;
         this.includeBackground = includeBackground;
         this.weights = weights;
+        this.termWeight = termWeight;
         this.rowsPerSample = rowsPerSample;
     }
 
@@ -123,13 +126,14 @@ final class OverlapFormula implements CoupledFormula {
         double[] imageLoss = new double[groups];
         double[][] ySlope = new double[groups][k];
         double[][] pSlope = new double[groups][k];
-        double scale = rowsPerSample == 0 ? count : 1;
+        double scale = (rowsPerSample == 0 ? count : 1) * termWeight;
         for (int g = 0; g < groups; g++) {
             if (volumePower < 0) {
-                imageLoss[g] = perClass(numerator[g], denominator[g], classWeight, present[g], scale, ySlope[g], pSlope[g]);
+                imageLoss[g] = termWeight
+                        * perClass(numerator[g], denominator[g], classWeight, present[g], scale, ySlope[g], pSlope[g]);
             } else if (present[g]) {
-                imageLoss[g] = pooled(numerator[g], denominator[g], volumeWeights(volume[g], classWeight), scale, ySlope[g],
-                        pSlope[g]);
+                imageLoss[g] = termWeight * pooled(numerator[g], denominator[g], volumeWeights(volume[g], classWeight), scale,
+                        ySlope[g], pSlope[g]);
             }
         }
         if (losses != null) {

@@ -57,6 +57,11 @@ public abstract class OverlapLoss extends CoupledLoss {
         return -1;
     }
 
+    /** The overlap term's weight, when the loss adds another term to it (default 1). */
+    double overlapScale() {
+        return 1;
+    }
+
     @Override
     protected Units units(INDArray preOutput) {
         require(rowsPerSample == 0 || preOutput.size(0) % rowsPerSample == 0, name(), "preOutput",
@@ -75,7 +80,7 @@ public abstract class OverlapLoss extends CoupledLoss {
         OverlapFormula.Fused fused = activation instanceof ActivationSoftmax ? OverlapFormula.Fused.SOFTMAX
                 : activation instanceof ActivationSigmoid ? OverlapFormula.Fused.SIGMOID : OverlapFormula.Fused.NONE;
         return new FormulaSetup(OverlapFormula.class, name(), fused, smooth, squaredSums(), includeBackground,
-                weights == null ? null : weights.clone(), rowsPerSample, index(), volumePower());
+                weights == null ? null : weights.clone(), overlapScale(), rowsPerSample, index(), volumePower());
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
 import org.dl4jlosses.regression.SmoothL1Loss;
+import org.dl4jlosses.segmentation.DiceCrossEntropyLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
@@ -103,6 +104,9 @@ public enum BenchCase {
             seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
     GENERALIZED_DICE("GeneralizedDiceLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
             () -> GeneralizedDiceLoss.builder().rowsPerSample(64 * 64).build(), seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
+    DICE_CROSS_ENTROPY("DiceCrossEntropyLoss", Act.SOFTMAX, "16 images of 64x64, 4 classes",
+            () -> DiceCrossEntropyLoss.builder().rowsPerSample(64 * 64).build(),
+            seed -> CoupledInputs.pixels(16, 64 * 64, 4, seed)),
     TRIPLET_HARD("TripletLoss-HARD", Act.IDENTITY, "N=512, D=128, 64 classes",
             () -> TripletLoss.builder().mining(TripletLoss.Mining.HARD).build(),
             seed -> CoupledInputs.groups(512, 128, 64, seed)),

@@ -13,6 +13,7 @@ import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Distance;
 import org.dl4jlosses.embedding.TripletLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
+import org.dl4jlosses.segmentation.DiceCrossEntropyLoss;
 import org.dl4jlosses.segmentation.DiceLoss;
 import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.OverlapLoss;
@@ -216,7 +217,9 @@ public final class CoupledCatalogue {
                 TverskyLoss.builder().alpha(0.3).beta(0.7), TverskyLoss.builder().gamma(4.0 / 3).smooth(0.5).weights(0.5, 2, 1),
                 TverskyLoss.builder().alpha(0.8).beta(0.6).gamma(0.75).includeBackground(false),
                 GeneralizedDiceLoss.builder(), GeneralizedDiceLoss.builder().weighting(GeneralizedDiceLoss.Weighting.SIMPLE)
-                        .includeBackground(false).weights(0.5, 2, 1))) {
+                        .includeBackground(false).weights(0.5, 2, 1), DiceCrossEntropyLoss.builder(),
+                DiceCrossEntropyLoss.builder().gamma(2).lambdaDice(0.5).lambdaCrossEntropy(2).includeBackground(false)
+                        .weights(0.5, 2, 1))) {
             for (int rowsPerSample : new int[] {0, p}) {
                 OverlapLoss loss = b.rowsPerSample(rowsPerSample).build();
                 for (IActivation act : Arrays.asList(sigmoid, softmax)) {
