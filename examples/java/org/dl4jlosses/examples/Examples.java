@@ -15,6 +15,7 @@ public final class Examples {
         return List.of(
                 new ImbalancedExample(),
                 new DistillationExample(),
+                new ForecastingExample(),
                 new SpiralsExample(),
                 new RobustRegressionExample(),
                 new SegmentationExample(),

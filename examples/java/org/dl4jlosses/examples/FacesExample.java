@@ -30,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Example 6: face-style verification. Synthetic "faces" of 16x16 pixels: every identity is a
+ * Example 7: face-style verification. Synthetic "faces" of 16x16 pixels: every identity is a
  * prototype drawn from Gaussian blobs (a head, two eyes, a nose, a mouth, all at positions and
  * sizes of its own, and a few marks), and every image of it is that prototype under nuisance
  * variation: zoom, shift, expression (the features' strengths), lighting (brightness, contrast, a

@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Example 10: the figures of the classic loss overview, drawn from the library's own losses. A
+ * Example 11: the figures of the classic loss overview, drawn from the library's own losses. A
  * column of margins {@code m = y f(x)} (label +1, score m) goes through each classification
  * loss's {@code computeScoreArray}, and a column of residuals {@code r = prediction - label}
  * through each regression loss's; 0-1 loss, which no network can train on, is drawn from its

@@ -115,6 +115,30 @@ public final class Plots {
     }
 
     /**
+     * Adds a filled band between {@code lower} and {@code upper} over {@code x} (sorted), without
+     * markers or outline: one closed polygon, along the upper edge and back along the lower. Draw it
+     * before the lines and points that should show on top of it.
+     */
+    public static XYSeries band(XYChart chart, String name, double[] x, double[] lower, double[] upper, Color fill) {
+        int n = x.length;
+        double[] xs = new double[2 * n];
+        double[] ys = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = x[i];
+            ys[i] = upper[i];
+            xs[2 * n - 1 - i] = x[i];
+            ys[2 * n - 1 - i] = lower[i];
+        }
+        XYSeries s = chart.addSeries(name, xs, ys);
+        s.setXYSeriesRenderStyle(XYSeriesRenderStyle.PolygonArea);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setFillColor(fill);
+        s.setLineColor(fill);
+        s.setLineWidth(0f);
+        return s;
+    }
+
+    /**
      * Colours the plane by a classifier's decision: a grid of {@code n x n} cells over the box,
      * each painted in the light tint of the class {@code classify} gives its centre. The
      * classifier takes the {@code [n*n, 2]} cell centres and returns their class indices.

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Example 9: learning to rank from pairwise preferences. Items have 5 features and a hidden
+ * Example 10: learning to rank from pairwise preferences. Items have 5 features and a hidden
  * utility (non-linear in them); the training data are only pairs "a is preferred to b", 10% of
  * them flipped, as clicks or human judgements would give. One scorer network embeds every item
  * (the BLOCKS layout: rows 0..N-1 are the first items of the pairs, rows N..2N-1 the second, so

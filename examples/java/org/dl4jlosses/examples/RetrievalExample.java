@@ -28,7 +28,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Example 8: retrieval with in-batch negatives. Every pair shares a hidden topic (a Gaussian
+ * Example 9: retrieval with in-batch negatives. Every pair shares a hidden topic (a Gaussian
  * vector of {@value #TOPIC} numbers); the query and the document observe it through two different
  * fixed random linear maps into {@value #FEATURES} features, each with its own noise, and the
  * document carries as much again of content unrelated to the query. The two views are unrelated

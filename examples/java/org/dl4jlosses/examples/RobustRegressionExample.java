@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Example 4: regression through gross outliers. 400 points of a smooth curve with noise of 0.1,
+ * Example 5: regression through gross outliers. 400 points of a smooth curve with noise of 0.1,
  * of which about one in ten is thrown 3 to 6 above it. MSE, MAE, Huber and Smooth L1 fit the
  * same network from the same weights, full batch; the RMSE against the clean curve (which no loss
  * ever sees) and the library's {@code MeanBiasError} against it show which losses the outliers drag.

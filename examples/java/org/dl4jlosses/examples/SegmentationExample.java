@@ -29,7 +29,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Example 5: segmentation of small shapes, and of rare ones: what an overlap loss changes against
+ * Example 6: segmentation of small shapes, and of rare ones: what an overlap loss changes against
  * per-pixel cross-entropy, and what Tversky and generalized Dice change against Dice when the
  * foreground is 1% of the image.
  *

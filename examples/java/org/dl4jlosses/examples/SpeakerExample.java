@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Example 7: speaker verification with GE2E. Each synthetic speaker is a hidden voice (a Gaussian
+ * Example 8: speaker verification with GE2E. Each synthetic speaker is a hidden voice (a Gaussian
  * vector of {@value #VOICE} numbers). An utterance is {@value #FRAMES} frames, each a squashed
  * ({@code tanh}) mix of the voice, the utterance's recording channel (shared by its frames, new
  * for every utterance, and stronger than the voice) and what is said in that frame, plus noise;

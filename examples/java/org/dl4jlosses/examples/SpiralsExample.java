@@ -16,7 +16,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Example 3: three interleaved noisy spirals, a boundary no straight line can draw. Softmax
+ * Example 4: three interleaved noisy spirals, a boundary no straight line can draw. Softmax
  * cross-entropy, the two multi-class hinges (Crammer-Singer on the strongest wrong class,
  * Weston-Watkins on every wrong class, both on raw scores) and Poly-1 train the same network from
  * the same weights, full batch; held-out accuracy, its curve and the decision regions compare them.
