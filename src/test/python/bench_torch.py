@@ -89,6 +89,24 @@ def _quantile(quantiles):
     return loss
 
 
+def _list_mle(z, b):
+    # TF-Ranking's ListMLELoss: scores in the order of the grades (ties by position), log-sum-exp of each suffix.
+    order = torch.sort(b["y"], dim=1, descending=True, stable=True).indices
+    s = z.gather(1, order)
+    return (torch.logcumsumexp(s.flip(1), dim=1).flip(1) - s).sum()
+
+
+def _approx_ndcg(z, b, temperature=0.1):
+    # TF-Ranking's ApproxNDCGLoss: pairwise sigmoid ranks, gains 2^y - 1, -DCG / ideal DCG per list.
+    y = b["y"]
+    ranks = torch.sigmoid((z.unsqueeze(1) - z.unsqueeze(2)) / temperature).sum(2) + 0.5
+    gains = torch.pow(2.0, y) - 1
+    dcg = (gains / torch.log2(1 + ranks)).sum(1)
+    ideal = torch.sort(gains, dim=1, descending=True).values
+    idcg = (ideal / torch.log2(torch.arange(2, y.shape[1] + 2, dtype=z.dtype))).sum(1)
+    return -(dcg / idcg).sum()
+
+
 LOSSES = {
     "CrossEntropyLoss": ("onehot", lambda z, b: F.cross_entropy(z, b["idx"], reduction="sum")),
     "BinaryCrossEntropyLoss": ("01", lambda z, b: F.binary_cross_entropy_with_logits(z, b["y"], reduction="sum")),
@@ -115,6 +133,9 @@ LOSSES = {
                                                                   reduction="sum") / (z.shape[1] // 2)),
     "QuantileLoss-interval": ("real/2", _quantile([0.1, 0.9])),
     "PoissonNllLoss": ("counts", lambda z, b: F.poisson_nll_loss(z, b["y"], reduction="sum") / z.shape[1]),
+    "ListwiseSoftmaxLoss": ("counts", lambda z, b: -(b["y"] / b["y"].sum(1, keepdim=True) * F.log_softmax(z, 1)).sum()),
+    "ListMleLoss": ("counts", _list_mle),
+    "ApproxNdcgLoss": ("counts", _approx_ndcg),
 }
 
 

@@ -12,16 +12,17 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.ranking.ApproxNdcgLoss;
 import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.MaeLoss;
 import org.dl4jlosses.regression.MseLoss;
 import org.dl4jlosses.regression.PoissonNllLoss;
 import org.dl4jlosses.regression.QuantileLoss;
+import org.dl4jlosses.regression.SmoothL1Loss;
 import org.dl4jlosses.segmentation.DiceCrossEntropyLoss;
 import org.dl4jlosses.segmentation.GeneralizedDiceLoss;
 import org.dl4jlosses.segmentation.TverskyLoss;
-import org.dl4jlosses.regression.SmoothL1Loss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -63,6 +64,7 @@ class OptionsTest {
                 TverskyLoss.builder().alpha(0.3).beta(0.7).gamma(1.5).smooth(0.5).includeBackground(false).weights(1, 2)
                         .rowsPerSample(4).build(),
                 GeneralizedDiceLoss.builder().weighting(GeneralizedDiceLoss.Weighting.SIMPLE).smooth(0.1).build(),
+                ApproxNdcgLoss.builder().temperature(0.5).build(),
                 DiceCrossEntropyLoss.builder().lambdaDice(0.5).lambdaCrossEntropy(2).gamma(1.5).squaredDenominator(true)
                         .includeBackground(false).rowsPerSample(4).build(),
                 GaussianNllLoss.builder().variance(GaussianNllLoss.Variance.SOFTPLUS).full(true).eps(1e-3).build());

@@ -149,8 +149,8 @@ public abstract class BaseLoss implements ILossFunction, Cloneable {
 
     /**
      * This loss's {@link RowFormula} with this activation, or null (the default) when an element
-     * or coupled formula computes it. Its labels are {@link LabelKind#CLASSES}
-     * or {@link LabelKind#ONE_CLASS}.
+     * or coupled formula computes it. Its labels are {@link LabelKind#CLASSES},
+     * {@link LabelKind#ONE_CLASS}, {@link LabelKind#TARGETS} or {@link LabelKind#GRADES}.
      *
      * @param activation the layer's activation
      * @return the formula's class and options, or null

@@ -101,10 +101,10 @@ public final class Inputs {
             // Softmax couples the columns: a masked element would still move the others.
             throw fail(loss, "mask", "a row mask [" + rows + ", 1] with a softmax activation "
                     + "(an element mask needs an element-wise activation)", shape(mask));
-        } else if (elementShape && kind.elementWise()) {
+        } else if (elementShape && (kind.elementWise() || kind == LabelKind.GRADES)) {
             return new Shapes(MaskShape.ELEMENT, indices);
         }
-        throw fail(loss, "mask", kind.elementWise()
+        throw fail(loss, "mask", kind.elementWise() || kind == LabelKind.GRADES
                 ? "a row mask [" + rows + ", 1] or an element mask [" + rows + ", " + columns + "]"
                 : "a row mask [" + rows + ", 1] (this loss takes no element mask)", shape(mask));
     }

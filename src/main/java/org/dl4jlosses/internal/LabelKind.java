@@ -19,6 +19,11 @@ public enum LabelKind {
      * masks only.
      */
     CHANNELS(Form.LIKE_PRE_OUTPUT, false),
+    /**
+     * Relevance grades: finite values &gt;= 0 {@code [R, K]}, one list of K items per row, read by a
+     * row formula. An element mask marks padding: the items it masks are removed from their list.
+     */
+    GRADES(Form.LIKE_PRE_OUTPUT, false),
     /** Group ids: integers {@code [R, 1]} or one-hot rows {@code [R, C]} of any width; read by {@link CoupledLoss}. */
     GROUPS(Form.GROUP_IDS, false),
     /**
@@ -56,10 +61,5 @@ public enum LabelKind {
     /** Whether the labels name classes of a softmax-style row (one-hot, soft or index rows). */
     public boolean classes() {
         return form == Form.CLASS_ROWS;
-    }
-
-    /** Whether {@link LabelValues} checks the values (the other kinds are read and checked by the loss's layout). */
-    boolean checkedByValue() {
-        return form == Form.LIKE_PRE_OUTPUT || form == Form.CLASS_ROWS;
     }
 }

@@ -30,6 +30,8 @@ public final class LabelValues {
                 return "-1, 0 or +1 (0 read as -1)";
             case COUNT:
                 return "counts: finite and >= 0";
+            case GRADES:
+                return "relevance grades: finite and >= 0";
             default:
                 return "finite";
         }

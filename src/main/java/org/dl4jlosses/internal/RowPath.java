@@ -15,7 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * float64): each row is copied from ND4J's memory into a small row on the heap (the formula makes
  * several passes over it while it sits in the L1 cache), its labels are checked as they are read
  * (class indices, one-hot rows, or for {@link LabelKind#CLASSES} rows of values in [0, 1]), and
- * its gradient row is copied into the result. Rows a row mask removes are never read. Batches
+ * its gradient row is copied into the result. Rows a row mask removes are never read. For
+ * {@link LabelKind#GRADES} (lists of items) an element mask marks padding: the kept items are
+ * packed to the front of the row, so the formula sees a shorter list, and the padding's gradient is 0. Batches
  * from {@link ElementPath#PARALLEL_FROM} elements on are split over the {@link Workers}. The
  * activation is fused for a formula on a softmax layer's logits
  * ({@link RowFormula.OnSoftmaxLogits}) and for the identity; any other runs before and after, as
@@ -26,7 +28,7 @@ final class RowPath {
     static volatile Class<?> lastLanes;
 
     private static final ThreadLocal<double[]> LOSSES = ThreadLocal.withInitial(() -> new double[0]);
-    /** Per thread and data type: the rows of z, labels, gradient, the formula's scratch, and zeros. */
+    /** Per thread and data type: the rows of z, labels, gradient, the formula's scratch, zeros, and a padded list's gradient. */
     private static final ThreadLocal<Object[][]> ROWS = ThreadLocal.withInitial(() -> new Object[2][]);
 
     private RowPath() {
@@ -53,8 +55,9 @@ final class RowPath {
         INDArray a = fused ? z : activation.getActivation(z.dup(), true);
         try (HostArrays host = new HostArrays()) {
             ByteBuffer rowMask = shapes.mask == Inputs.MaskShape.ROW ? host.bytes(mask, type) : null;
-            Call call = new Call(loss, kind, type, host.bytes(a, type), host.bytes(labels, type), rowMask, shapes.indexLabels,
-                    rows, columns, (int) labels.size(1), !fused);
+            ByteBuffer padding = shapes.mask == Inputs.MaskShape.ELEMENT ? host.bytes(mask, type) : null;
+            Call call = new Call(loss, kind, type, host.bytes(a, type), host.bytes(labels, type), rowMask, padding,
+                    shapes.indexLabels, rows, columns, (int) labels.size(1), !fused);
             INDArray grad = gradient ? Nd4j.createUninitialized(type, rows, columns) : null;
             ByteBuffer gradBytes = grad == null ? null : host.bytes(grad, type);
             double[] losses = LOSSES.get();
@@ -72,7 +75,7 @@ final class RowPath {
             double total = threads == 1 ? range.run(0, rows) : Workers.run(range, rows, threads);
             INDArray scoreArray = score ? Nd4j.createFromArray(Arrays.copyOf(losses, rows)).castTo(type).reshape(rows, 1) : null;
             if (grad != null && !fused) {
-                grad = ElementPath.throughActivation(activation, z, grad, rowMask, null, type, host);
+                grad = ElementPath.throughActivation(activation, z, grad, rowMask, padding, type, host);
             }
             return new ElementPath.Result(total, scoreArray, grad);
         }
@@ -88,7 +91,7 @@ final class RowPath {
         int which = type == DataType.FLOAT ? 0 : 1;
         Object[] rows = all[which];
         if (rows == null || java.lang.reflect.Array.getLength(rows[0]) < LaneMath.padded(k)) {
-            rows = new Object[5];
+            rows = new Object[6];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = n.row(k);
             }
@@ -105,6 +108,8 @@ final class RowPath {
         final ByteBuffer z;
         final ByteBuffer labels;
         final ByteBuffer rowMask;
+        /** An element mask over lists of items ({@link LabelKind#GRADES}): 0 marks padding. */
+        final ByteBuffer padding;
         final boolean indices;
         final int rows;
         final int columns;
@@ -112,14 +117,15 @@ final class RowPath {
         /** Whether z is the activation's output rather than preOutput itself (for error messages). */
         final boolean activated;
 
-        Call(String loss, LabelKind kind, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask, boolean indices,
-             int rows, int columns, int labelColumns, boolean activated) {
+        Call(String loss, LabelKind kind, DataType type, ByteBuffer z, ByteBuffer labels, ByteBuffer rowMask,
+             ByteBuffer padding, boolean indices, int rows, int columns, int labelColumns, boolean activated) {
             this.loss = loss;
             this.kind = kind;
             this.type = type;
             this.z = z;
             this.labels = labels;
             this.rowMask = rowMask;
+            this.padding = padding;
             this.indices = indices;
             this.rows = rows;
             this.columns = columns;
@@ -139,6 +145,8 @@ final class RowPath {
             Object gradientRow = own[2];
             Object scratch = own[3];
             Object zeros = own[4];
+            Object paddedGradient = own[5];
+            int[] items = padding == null ? null : new int[k];
             if (yRow != null && indices) {
                 for (int c = 0; c < k; c++) {
                     n.set(yRow, c, 0);
@@ -160,8 +168,11 @@ final class RowPath {
                     }
                     continue;
                 }
-                int target;
-                if (indices) {
+                int target = -1;
+                int length = k;
+                if (kind == LabelKind.GRADES) {
+                    length = readList(n, zs, ys, r, zRow, yRow, items);
+                } else if (indices) {
                     double v = n.get(labels, r);
                     if (!Inputs.isClassIndex(v, k)) {
                         throw LabelValues.badClassIndex(loss, v, k, rows, r);
@@ -182,7 +193,6 @@ final class RowPath {
                             throw LabelValues.outside(loss, LabelKind.REAL, n.get(yRow, c), r, c);
                         }
                     }
-                    target = -1;
                 } else {
                     n.copy(ys, r * k, yRow, k);
                     target = n.labelClass(yRow, k);
@@ -190,15 +200,23 @@ final class RowPath {
                         throw badRow(n, yRow, r);
                     }
                 }
-                n.copy(zs, r * k, zRow, k);
-                formula.admit(n, zRow, k, r);
-                double l = formula.row(n, zRow, yRow, target, gradientRow, scratch, k, m, wantLoss);
+                if (kind != LabelKind.GRADES) {
+                    n.copy(zs, r * k, zRow, k);
+                }
+                formula.admit(n, zRow, length, r);
+                double l = length == 0 ? 0 : formula.row(n, zRow, yRow, target, gradientRow, scratch, length, m, wantLoss);
                 if (!Double.isFinite(l)) {
-                    ElementPath.checkValues(loss, activated, z, null, type, r, k);
+                    ElementPath.checkValues(loss, activated, z, padding, type, r, k);
                     throw Checks.outsideDomain(loss, activated, r);
                 }
-                if (gradient != null) {
+                if (gradient != null && items == null) {
                     n.copy(gradientRow, gs, r * k, k);
+                } else if (gradient != null) {
+                    System.arraycopy(zeros, 0, paddedGradient, 0, k);
+                    for (int i = 0; i < length; i++) {
+                        n.set(paddedGradient, items[i], n.get(gradientRow, i));
+                    }
+                    n.copy(paddedGradient, gs, r * k, k);
                 }
                 total += l;
                 if (losses != null) {
@@ -206,6 +224,44 @@ final class RowPath {
                 }
             }
             return total;
+        }
+
+        /**
+         * Row r's list: its scores and grades (checked: finite and &gt;= 0) into zRow and yRow, the
+         * items an element mask keeps packed to the front (their columns into {@code items}); returns
+         * the list's length.
+         */
+        private int readList(LaneMath<?> n, Buffer zs, Buffer ys, int r, Object zRow, Object yRow, int[] items) {
+            int k = columns;
+            if (items == null) {
+                n.copy(zs, r * k, zRow, k);
+                n.copy(ys, r * k, yRow, k);
+                for (int c = 0; c < k; c++) {
+                    checkGrade(n.get(yRow, c), r, c);
+                }
+                return k;
+            }
+            int length = 0;
+            for (int c = 0; c < k; c++) {
+                double keep = n.get(padding, r * k + c);
+                if (keep != 0 && keep != 1) {
+                    throw Checks.badMask(loss, keep, "row " + r + ", column " + c);
+                }
+                if (keep == 1) {
+                    double grade = n.get(labels, r * k + c);
+                    checkGrade(grade, r, c);
+                    n.set(yRow, length, grade);
+                    n.set(zRow, length, n.get(z, r * k + c));
+                    items[length++] = c;
+                }
+            }
+            return length;
+        }
+
+        private void checkGrade(double grade, int r, int c) {
+            if (!(grade >= 0 && grade < Double.POSITIVE_INFINITY)) {
+                throw LabelValues.outside(loss, LabelKind.GRADES, grade, r, c);
+            }
         }
 
         /** The error for row r of dense labels: a value outside [0, 1] or NaN, or for ONE_CLASS not one-hot. */

@@ -18,6 +18,9 @@ import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.embedding.TripletLoss;
+import org.dl4jlosses.ranking.ApproxNdcgLoss;
+import org.dl4jlosses.ranking.ListMleLoss;
+import org.dl4jlosses.ranking.ListwiseSoftmaxLoss;
 import org.dl4jlosses.ranking.MarginRankingLoss;
 import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
@@ -84,6 +87,12 @@ public enum BenchCase {
     GAUSSIAN_NLL("GaussianNllLoss", Act.IDENTITY, Labels.REAL_PER_TWO_COLUMNS,
             GaussianNllLoss::new, () -> new SameDiffBaselines.WidenedLabels(new SameDiffBaselines.GaussianNll()), "SameDiff"),
     QUANTILE("QuantileLoss", Act.IDENTITY, Labels.REAL, QuantileLoss::new, SameDiffBaselines.Median::new, "SameDiff"),
+    // Listwise ranking: one list of K items per row, grades 0..6. SameDiff has no stable sort (ListMLE) and
+    // ApproxNDCG's pairwise [R, K, K] graph does not fit at these sizes: both are timed against PyTorch only.
+    LISTWISE_SOFTMAX("ListwiseSoftmaxLoss", Act.IDENTITY, Labels.COUNTS, ListwiseSoftmaxLoss::new,
+            SameDiffBaselines.ListwiseSoftmax::new, "SameDiff"),
+    LIST_MLE("ListMleLoss", Act.IDENTITY, Labels.COUNTS, ListMleLoss::new, null, "-"),
+    APPROX_NDCG("ApproxNdcgLoss", Act.IDENTITY, Labels.COUNTS, ApproxNdcgLoss::new, null, "-"),
     // Two quantiles per target: labels [R, K / 2] spread over the K columns (timed against PyTorch only).
     QUANTILE_INTERVAL("QuantileLoss-interval", Act.IDENTITY, Labels.REAL_PER_TWO_COLUMNS,
             () -> QuantileLoss.builder().quantiles(0.1, 0.9).build(), null, "-"),

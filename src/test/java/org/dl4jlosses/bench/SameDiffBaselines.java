@@ -195,6 +195,14 @@ final class SameDiffBaselines {
         }
     }
 
+    /** ListNet's top-one loss {@code -sum_k (y_k / sum y) log softmax(z)_k}; input a = z. */
+    static final class ListwiseSoftmax extends SameDiffLoss {
+        @Override
+        public SDVariable defineLoss(SameDiff sd, SDVariable z, SDVariable y) {
+            return y.div(y.sum(true, 1)).mul(sd.nn().logSoftmax(z)).sum(true, 1).neg();
+        }
+    }
+
     /** Keras' log-cosh {@code r + softplus(-2 r) - log 2}, mean over columns. */
     static final class LogCosh extends SameDiffLoss {
         @Override

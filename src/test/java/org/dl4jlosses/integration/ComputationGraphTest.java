@@ -65,7 +65,8 @@ class ComputationGraphTest {
         assertClose(mln.getLayer(1).getParam("b"), graph.getLayer("out").getParam("b"), "out b");
 
         double initial = graph.score(ds);
-        assertTrue(initial > 0 && Double.isFinite(initial), "score " + initial);
+        // Non-zero: ApproxNdcgLoss's score (minus an NDCG) is negative.
+        assertTrue(initial != 0 && Double.isFinite(initial), "score " + initial);
         assertClose(mln.score(ds), initial, "graph score vs network score");
 
         mln.setInput(ds.getFeatures());
@@ -88,7 +89,8 @@ class ComputationGraphTest {
         assertClose(mln.params(), graph.params(), "parameters after 80 identical Adam steps");
         double end = graph.score(ds);
         assertClose(mln.score(ds), end, "score after training");
-        assertTrue(end < 0.8 * initial, "graph score " + initial + " -> " + end);
+        // 15% of the way down (ListMleLoss's floor with tied grades is well above 0).
+        assertTrue(end < initial - 0.15 * Math.abs(initial), "graph score " + initial + " -> " + end);
     }
 
     /** Two heads, two losses (softmax focal loss on classes, Huber on a regression target): the score adds. */

@@ -198,7 +198,7 @@ class LayerTypesTest {
             sumOfScores += p.score; // minibatch of 1: the score is the sequence's summed loss
             sumOfGradients = sumOfGradients == null ? p.gradient : sumOfGradients.addi(p.gradient);
         }
-        assertTrue(padPair.score > 0 && Double.isFinite(padPair.score), "score " + padPair.score);
+        assertTrue(padPair.score != 0 && Double.isFinite(padPair.score), "score " + padPair.score);
         // DL4J divides the padded batch's summed loss by its 3 sequences.
         assertClose(sumOfScores, padPair.score * LENGTHS.length, "padded score x mb vs sum of unpadded scores");
         assertClose(sumOfGradients, padPair.gradient, "padded gradient vs sum of unpadded gradients");

@@ -13,6 +13,9 @@ import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.HingeLoss.Mode;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.ranking.ApproxNdcgLoss;
+import org.dl4jlosses.ranking.ListMleLoss;
+import org.dl4jlosses.ranking.ListwiseSoftmaxLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -245,6 +248,14 @@ public final class LossCases {
         c.add(classes(new KlDivergenceLoss(), SOFTMAX, Labels.INDEX));
         c.add(classes(KlDivergenceLoss.builder().temperature(4).build(), SOFTMAX, Labels.SOFT));
         c.add(classes(KlDivergenceLoss.builder().temperature(0.5).build(), SOFTMAX, Labels.ONE_HOT));
+
+        // Listwise ranking: each row a list of K items, grades as labels.
+        c.add(classes(new ListwiseSoftmaxLoss(), IDENTITY, Labels.COUNT));
+        c.add(classes(new ListwiseSoftmaxLoss(), TANH, Labels.PROB));
+        c.add(classes(new ListMleLoss(), IDENTITY, Labels.COUNT));
+        c.add(classes(new ListMleLoss(), TANH, Labels.PROB));
+        c.add(classes(new ApproxNdcgLoss(), IDENTITY, Labels.COUNT));
+        c.add(classes(ApproxNdcgLoss.builder().temperature(1).build(), TANH, Labels.PROB));
         return c;
     }
 
@@ -281,6 +292,9 @@ public final class LossCases {
         c.add(elements(QuantileLoss.builder().quantiles(0.1, 0.5, 0.9).build(), IDENTITY, Labels.REAL_ONE));
         c.add(elements(new AsymmetricLoss(), SIGMOID, Labels.BIN01));
         c.add(classes(KlDivergenceLoss.builder().temperature(4).build(), SOFTMAX, Labels.SOFT));
+        c.add(classes(new ListwiseSoftmaxLoss(), IDENTITY, Labels.COUNT));
+        c.add(classes(new ListMleLoss(), IDENTITY, Labels.COUNT));
+        c.add(classes(new ApproxNdcgLoss(), IDENTITY, Labels.COUNT));
         return c;
     }
 

@@ -10,6 +10,9 @@ import org.dl4jlosses.classification.FocalLoss;
 import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
+import org.dl4jlosses.ranking.ApproxNdcgLoss;
+import org.dl4jlosses.ranking.ListMleLoss;
+import org.dl4jlosses.ranking.ListwiseSoftmaxLoss;
 import org.dl4jlosses.regression.GaussianNllLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
@@ -217,6 +220,12 @@ public final class Catalogue {
             for (Labels l : List.of(Labels.ONE_HOT, Labels.INDEX, Labels.SOFT)) {
                 all.add(new Entry(kl, softmax, l, false, false));
             }
+        }
+        // Listwise ranking: whole grades (put in order by counting) and real ones (by a merge sort).
+        for (ILossFunction listwise : List.of(new ListwiseSoftmaxLoss(), new ListMleLoss(), new ApproxNdcgLoss(),
+                ApproxNdcgLoss.builder().temperature(1).build())) {
+            all.add(new Entry(listwise, identity, Labels.COUNT, false, false));
+            all.add(new Entry(listwise, tanh, Labels.PROBABILITY, false, false));
         }
         return all;
     }
