@@ -1,9 +1,7 @@
 package org.dl4jlosses.ranking;
 
 import java.util.Arrays;
-import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
@@ -34,13 +32,11 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * mean over lists. TF-Ranking moves padded items' scores far below the list's least instead of
  * removing them; the two agree to the last digit.
  *
- * <p>Labels: relevance grades, finite and &gt;= 0, {@code [R, K]} (gains {@code 2^y} must be
- * finite). Masks: an element mask marks padding (masked items leave their list), a row mask
- * removes whole lists. Any activation (the identity is usual). Options: {@code temperature}
- * (default 0.1, &gt; 0).
+ * <p>Layout, labels (relevance grades, whose gains {@code 2^y} must be finite) and masks (padding)
+ * are {@link ListwiseLoss}'s. Options: {@code temperature} (default 0.1, &gt; 0).
  */
 @JsonDeserialize(builder = ApproxNdcgLoss.Builder.class)
-public final class ApproxNdcgLoss extends BaseLoss {
+public final class ApproxNdcgLoss extends ListwiseLoss {
     private static final long serialVersionUID = 1L;
 
     /** Option {@code temperature}: see {@link Builder#temperature(double)}. */
@@ -59,11 +55,6 @@ public final class ApproxNdcgLoss extends BaseLoss {
     @Override
     protected FormulaSetup rowFormula(IActivation activation) {
         return new FormulaSetup(Formula.class, temperature);
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.GRADES;
     }
 
     /** {@return the option {@code temperature}} */

@@ -1,13 +1,11 @@
 package org.dl4jlosses.ranking;
 
-import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.RowFormula;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -30,12 +28,10 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <p>Reference: Xia et al. (2008), "Listwise Approach to Learning to Rank: Theory and Algorithm";
  * TF-Ranking's {@code ListMLELoss} (without its random tie-breaking), mean over lists.
  *
- * <p>Labels: relevance grades, finite and &gt;= 0, {@code [R, K]}. Masks: an element mask marks
- * padding (masked items leave their list), a row mask removes whole lists. Any activation (the
- * identity is usual). No options.
+ * <p>Layout, labels (relevance grades) and masks (padding) are {@link ListwiseLoss}'s. No options.
  */
 @JsonDeserialize(builder = ListMleLoss.Builder.class)
-public final class ListMleLoss extends BaseLoss {
+public final class ListMleLoss extends ListwiseLoss {
     private static final long serialVersionUID = 1L;
 
     /** The only configuration: there are no options. */
@@ -50,11 +46,6 @@ public final class ListMleLoss extends BaseLoss {
     @Override
     protected FormulaSetup rowFormula(IActivation activation) {
         return new FormulaSetup(Formula.class);
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.GRADES;
     }
 
     /**

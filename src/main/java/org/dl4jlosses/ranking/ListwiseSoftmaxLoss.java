@@ -1,8 +1,6 @@
 package org.dl4jlosses.ranking;
 
-import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.RowFormula;
@@ -26,14 +24,10 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * (ListNet); optax's {@code ranking_softmax_loss(z, y, where=mask)} with the mean over lists,
  * TF-Ranking's {@code SoftmaxLoss}.
  *
- * <p>Labels: relevance grades, finite and &gt;= 0, {@code [R, K]} like preOutput. Masks: an
- * element mask {@code [R, K]} marks padding (lists shorter than K): masked items leave their list,
- * as if they were not there; a row mask {@code [R, 1]} removes whole lists. The score of a
- * batch is the mean over its R lists, as for every loss here. Any activation (the identity is
- * usual: scores are logits). No options.
+ * <p>Layout, labels (relevance grades) and masks (padding) are {@link ListwiseLoss}'s. No options.
  */
 @JsonDeserialize(builder = ListwiseSoftmaxLoss.Builder.class)
-public final class ListwiseSoftmaxLoss extends BaseLoss {
+public final class ListwiseSoftmaxLoss extends ListwiseLoss {
     private static final long serialVersionUID = 1L;
 
     /** The only configuration: there are no options. */
@@ -48,11 +42,6 @@ public final class ListwiseSoftmaxLoss extends BaseLoss {
     @Override
     protected FormulaSetup rowFormula(IActivation activation) {
         return new FormulaSetup(Formula.class);
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.GRADES;
     }
 
     /** One list: {@code m = max z}, {@code S = sum exp(z - m)}, {@code loss = log S - sum_k q_k (z_k - m)}, {@code q = y / sum y}. */
