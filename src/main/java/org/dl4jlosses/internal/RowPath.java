@@ -188,9 +188,11 @@ final class RowPath {
                 } else if (kind == LabelKind.TARGETS) {
                     int width = labelColumns;
                     n.copy(ys, r * width, yRow, width);
-                    for (int c = 0; c < width; c++) {
-                        if (!Double.isFinite(n.get(yRow, c))) {
-                            throw LabelValues.outside(loss, LabelKind.REAL, n.get(yRow, c), r, c);
+                    if (Double.isNaN(outside(n, yRow, width, false))) {
+                        for (int c = 0; c < width; c++) {
+                            if (!Double.isFinite(n.get(yRow, c))) {
+                                throw LabelValues.outside(loss, LabelKind.REAL, n.get(yRow, c), r, c);
+                            }
                         }
                     }
                 } else {
@@ -236,8 +238,10 @@ final class RowPath {
             if (items == null) {
                 n.copy(zs, r * k, zRow, k);
                 n.copy(ys, r * k, yRow, k);
-                for (int c = 0; c < k; c++) {
-                    checkGrade(n.get(yRow, c), r, c);
+                if (outside(n, yRow, k, true) != 0) {
+                    for (int c = 0; c < k; c++) {
+                        checkGrade(n.get(yRow, c), r, c);
+                    }
                 }
                 return k;
             }
@@ -262,6 +266,23 @@ final class RowPath {
             if (!(grade >= 0 && grade < Double.POSITIVE_INFINITY)) {
                 throw LabelValues.outside(loss, LabelKind.GRADES, grade, r, c);
             }
+        }
+
+        /**
+         * In one pass in whole vectors: 0 when every one of the k values is finite (and with
+         * {@code grades} &gt;= 0), else NaN or a positive value: the sum of {@code v - v} (NaN for a
+         * value that is not finite) or {@code |v| - v} (also positive for a negative one). The scan
+         * for the first bad value runs only when there is one.
+         */
+        private static <V> double outside(LaneMath<V> n, Object row, int k, boolean grades) {
+            n.begin(k);
+            int width = n.width(k);
+            V acc = n.of(0);
+            for (int i = 0; i < k; i += width) {
+                V v = n.loadRow(row, i);
+                acc = n.addLanes(acc, n.sub(grades ? n.abs(v) : v, v), i, k);
+            }
+            return n.sum(acc, k);
         }
 
         /** The error for row r of dense labels: a value outside [0, 1] or NaN, or for ONE_CLASS not one-hot. */

@@ -68,15 +68,20 @@ public final class ListwiseSoftmaxLoss extends ListwiseLoss {
             Object exps = gradient != null ? gradient : scratch;
             double max = n.max(z, 0, k);
             double expSum = n.expSum(z, 0, k, max, exps);
-            if (gradient != null) {
-                n.scale(gradient, 0, k, scale / expSum);
-                n.axpy(-scale / mass, y, 0, gradient, 0, k);
+            // One pass: the gradient p - q, and sum_k y_k (z_k - max), each term without cancellation.
+            int width = n.width(k);
+            V p = n.of(scale / expSum);
+            V q = n.of(-scale / mass);
+            V shift = n.of(max);
+            V acc = n.of(0);
+            for (int i = 0; i < k; i += width) {
+                V yi = n.loadRow(y, i);
+                if (gradient != null) {
+                    n.storeRow(n.fma(yi, q, n.mul(n.loadRow(exps, i), p)), gradient, i);
+                }
+                acc = n.addLanes(acc, n.mul(yi, n.sub(n.loadRow(z, i), shift)), i, k);
             }
-            if (!wantLoss) {
-                return 0;
-            }
-            n.linear(z, 0, k, 1, -max);
-            return scale * (Math.log(expSum) - n.dot(y, 0, z, 0, k) / mass);
+            return wantLoss ? scale * (Math.log(expSum) - n.sum(acc, k) / mass) : 0;
         }
     }
 
