@@ -220,6 +220,23 @@ def _arcface(z, b, s=64.0, m=0.5):
     return F.cross_entropy(logits, b["idx"], reduction="sum")
 
 
+def _cosface(z, b, s=64.0, m=0.35):
+    # insightface's CosFace: the target cosine minus m, then F.cross_entropy.
+    logits = s * (z - m * b["onehot"])
+    return F.cross_entropy(logits, b["idx"], reduction="sum")
+
+
+def _combined(z, b, s=64.0, m1=1.35, m2=0.25, m3=0.1):
+    # cos(m1 theta + m2) - m3 on the target, insightface's ArcFace fallback past pi.
+    import math
+    target = z.gather(1, b["idx"][:, None]).squeeze(1)
+    phi = torch.cos(m1 * torch.acos(target.clamp(-1 + 1e-7, 1 - 1e-7)) + m2) - m3
+    phi = torch.where(target > math.cos((math.pi - m2) / m1), phi, target - m2 * math.sin(math.pi - m2) - m3)
+    onehot = b["onehot"]
+    logits = s * (onehot * phi[:, None] + (1 - onehot) * z)
+    return F.cross_entropy(logits, b["idx"], reduction="sum")
+
+
 def _dice(z, b, images=16, smooth=1.0):
     p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
     y = b["onehot"].view(images, -1, z.shape[1])
@@ -300,6 +317,8 @@ COUPLED = {
     "MultipleNegativesRankingLoss": (lambda gen: (torch.randn(1024, 128, generator=gen), {}), _mnrl),
     "Ge2eLoss": (lambda gen: (torch.randn(512, 128, generator=gen), {}), _ge2e),
     "AdditiveAngularMarginLoss": (_mk_cosines(256, 10000), _arcface),
+    "AdditiveCosineMarginLoss": (_mk_cosines(256, 10000), _cosface),
+    "CombinedMarginLoss": (_mk_cosines(256, 10000), _combined),
 }
 
 

@@ -1,8 +1,13 @@
 #!/usr/bin/python3
-"""Golden values for org.dl4jlosses.embedding: AdditiveAngularMarginLoss (ArcFace) and Ge2eLoss.
+"""Golden values for org.dl4jlosses.embedding: AdditiveAngularMarginLoss (ArcFace),
+CombinedMarginLoss, AdditiveCosineMarginLoss (CosFace) and Ge2eLoss.
 
 ArcFace: insightface's published ArcFace margin (recognition/arcface_torch/losses.py: cos_m, sin_m,
 theta = cos(pi - m), sinmm = sin(pi - m) m, easy_margin), followed by F.cross_entropy.
+Combined margin: Deng et al.'s cos(m1 theta + m2) - m3 on the target, with insightface's ArcFace
+fallback c - m2 sin(pi - m2) - m3 where m1 theta + m2 passes pi (easy margin: the angular part only
+where c > 0); for (1, m, 0) it is insightface's ArcFace above, for (1, 0, m) insightface's CosFace
+(target - m), both checked against them here; F.cross_entropy after.
 GE2E: the paper's definitions (Wan et al., arXiv 1710.10467, eqs. 5-9), written directly with a
 loop over utterances and speakers: L2-normalised d-vectors, centroids as means, the utterance's own
 centroid leaving it out, S = w cos + b, softmax and contrast losses, mean over utterances.
@@ -46,6 +51,80 @@ def arcface(scale, margin, easy_margin):
         value = F.cross_entropy(logits, target, reduction="mean")
         return value, per_row
     return reference
+
+
+def combined(scale, m1, m2, m3, easy_margin):
+    limit = (math.pi - m2) / m1
+    threshold = 0.0 if easy_margin else (math.cos(limit) if limit < math.pi else -2.0)
+    shift = (0.0 if easy_margin else math.sin(math.pi - m2) * m2) + m3
+
+    def reference(a, labels):
+        target = class_index(labels)
+        rows = torch.arange(a.shape[0])
+        c = a[rows, target]
+        margin = torch.cos(m1 * torch.acos(c.clamp(-1 + 1e-12, 1 - 1e-12)) + m2) - m3
+        final = torch.where(c > threshold, margin, c - shift)
+        logits = a.clone()
+        logits[rows, target] = final
+        logits = logits * scale
+        per_row = F.cross_entropy(logits, target, reduction="none")
+        if m1 == 1.0 and m3 == 0.0:
+            assert fx.close(per_row, arcface(scale, m2, easy_margin)(a, labels)[1], 1e-9, 1e-9)
+        if m1 == 1.0 and m2 == 0.0 and not easy_margin:
+            cosface = a.clone()
+            cosface[rows, target] = c - m3                # insightface's CosFace
+            assert fx.close(per_row, F.cross_entropy(cosface * scale, target, reduction="none"), 1e-9, 1e-9)
+        return per_row.mean(), per_row
+    return reference
+
+
+def combined_cases():
+    cases = []
+    configs = [
+        ("CombinedMarginLoss", {}, 64.0, 1.0, 0.5, 0.0, False),
+        ("CombinedMarginLoss", {"m2": 0.0, "m3": 0.35}, 64.0, 1.0, 0.0, 0.35, False),
+        ("CombinedMarginLoss", {"scale": 30.0, "m2": 0.3, "m3": 0.2}, 30.0, 1.0, 0.3, 0.2, False),
+        ("CombinedMarginLoss", {"scale": 16.0, "m1": 1.35, "m2": 0.25, "m3": 0.1}, 16.0, 1.35, 0.25, 0.1, False),
+        ("CombinedMarginLoss", {"scale": 8.0, "m1": 0.8, "m2": 0.4}, 8.0, 0.8, 0.4, 0.0, False),
+        ("CombinedMarginLoss", {"scale": 16.0, "m3": 0.1, "easyMargin": True}, 16.0, 1.0, 0.5, 0.1, True),
+        ("AdditiveCosineMarginLoss", {}, 64.0, 1.0, 0.0, 0.35, False),
+        ("AdditiveCosineMarginLoss", {"scale": 30.0, "margin": 0.2}, 30.0, 1.0, 0.0, 0.2, False),
+        ("AdditiveCosineMarginLoss", {"margin": 0.0}, 64.0, 1.0, 0.0, 0.0, False),
+    ]
+    n, classes = 8, 5
+    for loss, options, scale, m1, m2, m3, easy in configs:
+        limit = (math.pi - m2) / m1
+        kink = 0.0 if easy else (math.cos(limit) if limit < math.pi else -2.0)
+        for activation in ("identity", "tanh"):
+            for label_form in ("index", "onehot"):
+                for masked in (False, True):
+                    for dtype in ("float64", "float32"):
+                        case_id = "%s/s=%g,m1=%g,m2=%g,m3=%g,easy=%s/%s/%s/%s/%s" % (
+                            loss, scale, m1, m2, m3, easy, activation, label_form, "rowmask" if masked else "nomask",
+                            dtype)
+                        fx.seed(case_id)
+                        target = torch.randint(0, classes, (n,))
+                        while True:
+                            if activation == "identity":
+                                z = torch.rand(n, classes) * 1.9 - 0.95
+                                z[0, target[0]] = -0.97
+                                z[1, target[1]] = 0.9
+                                a = z
+                            else:
+                                z = torch.randn(n, classes) * 1.2
+                                a = torch.tanh(z)
+                            t = a[torch.arange(n), target]
+                            if (t - kink).abs().min() > 1e-3 and t.abs().max() < 0.999:
+                                break
+                        if label_form == "index":
+                            labels = target.double().view(n, 1)
+                        else:
+                            labels = F.one_hot(target, classes).double()
+                        mask = torch.ones(n, 1)
+                        mask[[2, 5]] = 0
+                        cases.append(fx.case(case_id, "org.dl4jlosses.embedding." + loss, options, activation, dtype, z,
+                                             labels, mask if masked else None, combined(scale, m1, m2, m3, easy)))
+    return cases
 
 
 def ge2e(variant, w, b):
@@ -163,7 +242,7 @@ def ge2e_cases():
 
 
 def main():
-    fx.write("embedding_margin", "make_embedding_margin_fixtures.py", arcface_cases() + ge2e_cases())
+    fx.write("embedding_margin", "make_embedding_margin_fixtures.py", arcface_cases() + combined_cases() + ge2e_cases())
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.regression.HuberLoss;
 import org.dl4jlosses.regression.LogCoshLoss;
 import org.dl4jlosses.regression.MaeLoss;
@@ -140,6 +141,7 @@ class MaskedEntriesTest {
             {crammerSinger, new ActivationIdentity()}, {crammerSinger, new ActivationTanH()},
             {westonWatkins, new ActivationIdentity()}, {westonWatkins, new ActivationTanH()},
             {new AdditiveAngularMarginLoss(), new ActivationTanH()},
+            {CombinedMarginLoss.builder().m1(1.35).m3(0.1).build(), new ActivationTanH()},
             {KlDivergenceLoss.builder().temperature(2).build(), new ActivationSoftmax()},
         };
         int rows = 6;

@@ -1,16 +1,11 @@
 package org.dl4jlosses.embedding;
 
-import static org.dl4jlosses.internal.Checks.fail;
-
 import org.dl4jlosses.internal.BaseLoss;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.RowFormula;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -33,6 +28,9 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <p>Reference: insightface's {@code ArcFace} ({@code recognition/arcface_torch/losses.py}: the
  * {@code cos_m}, {@code sin_m}, {@code theta = cos(pi - m)}, {@code sinmm = sin(pi - m) m} form)
  * followed by {@code F.cross_entropy}, mean over rows.
+ *
+ * <p>Computed by the row formula of the margin losses ({@code CosineMargin}, with {@code m1 = 1},
+ * {@code m2 = m}, {@code m3 = 0}; see {@link CombinedMarginLoss}).
  *
  * <p>Gradient: {@code dL/dc_j = s (p_j - y_j)}, times {@code dphi/dc} on the target column, where
  * {@code dphi/dc = cos m + sin m c / sin theta} on the margin branch and 1 on the fallback. At
@@ -63,8 +61,6 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 public final class AdditiveAngularMarginLoss extends BaseLoss {
     private static final long serialVersionUID = 1L;
     static final String NAME = "AdditiveAngularMarginLoss";
-    /** sin theta is floored at this in the derivative dphi/dc, which is unbounded at c = +-1. */
-    static final double SIN_FLOOR = 1e-6;
 
     /** Option {@code scale}: see {@link Builder#scale(double)}. */
     @Option(min = 0, minExclusive = true)
@@ -87,98 +83,12 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
 
     @Override
     protected FormulaSetup rowFormula(IActivation activation) {
-        return new FormulaSetup(Formula.class, scale, margin, easyMargin);
+        return new FormulaSetup(CosineMargin.class, NAME, scale, 1.0, margin, 0.0, easyMargin);
     }
 
     @Override
     protected LabelKind labelKind(IActivation activation) {
         return LabelKind.ONE_CLASS;
-    }
-
-    /**
-     * The formula on a row of cosines with target t: the scaled cosines with the target's replaced
-     * by {@code s phi}, a log-sum-exp, and the gradient {@code s p_j}, on the target
-     * {@code s (p_t - 1) dphi/dc}.
-     */
-    static final class Formula implements RowFormula {
-        private final double scale;
-        private final double cosMargin;
-        private final double sinMargin;
-        /** phi takes the margin for cosines above this. */
-        private final double threshold;
-        private final double fallbackShift;
-        /** Cosines may pass +-1 by this much (rounding), and are then clamped. */
-        private final double tolerance;
-
-        Formula(double scale, double margin, boolean easyMargin, LaneMath<?> n) {
-            this.scale = scale;
-            this.cosMargin = Math.cos(margin);
-            this.sinMargin = Math.sin(margin);
-            this.threshold = easyMargin ? 0 : Math.cos(Math.PI - margin);
-            this.fallbackShift = easyMargin ? 0 : Math.sin(Math.PI - margin) * margin;
-            this.tolerance = n.dataType() == DataType.FLOAT ? 1e-5 : 1e-12;
-        }
-
-        @Override
-        public boolean denseLabels() {
-            return false;
-        }
-
-        @Override
-        public void admit(LaneMath<?> n, Object c, int k, int r) {
-            if (inRange(n, c, k)) {
-                return;
-            }
-            for (int j = 0; j < k; j++) {
-                double v = n.get(c, j);
-                if (!(Math.abs(v) <= 1 + tolerance)) {
-                    throw fail(NAME, "cosines (the activation's output)", "finite and in [-1, 1] (tolerance " + tolerance
-                            + "; use CosineOutputLayer, or a bounded activation such as tanh)", v + " at row " + r + ", column " + j);
-                }
-                n.set(c, j, Math.max(-1, Math.min(1, v)));
-            }
-        }
-
-        /** Whether every |c_j| of the row is at most 1 (false for NaN). */
-        private static <V> boolean inRange(LaneMath<V> n, Object c, int k) {
-            n.begin(k);
-            V one = n.of(1);
-            V zero = n.of(0);
-            V excess = zero;
-            int width = n.width(k);
-            for (int i = 0; i < k; i += width) {
-                V e = n.max(n.sub(n.abs(n.loadRow(c, i)), one), zero);
-                // The last vector reaches into the rows' padding: its lanes there are left out of the sum.
-                excess = i + width <= k ? n.add(excess, e) : n.addLanes(excess, e, i, k);
-            }
-            return n.sum(excess, k) == 0;
-        }
-
-        @Override
-        public <V> double row(LaneMath<V> n, Object cosines, Object y, int t, Object gradient, Object scratch, int k,
-                              double rowScale, boolean wantLoss) {
-            n.begin(k);
-            Object logits = gradient != null ? gradient : scratch;
-            V s = n.of(scale);
-            for (int i = 0; i < k; i += n.width(k)) {
-                n.storeRow(n.mul(n.loadRow(cosines, i), s), logits, i);
-            }
-            double c = n.get(cosines, t);
-            double sine = Math.sqrt(Math.max(1 - c * c, 0));
-            boolean onMargin = c > threshold;
-            double targetLogit = scale * (onMargin ? c * cosMargin - sine * sinMargin : c - fallbackShift);
-            n.set(logits, t, targetLogit);
-            double max = n.max(logits, 0, k);
-            double expSum = n.expSum(logits, 0, k, max, logits);
-            if (gradient != null) {
-                double pt = n.get(logits, t) / expSum;
-                n.scale(logits, 0, k, rowScale * scale / expSum);
-                // dphi/dc, with sin theta floored where the exact slope is unbounded.
-                double slope = onMargin ? cosMargin + sinMargin * c / Math.max(sine, SIN_FLOOR) : 1;
-                n.set(logits, t, rowScale * scale * (pt - 1) * slope);
-            }
-            return rowScale * (max + Math.log(expSum) - targetLogit);
-        }
     }
 
     /** {@return the option {@code scale}} */

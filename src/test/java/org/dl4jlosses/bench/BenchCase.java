@@ -13,6 +13,8 @@ import org.dl4jlosses.classification.HingeLoss;
 import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
+import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.InfoNceLoss;
@@ -132,6 +134,11 @@ public enum BenchCase {
     GE2E("Ge2eLoss", Act.IDENTITY, "64 speakers x 8 utterances, D=128", Ge2eLoss::new,
             seed -> CoupledInputs.groups(512, 128, 64, seed)),
     ARC_FACE("AdditiveAngularMarginLoss", Act.IDENTITY, "256 x 10,000 classes (cosines)", AdditiveAngularMarginLoss::new,
+            seed -> CoupledInputs.cosines(256, 10_000, seed)),
+    COS_FACE("AdditiveCosineMarginLoss", Act.IDENTITY, "256 x 10,000 classes (cosines)", AdditiveCosineMarginLoss::new,
+            seed -> CoupledInputs.cosines(256, 10_000, seed)),
+    COMBINED_MARGIN("CombinedMarginLoss", Act.IDENTITY, "256 x 10,000 classes (cosines), m = (1.35, 0.25, 0.1)",
+            () -> CombinedMarginLoss.builder().m1(1.35).m2(0.25).m3(0.1).build(),
             seed -> CoupledInputs.cosines(256, 10_000, seed));
 
     /** The three sizes the issue asks for, as R x K. */

@@ -8,6 +8,8 @@ import java.util.function.IntToDoubleFunction;
 import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
+import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
+import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Distance;
@@ -322,10 +324,14 @@ public final class CoupledCatalogue {
         List<Entry> entries = new ArrayList<>();
         IActivation identity = new ActivationIdentity();
         IActivation tanh = new ActivationTanH();
-        List<AdditiveAngularMarginLoss> arcFaces = Arrays.asList(new AdditiveAngularMarginLoss(),
+        List<ILossFunction> arcFaces = Arrays.asList(new AdditiveAngularMarginLoss(),
                 AdditiveAngularMarginLoss.builder().scale(30).margin(0.3).build(),
                 AdditiveAngularMarginLoss.builder().scale(16).easyMargin(true).build(),
-                AdditiveAngularMarginLoss.builder().scale(8).margin(2.0).build());
+                AdditiveAngularMarginLoss.builder().scale(8).margin(2.0).build(),
+                new AdditiveCosineMarginLoss(), AdditiveCosineMarginLoss.builder().scale(16).margin(0.2).build(),
+                CombinedMarginLoss.builder().scale(16).m2(0.3).m3(0.2).build(),
+                CombinedMarginLoss.builder().scale(8).m1(1.35).m2(0.25).m3(0.1).build(),
+                CombinedMarginLoss.builder().scale(8).m1(0.8).m3(0.1).easyMargin(true).build());
         for (int i = 0; i < arcFaces.size(); i++) {
             boolean oneHot = i % 2 == 1;
             entries.add(new Entry(arcFaces.get(i), tanh, oneHot ? "one-hot [N,C]" : "class indices [N,1]",

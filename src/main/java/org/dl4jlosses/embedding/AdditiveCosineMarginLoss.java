@@ -1,0 +1,95 @@
+package org.dl4jlosses.embedding;
+
+import org.dl4jlosses.internal.BaseLoss;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.LabelKind;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * CosFace (AM-Softmax), the additive cosine margin loss: cross-entropy over the scaled cosines
+ * between an embedding and every class centre, with a margin subtracted from the target's cosine:
+ * {@code logit_y = s (cos theta_y - m)}, {@code logit_j = s cos theta_j}, and
+ * {@code dL/dc_j = s (p_j - y_j)}. Unlike ArcFace's angular margin it needs no fallback: the target
+ * logit is the cosine shifted, everywhere.
+ *
+ * <p>Reference: Wang et al. (2018), "CosFace: Large Margin Cosine Loss for Deep Face Recognition";
+ * Wang et al. (2018), "Additive Margin Softmax for Face Verification"; insightface's
+ * {@code CosFace} ({@code recognition/arcface_torch/losses.py}) followed by {@code F.cross_entropy},
+ * mean over rows. It is {@link CombinedMarginLoss} at {@code (1, 0, m)} (the same formula).
+ *
+ * <p>Cosines, activation, labels and masks are as in {@link AdditiveAngularMarginLoss}. Options:
+ * {@code scale} s (default 64.0, &gt; 0); {@code margin} m (default 0.35, &gt;= 0).
+ */
+@JsonDeserialize(builder = AdditiveCosineMarginLoss.Builder.class)
+public final class AdditiveCosineMarginLoss extends BaseLoss {
+    private static final long serialVersionUID = 1L;
+
+    /** Option {@code scale}: see {@link Builder#scale(double)}. */
+    @Option(min = 0, minExclusive = true)
+    private double scale = 64.0;
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
+    @Option(min = 0)
+    private double margin = 0.35;
+
+    /** The defaults: scale 64, margin 0.35. */
+    public AdditiveCosineMarginLoss() {
+    }
+
+    /** {@return a new builder, starting from the defaults} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected FormulaSetup rowFormula(IActivation activation) {
+        return new FormulaSetup(CosineMargin.class, name(), scale, 1.0, 0.0, margin, false);
+    }
+
+    @Override
+    protected LabelKind labelKind(IActivation activation) {
+        return LabelKind.ONE_CLASS;
+    }
+
+    /** {@return the option {@code scale}} */
+    public double getScale() {
+        return scale;
+    }
+
+    /** {@return the option {@code margin}} */
+    public double getMargin() {
+        return margin;
+    }
+
+    /** Builder for {@link AdditiveCosineMarginLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<AdditiveCosineMarginLoss, Builder> {
+        Builder() {
+            super(new AdditiveCosineMarginLoss());
+        }
+
+        /**
+         * The logits' scale s. Default 64.0; finite and &gt; 0.
+         *
+         * @param scale the option {@code scale}
+         * @return this builder
+         */
+        public Builder scale(double scale) {
+            draft.scale = scale;
+            return this;
+        }
+
+        /**
+         * The cosine margin m subtracted from the target's cosine. Default 0.35 (the paper's); finite
+         * and &gt;= 0.
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
+        public Builder margin(double margin) {
+            draft.margin = margin;
+            return this;
+        }
+    }
+}
