@@ -21,7 +21,6 @@ import torch.nn.functional as F
 
 import coupled_fixtures as fx
 
-ARCFACE = "org.dl4jlosses.embedding.AdditiveAngularMarginLoss"
 GE2E = "org.dl4jlosses.embedding.Ge2eLoss"
 
 
@@ -78,53 +77,6 @@ def combined(scale, m1, m2, m3, easy_margin):
     return reference
 
 
-def combined_cases():
-    cases = []
-    configs = [
-        ("CombinedMarginLoss", {}, 64.0, 1.0, 0.5, 0.0, False),
-        ("CombinedMarginLoss", {"m2": 0.0, "m3": 0.35}, 64.0, 1.0, 0.0, 0.35, False),
-        ("CombinedMarginLoss", {"scale": 30.0, "m2": 0.3, "m3": 0.2}, 30.0, 1.0, 0.3, 0.2, False),
-        ("CombinedMarginLoss", {"scale": 16.0, "m1": 1.35, "m2": 0.25, "m3": 0.1}, 16.0, 1.35, 0.25, 0.1, False),
-        ("CombinedMarginLoss", {"scale": 8.0, "m1": 0.8, "m2": 0.4}, 8.0, 0.8, 0.4, 0.0, False),
-        ("CombinedMarginLoss", {"scale": 16.0, "m3": 0.1, "easyMargin": True}, 16.0, 1.0, 0.5, 0.1, True),
-        ("AdditiveCosineMarginLoss", {}, 64.0, 1.0, 0.0, 0.35, False),
-        ("AdditiveCosineMarginLoss", {"scale": 30.0, "margin": 0.2}, 30.0, 1.0, 0.0, 0.2, False),
-        ("AdditiveCosineMarginLoss", {"margin": 0.0}, 64.0, 1.0, 0.0, 0.0, False),
-    ]
-    n, classes = 8, 5
-    for loss, options, scale, m1, m2, m3, easy in configs:
-        limit = (math.pi - m2) / m1
-        kink = 0.0 if easy else (math.cos(limit) if limit < math.pi else -2.0)
-        for activation in ("identity", "tanh"):
-            for label_form in ("index", "onehot"):
-                for masked in (False, True):
-                    for dtype in ("float64", "float32"):
-                        case_id = "%s/s=%g,m1=%g,m2=%g,m3=%g,easy=%s/%s/%s/%s/%s" % (
-                            loss, scale, m1, m2, m3, easy, activation, label_form, "rowmask" if masked else "nomask",
-                            dtype)
-                        fx.seed(case_id)
-                        target = torch.randint(0, classes, (n,))
-                        while True:
-                            if activation == "identity":
-                                z = torch.rand(n, classes) * 1.9 - 0.95
-                                z[0, target[0]] = -0.97
-                                z[1, target[1]] = 0.9
-                                a = z
-                            else:
-                                z = torch.randn(n, classes) * 1.2
-                                a = torch.tanh(z)
-                            t = a[torch.arange(n), target]
-                            if (t - kink).abs().min() > 1e-3 and t.abs().max() < 0.999:
-                                break
-                        if label_form == "index":
-                            labels = target.double().view(n, 1)
-                        else:
-                            labels = F.one_hot(target, classes).double()
-                        mask = torch.ones(n, 1)
-                        mask[[2, 5]] = 0
-                        cases.append(fx.case(case_id, "org.dl4jlosses.embedding." + loss, options, activation, dtype, z,
-                                             labels, mask if masked else None, combined(scale, m1, m2, m3, easy)))
-    return cases
 
 
 def ge2e(variant, w, b):
@@ -154,24 +106,44 @@ def ge2e(variant, w, b):
     return reference
 
 
-def arcface_cases():
-    cases = []
+def margin_cases():
+    """ArcFace (insightface's own margin as the reference), then the combined margin and CosFace."""
     configs = [
-        ({}, 64.0, 0.5, False),
-        ({"scale": 30.0, "margin": 0.3}, 30.0, 0.3, False),
-        ({"scale": 16.0, "easyMargin": True}, 16.0, 0.5, True),
-        ({"margin": 0.0}, 64.0, 0.0, False),
-        ({"scale": 8.0, "margin": 2.0}, 8.0, 2.0, False),
+        # loss, options, case-id options, reference, the target cosine where phi has a kink
+        ("AdditiveAngularMarginLoss", {}, (64.0, 0.5, False)),
+        ("AdditiveAngularMarginLoss", {"scale": 30.0, "margin": 0.3}, (30.0, 0.3, False)),
+        ("AdditiveAngularMarginLoss", {"scale": 16.0, "easyMargin": True}, (16.0, 0.5, True)),
+        ("AdditiveAngularMarginLoss", {"margin": 0.0}, (64.0, 0.0, False)),
+        ("AdditiveAngularMarginLoss", {"scale": 8.0, "margin": 2.0}, (8.0, 2.0, False)),
+        ("CombinedMarginLoss", {}, (64.0, 1.0, 0.5, 0.0, False)),
+        ("CombinedMarginLoss", {"m2": 0.0, "m3": 0.35}, (64.0, 1.0, 0.0, 0.35, False)),
+        ("CombinedMarginLoss", {"scale": 30.0, "m2": 0.3, "m3": 0.2}, (30.0, 1.0, 0.3, 0.2, False)),
+        ("CombinedMarginLoss", {"scale": 16.0, "m1": 1.35, "m2": 0.25, "m3": 0.1}, (16.0, 1.35, 0.25, 0.1, False)),
+        ("CombinedMarginLoss", {"scale": 8.0, "m1": 0.8, "m2": 0.4}, (8.0, 0.8, 0.4, 0.0, False)),
+        ("CombinedMarginLoss", {"scale": 16.0, "m3": 0.1, "easyMargin": True}, (16.0, 1.0, 0.5, 0.1, True)),
+        ("AdditiveCosineMarginLoss", {}, (64.0, 1.0, 0.0, 0.35, False)),
+        ("AdditiveCosineMarginLoss", {"scale": 30.0, "margin": 0.2}, (30.0, 1.0, 0.0, 0.2, False)),
+        ("AdditiveCosineMarginLoss", {"margin": 0.0}, (64.0, 1.0, 0.0, 0.0, False)),
     ]
+    cases = []
     n, classes = 8, 5
-    for options, scale, margin, easy in configs:
-        theta = math.cos(math.pi - margin)
+    for loss, options, params in configs:
+        if loss == "AdditiveAngularMarginLoss":
+            scale, margin, easy = params
+            m1, m2, m3 = 1.0, margin, 0.0
+            name = "s=%g,m=%g,easy=%s" % params
+            reference = arcface(scale, margin, easy)
+        else:
+            scale, m1, m2, m3, easy = params
+            name = "s=%g,m1=%g,m2=%g,m3=%g,easy=%s" % params
+            reference = combined(scale, m1, m2, m3, easy)
+        kink = 0.0 if easy else math.cos((math.pi - m2) / m1)
         for activation in ("identity", "tanh"):
             for label_form in ("index", "onehot"):
                 for masked in (False, True):
                     for dtype in ("float64", "float32"):
-                        case_id = "AdditiveAngularMarginLoss/s=%g,m=%g,easy=%s/%s/%s/%s/%s" % (
-                            scale, margin, easy, activation, label_form, "rowmask" if masked else "nomask", dtype)
+                        case_id = "%s/%s/%s/%s/%s/%s" % (loss, name, activation, label_form,
+                                                         "rowmask" if masked else "nomask", dtype)
                         fx.seed(case_id)
                         target = torch.randint(0, classes, (n,))
                         while True:
@@ -185,8 +157,7 @@ def arcface_cases():
                                 z = torch.randn(n, classes) * 1.2
                                 a = torch.tanh(z)
                             t = a[torch.arange(n), target]
-                            kinks = (t - (0.0 if easy else theta)).abs().min()
-                            if kinks > 1e-3 and t.abs().max() < 0.999:
+                            if (t - kink).abs().min() > 1e-3 and t.abs().max() < 0.999:
                                 break
                         if label_form == "index":
                             labels = target.double().view(n, 1)
@@ -194,8 +165,8 @@ def arcface_cases():
                             labels = F.one_hot(target, classes).double()
                         mask = torch.ones(n, 1)
                         mask[[2, 5]] = 0
-                        cases.append(fx.case(case_id, ARCFACE, options, activation, dtype, z, labels,
-                                             mask if masked else None, arcface(scale, margin, easy)))
+                        cases.append(fx.case(case_id, "org.dl4jlosses.embedding." + loss, options, activation, dtype, z,
+                                             labels, mask if masked else None, reference))
     return cases
 
 
@@ -242,7 +213,7 @@ def ge2e_cases():
 
 
 def main():
-    fx.write("embedding_margin", "make_embedding_margin_fixtures.py", arcface_cases() + combined_cases() + ge2e_cases())
+    fx.write("embedding_margin", "make_embedding_margin_fixtures.py", margin_cases() + ge2e_cases())
 
 
 if __name__ == "__main__":

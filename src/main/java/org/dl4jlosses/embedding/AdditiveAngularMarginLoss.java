@@ -1,11 +1,6 @@
 package org.dl4jlosses.embedding;
 
-import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -58,13 +53,9 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * row masks only.
  */
 @JsonDeserialize(builder = AdditiveAngularMarginLoss.Builder.class)
-public final class AdditiveAngularMarginLoss extends BaseLoss {
+public final class AdditiveAngularMarginLoss extends CosineMarginLoss {
     private static final long serialVersionUID = 1L;
-    static final String NAME = "AdditiveAngularMarginLoss";
 
-    /** Option {@code scale}: see {@link Builder#scale(double)}. */
-    @Option(min = 0, minExclusive = true)
-    private double scale = 64.0;
     /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option(min = 0, max = Math.PI, maxExclusive = true, expected = "in [0, pi) radians")
     private double margin = 0.5;
@@ -82,18 +73,13 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
     }
 
     @Override
-    protected FormulaSetup rowFormula(IActivation activation) {
-        return new FormulaSetup(CosineMargin.class, NAME, scale, 1.0, margin, 0.0, easyMargin);
+    double[] margins() {
+        return new double[] {1, margin, 0};
     }
 
     @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.ONE_CLASS;
-    }
-
-    /** {@return the option {@code scale}} */
-    public double getScale() {
-        return scale;
+    boolean easyMargin() {
+        return easyMargin;
     }
 
     /** {@return the option {@code margin}} */
@@ -107,21 +93,9 @@ public final class AdditiveAngularMarginLoss extends BaseLoss {
     }
 
     /** Builder for {@link AdditiveAngularMarginLoss}: one setter per option, named and documented as the option. */
-    public static final class Builder extends LossBuilder<AdditiveAngularMarginLoss, Builder> {
+    public static final class Builder extends CosineMarginLoss.Builder<AdditiveAngularMarginLoss, Builder> {
         Builder() {
             super(new AdditiveAngularMarginLoss());
-        }
-
-        /**
-         * The logits' scale s: every cosine (the target's with its margin) is multiplied by it before
-         * the softmax. Default 64.0; finite and &gt; 0.
-         *
-         * @param scale the option {@code scale}
-         * @return this builder
-         */
-        public Builder scale(double scale) {
-            draft.scale = scale;
-            return this;
         }
 
         /**

@@ -1,11 +1,6 @@
 package org.dl4jlosses.embedding;
 
-import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -24,12 +19,9 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * {@code scale} s (default 64.0, &gt; 0); {@code margin} m (default 0.35, &gt;= 0).
  */
 @JsonDeserialize(builder = AdditiveCosineMarginLoss.Builder.class)
-public final class AdditiveCosineMarginLoss extends BaseLoss {
+public final class AdditiveCosineMarginLoss extends CosineMarginLoss {
     private static final long serialVersionUID = 1L;
 
-    /** Option {@code scale}: see {@link Builder#scale(double)}. */
-    @Option(min = 0, minExclusive = true)
-    private double scale = 64.0;
     /** Option {@code margin}: see {@link Builder#margin(double)}. */
     @Option(min = 0)
     private double margin = 0.35;
@@ -44,18 +36,8 @@ public final class AdditiveCosineMarginLoss extends BaseLoss {
     }
 
     @Override
-    protected FormulaSetup rowFormula(IActivation activation) {
-        return new FormulaSetup(CosineMargin.class, name(), scale, 1.0, 0.0, margin, false);
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.ONE_CLASS;
-    }
-
-    /** {@return the option {@code scale}} */
-    public double getScale() {
-        return scale;
+    double[] margins() {
+        return new double[] {1, 0, margin};
     }
 
     /** {@return the option {@code margin}} */
@@ -64,20 +46,9 @@ public final class AdditiveCosineMarginLoss extends BaseLoss {
     }
 
     /** Builder for {@link AdditiveCosineMarginLoss}: one setter per option, named and documented as the option. */
-    public static final class Builder extends LossBuilder<AdditiveCosineMarginLoss, Builder> {
+    public static final class Builder extends CosineMarginLoss.Builder<AdditiveCosineMarginLoss, Builder> {
         Builder() {
             super(new AdditiveCosineMarginLoss());
-        }
-
-        /**
-         * The logits' scale s. Default 64.0; finite and &gt; 0.
-         *
-         * @param scale the option {@code scale}
-         * @return this builder
-         */
-        public Builder scale(double scale) {
-            draft.scale = scale;
-            return this;
         }
 
         /**

@@ -1,11 +1,6 @@
 package org.dl4jlosses.embedding;
 
-import org.dl4jlosses.internal.BaseLoss;
-import org.dl4jlosses.internal.FormulaSetup;
-import org.dl4jlosses.internal.LabelKind;
-import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -39,12 +34,9 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * {@code easyMargin} (default false).
  */
 @JsonDeserialize(builder = CombinedMarginLoss.Builder.class)
-public final class CombinedMarginLoss extends BaseLoss {
+public final class CombinedMarginLoss extends CosineMarginLoss {
     private static final long serialVersionUID = 1L;
 
-    /** Option {@code scale}: see {@link Builder#scale(double)}. */
-    @Option(min = 0, minExclusive = true)
-    private double scale = 64.0;
     /** Option {@code m1}: see {@link Builder#m1(double)}. */
     @Option(min = 0, minExclusive = true)
     private double m1 = 1.0;
@@ -68,18 +60,13 @@ public final class CombinedMarginLoss extends BaseLoss {
     }
 
     @Override
-    protected FormulaSetup rowFormula(IActivation activation) {
-        return new FormulaSetup(CosineMargin.class, name(), scale, m1, m2, m3, easyMargin);
+    double[] margins() {
+        return new double[] {m1, m2, m3};
     }
 
     @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.ONE_CLASS;
-    }
-
-    /** {@return the option {@code scale}} */
-    public double getScale() {
-        return scale;
+    boolean easyMargin() {
+        return easyMargin;
     }
 
     /** {@return the option {@code m1}} */
@@ -103,20 +90,9 @@ public final class CombinedMarginLoss extends BaseLoss {
     }
 
     /** Builder for {@link CombinedMarginLoss}: one setter per option, named and documented as the option. */
-    public static final class Builder extends LossBuilder<CombinedMarginLoss, Builder> {
+    public static final class Builder extends CosineMarginLoss.Builder<CombinedMarginLoss, Builder> {
         Builder() {
             super(new CombinedMarginLoss());
-        }
-
-        /**
-         * The logits' scale s. Default 64.0; finite and &gt; 0.
-         *
-         * @param scale the option {@code scale}
-         * @return this builder
-         */
-        public Builder scale(double scale) {
-            draft.scale = scale;
-            return this;
         }
 
         /**

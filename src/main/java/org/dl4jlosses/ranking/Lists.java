@@ -7,8 +7,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 final class Lists {
     /** Per thread and precision (float32, float64): working rows of the lanes' precision. */
     private static final ThreadLocal<Object[][]> ROWS = ThreadLocal.withInitial(() -> new Object[2][]);
-    /** Per thread: an ordering of the items and the merge sort's second array. */
-    private static final ThreadLocal<int[][]> ORDERS = ThreadLocal.withInitial(() -> new int[2][0]);
+    /** Per thread: an ordering of the items, the merge sort's second array, and the counts of whole grades. */
+    private static final ThreadLocal<int[][]> ORDERS =
+            ThreadLocal.withInitial(() -> new int[][] {new int[0], new int[0], new int[Lists.COUNTED_GRADES + 1]});
     private static final ThreadLocal<double[]> DOUBLES = ThreadLocal.withInitial(() -> new double[0]);
     /** Grades that are whole numbers below this are put in order by counting (else by a merge sort). */
     private static final int COUNTED_GRADES = 64;
@@ -68,7 +69,8 @@ final class Lists {
             orders[1] = new int[k];
         }
         int[] order = orders[0];
-        int[] count = new int[COUNTED_GRADES + 1];
+        int[] count = orders[2];
+        java.util.Arrays.fill(count, 0);
         boolean counted = true;
         for (int i = 0; i < k && counted; i++) {
             double g = n.get(grades, i);
