@@ -63,15 +63,14 @@ final class Rows {
 
     /** {@link #values()} from the labels' values (one column) and the kept rows (null: all). */
     static double[] unitValues(String loss, Units units, double[] all, int[] kept, int tuples) {
-        int read = units.kind() == Units.Kind.BLOCKS ? all.length / units.blocks() : all.length;
-        for (int i = 0; i < read; i++) {
-            if (!Double.isFinite(all[i])) {
-                throw fail(loss, "labels", "finite", all[i] + " at row " + i);
-            }
-        }
+        // Only the kept units' values are read, and checked: a masked unit's label is not data.
         double[] out = new double[tuples];
         for (int t = 0; t < tuples; t++) {
-            out[t] = all[kept == null ? t : kept[t]];
+            int row = kept == null ? t : kept[t];
+            out[t] = all[row];
+            if (!Double.isFinite(out[t])) {
+                throw fail(loss, "labels", "finite", out[t] + " at row " + row);
+            }
         }
         return out;
     }

@@ -10,6 +10,8 @@ import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
 import org.dl4jlosses.embedding.CombinedMarginLoss;
+import org.dl4jlosses.embedding.AnglELoss;
+import org.dl4jlosses.embedding.CoSentLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Distance;
@@ -204,6 +206,7 @@ public final class CoupledCatalogue {
         all.addAll(segmentation());
         all.addAll(retrieval());
         all.addAll(margin());
+        all.addAll(pairScores());
         all.addAll(distance());
         return all;
     }
@@ -348,6 +351,28 @@ public final class CoupledCatalogue {
                         (random, type) -> speakerSample(random, type, new int[] {3, 4, 3}, 4, oneHot)));
             }
         }
+        return entries;
+    }
+
+    /**
+     * CoSENT and AnglE: BLOCKS left; right with block-0 similarity scores, graded with ties (pairs
+     * 0 and 2, masked by the contract tests, leave ordered pairs behind) or all distinct; D even
+     * for AnglE, odd too for CoSENT.
+     */
+    static List<Entry> pairScores() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation identity = new ActivationIdentity();
+        IActivation tanh = new ActivationTanH();
+        IntToDoubleFunction graded = i -> i % 3;
+        IntToDoubleFunction distinct = i -> 0.9 - 0.35 * i;
+        entries.add(new Entry(new CoSentLoss(), identity, "BLOCKS left; right",
+                (random, type) -> blocks(random, type, 2, 6, 4, graded)));
+        entries.add(new Entry(CoSentLoss.builder().scale(5).build(), tanh, "BLOCKS left; right",
+                (random, type) -> blocks(random, type, 2, 5, 3, distinct)));
+        entries.add(new Entry(new AnglELoss(), identity, "BLOCKS left; right",
+                (random, type) -> blocks(random, type, 2, 6, 4, graded)));
+        entries.add(new Entry(AnglELoss.builder().scale(5).build(), tanh, "BLOCKS left; right",
+                (random, type) -> blocks(random, type, 2, 5, 6, distinct)));
         return entries;
     }
 
