@@ -237,6 +237,24 @@ def _combined(z, b, s=64.0, m1=1.35, m2=0.25, m3=0.1):
     return F.cross_entropy(logits, b["idx"], reduction="sum")
 
 
+def _pair_scores(z, b, scale=20.0, angle=False):
+    # sentence-transformers' CoSENTLoss (pairwise cosine) / AnglELoss (pairwise_angle_sim), times the 2N rows.
+    n = z.shape[0] // 2
+    x, y = z[:n], z[n:]
+    if angle:
+        a, bb = torch.chunk(x, 2, dim=1)
+        c, d = torch.chunk(y, 2, dim=1)
+        zz = (c ** 2 + d ** 2).sum(1, keepdim=True)
+        ratio = (a ** 2 + bb ** 2).sum(1, keepdim=True) ** 0.5 / zz ** 0.5
+        sim = torch.abs(torch.cat(((a * c + bb * d) / zz / ratio, (bb * c - a * d) / zz / ratio), dim=1).sum(1))
+    else:
+        sim = (F.normalize(x, dim=1) * F.normalize(y, dim=1)).sum(1)
+    s = scale * sim
+    s = s[:, None] - s[None, :]
+    s = s - (b["y"][:, None] >= b["y"][None, :]).float() * 1e12
+    return torch.logsumexp(torch.cat((torch.zeros(1), s.view(-1))), 0) * z.shape[0]
+
+
 def _dice(z, b, images=16, smooth=1.0):
     p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
     y = b["onehot"].view(images, -1, z.shape[1])
@@ -290,6 +308,10 @@ def _mk_cosines(n, c):
     return make
 
 
+def _mk_scored_pairs(n, d, grades):
+    return lambda gen: (torch.randn(2 * n, d, generator=gen), {"y": torch.randint(0, grades, (n,), generator=gen).float()})
+
+
 def _mk_pixels(rows, k):
     def make(gen):
         idx = torch.randint(0, k, (rows,), generator=gen)
@@ -319,6 +341,8 @@ COUPLED = {
     "AdditiveAngularMarginLoss": (_mk_cosines(256, 10000), _arcface),
     "AdditiveCosineMarginLoss": (_mk_cosines(256, 10000), _cosface),
     "CombinedMarginLoss": (_mk_cosines(256, 10000), _combined),
+    "CoSentLoss": (_mk_scored_pairs(512, 128, 6), _pair_scores),
+    "AnglELoss": (_mk_scored_pairs(512, 128, 6), lambda z, b: _pair_scores(z, b, angle=True)),
 }
 
 

@@ -14,6 +14,8 @@ import org.dl4jlosses.classification.KlDivergenceLoss;
 import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
+import org.dl4jlosses.embedding.AnglELoss;
+import org.dl4jlosses.embedding.CoSentLoss;
 import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
@@ -139,7 +141,11 @@ public enum BenchCase {
             seed -> CoupledInputs.cosines(256, 10_000, seed)),
     COMBINED_MARGIN("CombinedMarginLoss", Act.IDENTITY, "256 x 10,000 classes (cosines), m = (1.35, 0.25, 0.1)",
             () -> CombinedMarginLoss.builder().m1(1.35).m2(0.25).m3(0.1).build(),
-            seed -> CoupledInputs.cosines(256, 10_000, seed));
+            seed -> CoupledInputs.cosines(256, 10_000, seed)),
+    CO_SENT("CoSentLoss", Act.IDENTITY, "2 x 512 rows, D=128, scores 0..5", CoSentLoss::new,
+            seed -> CoupledInputs.scoredPairs(512, 128, 6, seed)),
+    ANGLE("AnglELoss", Act.IDENTITY, "2 x 512 rows, D=128, scores 0..5", AnglELoss::new,
+            seed -> CoupledInputs.scoredPairs(512, 128, 6, seed));
 
     /** The three sizes the issue asks for, as R x K. */
     public static final List<String> SIZES = List.of("32x10", "256x1000", "2048x1000");

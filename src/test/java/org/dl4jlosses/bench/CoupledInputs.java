@@ -53,6 +53,16 @@ final class CoupledInputs {
         return new INDArray[] {gaussian((long) g * n, d, seed), Nd4j.zeros(DataType.FLOAT, (long) g * n, 1)};
     }
 
+    /** n pairs [2 n, d] (left block; right block) with scores 0..grades-1 in block 0's labels, zeros in block 1's. */
+    static INDArray[] scoredPairs(int n, int d, int grades, long seed) {
+        Random rnd = new Random(seed);
+        float[] y = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rnd.nextInt(grades);
+        }
+        return new INDArray[] {gaussian(2L * n, d, seed), Nd4j.create(y, new long[] {2L * n, 1}, DataType.FLOAT)};
+    }
+
     /** n rows of cosines in (-1, 1) over c classes, class index labels [n, 1]. */
     static INDArray[] cosines(int n, int c, long seed) {
         Random rnd = new Random(seed);
