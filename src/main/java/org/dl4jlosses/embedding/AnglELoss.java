@@ -23,7 +23,11 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <li>D must be even ({@code preOutput [2N, D]}): an odd D is rejected ("AnglELoss: preOutput must
  * be [2N, D] with D even ..."). Older sentence-transformers fail there too; newer ones pad the
  * rows with a zero column, which a zero column appended to the embeddings reproduces.</li>
- * <li>The gradient of {@code |t|} at {@code t = 0} is 0, as autograd's.</li>
+ * <li>Gradient (see {@link PairScoreRankingLoss} for the ranking part): on the normalised rows
+ * {@code [a, b]}, {@code [c, d]}, with {@code t = a.c + b.d + b.c - a.d} and {@code s = sign(t)},
+ * {@code d sim / d(a, b) = s (c - d, c + d)} and {@code d sim / d(c, d) = s (a + b, b - a)}; at
+ * {@code t = 0} it is 0, as autograd's for {@code abs} (so a zero row, whose similarity is 0,
+ * gets no gradient).</li>
  * </ul>
  *
  * <p>Layout, labels, masks and how the batch's value is spread over its rows: as

@@ -20,7 +20,8 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * The reference masks the pairs of pairs it leaves out by subtracting 1e12 from their logits; here
  * they are left out of the sum, which is the same number. Computed as a log-sum-exp with a zero
  * term over the pairs sorted by score (O(N log N), no N x N array), so any scale is finite; the
- * gradient by hand: see {@code PairScoreRanking}.
+ * gradient by hand (see {@link PairScoreRankingLoss}), with {@code d cos_i / d u_i = v_i} and
+ * {@code d cos_i / d v_i = u_i} for the normalised rows {@code u_i}, {@code v_i}.
  *
  * <p>Option: {@code scale} (default 20.0, finite and &gt; 0), multiplying the cosines.
  */

@@ -22,6 +22,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * are read: pair i's similarity score y_i, any finite value (only their order matters; block 1's
  * labels are not read). A row mask removes whole pairs (both rows share the mask value); a masked
  * pair's label is neither read nor checked. Any activation is allowed; the loss reads its output.
+ *
+ * <p>Computation: with {@code x_i = scale sim_i}, {@code L = log(1 + sum_{(i, j): y_i > y_j}
+ * exp(x_j - x_i))} is a log-sum-exp with a zero term, taken over the pairs sorted by score (running
+ * log-sum-exps over the groups of equal scores: O(N log N) time, no N x N array), so any scale gives
+ * finite values. Gradient, by hand: with {@code w_ij = exp(x_j - x_i - L)},
+ * {@code dL/dx_k = sum_{i: y_i > y_k} w_ik - sum_{j: y_k > y_j} w_kj}, times {@code scale} and the
+ * similarity's derivative (see each loss), then back through the rows' normalisation
+ * {@code r / max(|r|, 1e-12)}.
  */
 public abstract class PairScoreRankingLoss extends CoupledLoss {
     private static final long serialVersionUID = 1L;
