@@ -21,8 +21,13 @@ import org.dl4jlosses.internal.RowFormula;
  * {@code u} is {@code -expm1(log p)}, exact where {@code p} rounds to 1. A row whose labels are one
  * class (an index, or a one-hot row) without smoothing has one non-zero term, so only that term
  * is computed. Every logit is used as {@code z - max(z)}, so logits of any magnitude are exact.
+ *
+ * <p>Short rows go class-major ({@link #block}), each lane a row: the same terms, with
+ * {@code 1 - p_t} as {@code sum_c y'_c u_c + (1 - sum_c y'_c)}, exact for a one-hot row as the
+ * single class's {@code u_t} is; a class without mass adds nothing, even where its log p
+ * overflows to -infinity.
  */
-final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
+final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits, RowFormula.ClassMajor {
     private final double[] weights;
     /** The weights as a row of the lanes' precision, or null. */
     private final Object weightRow;
@@ -98,6 +103,128 @@ final class SoftmaxFamily implements RowFormula.OnSoftmaxLogits {
             combine(n, gradient, scratch, k, scale * oSum / expSum, scale);
         }
         return loss;
+    }
+
+    // Each pass over a block's classes is a method of its own, small enough for C2 to compile with its
+    // vectors inside: in one long method they were left as calls and allocated every vector.
+    @Override
+    public <V> void block(LaneMath<V> n, Object z, Object y, Object gradient, Object scratch, Object scale, Object losses,
+                          int rows, int stride, int k) {
+        n.begin(rows);
+        int width = n.width(rows);
+        // exp(z - max) goes to the gradient (becoming it) or, for the loss alone, to scratch.
+        Object exps = gradient != null ? gradient : scratch;
+        for (int j = 0; j < rows; j += width) {
+            V max = blockMax(n, z, j, stride, k);
+            V expSum = blockExps(n, z, exps, max, j, stride, k);
+            V logExpSum = n.log(expSum);
+            V oneMinusPt = epsilon == 0 ? null : blockOneMinusPt(n, z, y, max, logExpSum, j, stride, k);
+            V loss = blockTerms(n, z, y, max, logExpSum, j, stride, k);
+            V coefficient = n.of(0);
+            if (epsilon != 0) {
+                V rho = weights == null ? n.of(1) : blockRho(n, y, j, stride, k);
+                loss = n.add(loss, n.mul(n.mul(n.of(epsilon), rho), n.pow(oneMinusPt, gamma + 1)));
+                coefficient = n.mul(n.mul(n.of(-epsilon * (gamma + 1)), rho), n.pow(oneMinusPt, gamma));
+            }
+            V rowScale = n.loadRow(scale, j);
+            n.storeRow(n.mul(loss, rowScale), losses, j);
+            if (gradient != null) {
+                V inverseSum = n.div(n.of(1), expSum);
+                V oSum = blockGradientTerms(n, z, y, gradient, scratch, max, logExpSum, inverseSum, n.neg(coefficient),
+                        j, stride, k);
+                // dL/dz_c = scale (p_c sum o - o_c)
+                blockCombine(n, gradient, scratch, n.mul(n.mul(rowScale, oSum), inverseSum), n.neg(rowScale), j, stride, k);
+            }
+        }
+    }
+
+    /** {@code max_c z_c} of the block's rows from lane j. */
+    private static <V> V blockMax(LaneMath<V> n, Object z, int j, int stride, int k) {
+        V max = n.loadRow(z, j);
+        for (int c = 1; c < k; c++) {
+            max = n.max(max, n.loadRow(z, c * stride + j));
+        }
+        return max;
+    }
+
+    /** Writes {@code e_c = exp(z_c - max)} to {@code exps}; returns {@code sum_c e_c}. */
+    private static <V> V blockExps(LaneMath<V> n, Object z, Object exps, V max, int j, int stride, int k) {
+        V sum = n.of(0);
+        for (int c = 0; c < k; c++) {
+            V e = n.exp(n.sub(n.loadRow(z, c * stride + j), max));
+            n.storeRow(e, exps, c * stride + j);
+            sum = n.add(sum, e);
+        }
+        return sum;
+    }
+
+    /** {@code 1 - p_t = sum_c y'_c u_c + (1 - sum_c y'_c)}, at least 0. */
+    private <V> V blockOneMinusPt(LaneMath<V> n, Object z, Object y, V max, V logExpSum, int j, int stride, int k) {
+        V keep = n.of(1 - smoothing);
+        V uniform = n.of(smoothing / k);
+        V acc = n.of(1);
+        for (int c = 0; c < k; c++) {
+            V mixed = n.fma(n.loadRow(y, c * stride + j), keep, uniform);
+            V u = n.neg(n.expm1(n.sub(n.sub(n.loadRow(z, c * stride + j), max), logExpSum)));
+            acc = n.add(acc, n.sub(n.mul(mixed, u), mixed));
+        }
+        return n.max(acc, n.of(0));
+    }
+
+    /** {@code rho = sum_c w_c y_c}. */
+    private <V> V blockRho(LaneMath<V> n, Object y, int j, int stride, int k) {
+        V rho = n.of(0);
+        for (int c = 0; c < k; c++) {
+            rho = n.fma(n.loadRow(y, c * stride + j), n.of(weights[c]), rho);
+        }
+        return rho;
+    }
+
+    /** The masses {@code m = w y'} of class c. */
+    private <V> V blockMass(LaneMath<V> n, V mixed, int c) {
+        return weights == null ? mixed : n.mul(mixed, n.of(weights[c]));
+    }
+
+    /** {@code sum_c -m_c u_c^gamma log p_c}. */
+    private <V> V blockTerms(LaneMath<V> n, Object z, Object y, V max, V logExpSum, int j, int stride, int k) {
+        V keep = n.of(1 - smoothing);
+        V uniform = n.of(smoothing / k);
+        V loss = n.of(0);
+        for (int c = 0; c < k; c++) {
+            int at = c * stride + j;
+            V logp = n.sub(n.sub(n.loadRow(z, at), max), logExpSum);
+            V mass = blockMass(n, n.fma(n.loadRow(y, at), keep, uniform), c);
+            loss = n.add(loss, n.keep(term(n, logp, mass), mass));
+        }
+        return loss;
+    }
+
+    /** Writes {@code o_c = g_c - k p_c y'_c} to {@code out}; returns {@code sum_c o_c}. */
+    private <V> V blockGradientTerms(LaneMath<V> n, Object z, Object y, Object exps, Object out, V max, V logExpSum,
+                                     V inverseSum, V minusCoefficient, int j, int stride, int k) {
+        V keep = n.of(1 - smoothing);
+        V uniform = n.of(smoothing / k);
+        V sum = n.of(0);
+        for (int c = 0; c < k; c++) {
+            int at = c * stride + j;
+            V logp = n.sub(n.sub(n.loadRow(z, at), max), logExpSum);
+            V p = n.mul(n.loadRow(exps, at), inverseSum);
+            V mixed = n.fma(n.loadRow(y, at), keep, uniform);
+            V mass = blockMass(n, mixed, c);
+            V o = n.fma(n.mul(minusCoefficient, p), mixed, n.keep(classWeight(n, logp, p, mass), mass));
+            n.storeRow(o, out, at);
+            sum = n.add(sum, o);
+        }
+        return sum;
+    }
+
+    /** {@code gradient_c = factor e_c - scale o_c}, with {@code e} in the gradient and {@code o} in {@code out}. */
+    private static <V> void blockCombine(LaneMath<V> n, Object gradient, Object out, V factor, V minusScale, int j,
+                                         int stride, int k) {
+        for (int c = 0; c < k; c++) {
+            int at = c * stride + j;
+            n.storeRow(n.fma(n.loadRow(out, at), minusScale, n.mul(n.loadRow(gradient, at), factor)), gradient, at);
+        }
     }
 
     // The single class's term and weight are methods of their own, small enough for C2 to inline or

@@ -21,6 +21,37 @@ public interface RowFormula {
     }
 
     /**
+     * A formula that also takes a block of short rows at once, class-major: element
+     * {@code c * stride + i} is row i's class c, so one step covers one class of as many rows as
+     * a vector has lanes, and a reduction over a row's classes is a lane-wise one. A row shorter
+     * than a vector otherwise leaves most lanes idle and pays a row's fixed costs for a few
+     * elements. {@link RowPath} takes blocks for rows of at most {@link RowPath#SHORT_ROW}
+     * classes with class labels; such a formula takes every finite score ({@link #admit} is not
+     * called) and labels as dense rows (a class index as a one-hot row).
+     */
+    interface ClassMajor extends RowFormula {
+        /**
+         * The rows' losses {@code scale l(z, y)} into {@code losses} and, when {@code gradient}
+         * is not null, their gradients {@code scale dl/dz} class-major into it, every lane of the
+         * first {@code rows} written. A row with scale 0 has labels and scores 0.
+         *
+         * @param n the lanes
+         * @param z the scores, class-major
+         * @param y the labels, class-major
+         * @param gradient the gradient, class-major, or null
+         * @param scratch {@code k * stride} elements for the formula's own use
+         * @param scale each row's weight (its row mask value), one per lane
+         * @param losses each row's loss, one per lane
+         * @param rows the number of rows
+         * @param stride the distance between two classes of a row
+         * @param k the number of classes
+         * @param <V> one group of lanes
+         */
+        <V> void block(LaneMath<V> n, Object z, Object y, Object gradient, Object scratch, Object scale, Object losses,
+                       int rows, int stride, int k);
+    }
+
+    /**
      * Checks row r's scores before {@link #row} (default: any value is taken), throwing
      * {@link Checks#fail} for a value outside the formula's domain; may bring values within
      * rounding of the domain into it, in place (the row is the path's own copy).
