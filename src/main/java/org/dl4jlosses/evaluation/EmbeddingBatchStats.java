@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Health figures of one batch of labelled embeddings, from one Gram matrix product: the fraction of
+ * Health figures of one batch of labelled embeddings, from one Gram matrix product (in the
+ * embeddings' precision): the fraction of
  * triplets and of negative pairs a margin loss still works on, and the mean pairwise cosine (near 1:
  * the embeddings have collapsed onto one direction).
  */
@@ -56,9 +57,7 @@ public final class EmbeddingBatchStats {
         int d = (int) embeddings.size(1);
         require(labels == null || labels.length == n, method, "labels", n + " labels (one per row)",
                 labels == null ? 0 : labels.length);
-        double[] x = embeddings.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        double[] gram = new double[n * n];
-        Blas.multiply(x, n, d, false, x, n, d, true, gram);
+        double[] gram = gram(embeddings, n, d);
         double[] norm = new double[n];
         for (int i = 0; i < n; i++) {
             norm[i] = Math.max(Math.sqrt(Math.max(gram[i * n + i], 0)), 1e-12);
@@ -83,6 +82,27 @@ public final class EmbeddingBatchStats {
                 activeNegativePairs(dist, labels, n, margin));
     }
 
+    /**
+     * The Gram matrix {@code X X^T} by one BLAS product, in the embeddings' precision (sgemm for
+     * float32 and float16, whose figures need no more; dgemm for float64), returned as doubles.
+     */
+    private static double[] gram(INDArray embeddings, int n, int d) {
+        if (embeddings.dataType() == DataType.DOUBLE) {
+            double[] x = embeddings.dup('c').data().asDouble();
+            double[] gram = new double[n * n];
+            Blas.multiply(x, n, d, false, x, n, d, true, gram);
+            return gram;
+        }
+        float[] x = embeddings.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] product = new float[n * n];
+        Blas.multiply(x, n, d, false, x, n, d, true, product);
+        double[] gram = new double[n * n];
+        for (int i = 0; i < gram.length; i++) {
+            gram[i] = product[i];
+        }
+        return gram;
+    }
+
     private static double distance(Distance distance, double[] gram, double[] norm, int n, int i, int j) {
         if (distance == Distance.COSINE) {
             return 1 - gram[i * n + j] / (norm[i] * norm[j]);
@@ -91,26 +111,29 @@ public final class EmbeddingBatchStats {
         return distance == Distance.EUCLIDEAN ? Math.sqrt(squared) : squared;
     }
 
-    /** Per anchor: its negatives' distances sorted, then per positive a binary search for the active ones. */
+    /**
+     * Per anchor: the thresholds {@code d(a, p) + margin} of its positives sorted, then for each
+     * negative the number of thresholds above {@code d(a, n)} (a binary search): O(N^2 log P).
+     */
     private static double activeTriplets(double[] dist, int[] labels, int n, double margin) {
         long active = 0;
         long total = 0;
-        double[] negatives = new double[n];
+        double[] thresholds = new double[n];
         for (int a = 0; a < n; a++) {
-            int count = 0;
-            for (int j = 0; j < n; j++) {
-                if (labels[j] != labels[a]) {
-                    negatives[count++] = dist[a * n + j];
-                }
-            }
-            if (count == 0) {
-                continue;
-            }
-            Arrays.sort(negatives, 0, count);
+            int positives = 0;
             for (int p = 0; p < n; p++) {
                 if (p != a && labels[p] == labels[a]) {
-                    active += countBelow(negatives, count, dist[a * n + p] + margin);
-                    total += count;
+                    thresholds[positives++] = dist[a * n + p] + margin;
+                }
+            }
+            if (positives == 0) {
+                continue;
+            }
+            Arrays.sort(thresholds, 0, positives);
+            for (int q = 0; q < n; q++) {
+                if (labels[q] != labels[a]) {
+                    active += positives - countAtOrBelow(thresholds, positives, dist[a * n + q]);
+                    total += positives;
                 }
             }
         }
@@ -131,13 +154,13 @@ public final class EmbeddingBatchStats {
         return total == 0 ? Double.NaN : active / (double) total;
     }
 
-    /** Number of the first {@code count} (sorted) values strictly below {@code v}. */
-    private static int countBelow(double[] sorted, int count, double v) {
+    /** Number of the first {@code count} (sorted) values at or below {@code v}. */
+    private static int countAtOrBelow(double[] sorted, int count, double v) {
         int lo = 0;
         int hi = count;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < v) {
+            if (sorted[mid] <= v) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -51,7 +51,7 @@ public final class EmbeddingHealthListener extends BaseTrainingListener {
         this.collapseThreshold = b.collapseThreshold;
     }
 
-    /** A listener with the defaults: every 10 iterations, 256 rows, Euclidean distance, margin 1, collapse at 0.9. */
+    /** A listener with the defaults: every 50 iterations, 128 rows, Euclidean distance, margin 1, collapse at 0.9. */
     public EmbeddingHealthListener() {
         this(builder());
     }
@@ -181,8 +181,8 @@ public final class EmbeddingHealthListener extends BaseTrainingListener {
 
     /** Options of {@link EmbeddingHealthListener}. */
     public static final class Builder {
-        private int frequency = 10;
-        private int maxRows = 256;
+        private int frequency = 50;
+        private int maxRows = 128;
         private Distance distance = Distance.EUCLIDEAN;
         private double margin = 1.0;
         private double collapseThreshold = 0.9;
@@ -190,14 +190,14 @@ public final class EmbeddingHealthListener extends BaseTrainingListener {
         private Builder() {
         }
 
-        /** Check every {@code frequency} iterations (default 10; at least 1). */
+        /** Check every {@code frequency} iterations (default 50: a check costs about a third of a small network's step, see docs/evaluation.md; at least 1). */
         public Builder frequency(int frequency) {
             require(frequency >= 1, "EmbeddingHealthListener", "frequency", "at least 1", frequency);
             this.frequency = frequency;
             return this;
         }
 
-        /** At most this many rows of the minibatch per check (default 256; at least 2). */
+        /** At most this many rows of the minibatch per check (default 128; at least 2). */
         public Builder maxRows(int maxRows) {
             require(maxRows >= 2, "EmbeddingHealthListener", "maxRows", "at least 2", maxRows);
             this.maxRows = maxRows;
