@@ -21,6 +21,8 @@ import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Distance;
 import org.dl4jlosses.embedding.TripletLoss;
+import org.dl4jlosses.evaluation.RetrievalEvaluator;
+import org.dl4jlosses.evaluation.VerificationScores;
 import org.dl4jlosses.layers.CosineOutputLayer;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.activations.Activation;
@@ -270,37 +272,14 @@ public final class FacesExample implements Example {
     }
 
     /**
-     * Verification on held-out images: cosine similarities of all genuine and impostor pairs
-     * (ROC-AUC), and leave-one-out nearest neighbour by cosine (recall@1).
+     * Verification on held-out images, by the library's evaluation API: cosine similarities of all
+     * genuine and impostor pairs (ROC-AUC), and leave-one-out nearest neighbour by cosine (recall@1).
      */
     record Verification(double auc, double recallAt1) {
         static Verification of(double[][] embeddings, int[] ids) {
-            int n = embeddings.length;
-            double[][] unit = new double[n][];
-            for (int i = 0; i < n; i++) {
-                unit[i] = unit(embeddings[i]);
-            }
-            double[][] cos = new double[n][n];
-            List<Double> genuine = new ArrayList<>();
-            List<Double> impostor = new ArrayList<>();
-            boolean[][] same = new boolean[n][n];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    double s = 0;
-                    for (int k = 0; k < unit[i].length; k++) {
-                        s += unit[i][k] * unit[j][k];
-                    }
-                    cos[i][j] = s;
-                    same[i][j] = i != j && ids[i] == ids[j];
-                    if (j > i) {
-                        (ids[i] == ids[j] ? genuine : impostor).add(s);
-                    }
-                }
-                cos[i][i] = Double.NEGATIVE_INFINITY; // an image is not its own neighbour
-            }
-            double auc = Metrics.rocAuc(genuine.stream().mapToDouble(Double::doubleValue).toArray(),
-                    impostor.stream().mapToDouble(Double::doubleValue).toArray());
-            return new Verification(auc, Metrics.recallAt1(cos, same));
+            INDArray e = Nd4j.createFromArray(embeddings);
+            double auc = VerificationScores.allPairs(e, Nd4j.createFromArray(ids)).rocAuc();
+            return new Verification(auc, new RetrievalEvaluator().recallAt(1).leaveOneOut(e, ids).recallAt(1));
         }
     }
 

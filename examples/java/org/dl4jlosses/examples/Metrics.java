@@ -1,12 +1,12 @@
 package org.dl4jlosses.examples;
 
-import java.util.Arrays;
+import org.dl4jlosses.evaluation.VerificationMetrics;
 
 /**
  * The metrics the examples report, on plain Java arrays so each is a few readable lines.
- * Classification metrics take class indices; ranking metrics take score rows (higher = more
- * similar); verification metrics take the scores of genuine pairs (same identity) and impostor
- * pairs (different identities); overlap metrics take pixel masks.
+ * Classification metrics take class indices; the rank of a relevant candidate takes a score row
+ * (higher = more similar); overlap metrics take pixel masks. Embedding retrieval and verification
+ * metrics (recall@k, MRR, ROC-AUC, EER) are the library's: org.dl4jlosses.evaluation.
  */
 public final class Metrics {
     private Metrics() {
@@ -58,58 +58,11 @@ public final class Metrics {
     }
 
     /**
-     * Area under the ROC curve: the probability that a random positive scores above a random
-     * negative, ties counting one half (the Mann-Whitney statistic), computed by sorting.
+     * Area under the ROC curve of a binary classifier's scores: the library's
+     * {@link VerificationMetrics#rocAuc} with the positives as the genuine scores.
      */
     public static double rocAuc(double[] positives, double[] negatives) {
-        if (positives.length == 0 || negatives.length == 0) {
-            throw new IllegalArgumentException("Metrics.rocAuc: needs at least one positive and one negative score, got "
-                    + positives.length + " and " + negatives.length);
-        }
-        double[] neg = negatives.clone();
-        Arrays.sort(neg);
-        double wins = 0;
-        for (double p : positives) {
-            int below = lowerBound(neg, p);
-            int notAbove = upperBound(neg, p);
-            wins += below + 0.5 * (notAbove - below);
-        }
-        return wins / ((double) positives.length * neg.length);
-    }
-
-    /**
-     * Equal error rate of a verification system that accepts a pair when its score is at least a
-     * threshold: the rate at which the false-accept rate (impostors accepted) meets the
-     * false-reject rate (genuine pairs rejected), interpolated linearly between the two thresholds
-     * where they cross.
-     */
-    public static double equalErrorRate(double[] genuine, double[] impostor) {
-        if (genuine.length == 0 || impostor.length == 0) {
-            throw new IllegalArgumentException("Metrics.equalErrorRate: needs genuine and impostor scores, got "
-                    + genuine.length + " and " + impostor.length);
-        }
-        double[] g = genuine.clone();
-        double[] n = impostor.clone();
-        Arrays.sort(g);
-        Arrays.sort(n);
-        double[] thresholds = Arrays.copyOf(g, g.length + n.length + 1);
-        System.arraycopy(n, 0, thresholds, g.length, n.length);
-        thresholds[thresholds.length - 1] = Double.POSITIVE_INFINITY; // rejects everything: FAR 0, FRR 1
-        Arrays.sort(thresholds);
-        // As the threshold rises, FAR falls from 1 and FRR rises from 0; they cross exactly once.
-        double prevFar = 1;
-        double prevFrr = 0;
-        for (double t : thresholds) {
-            double far = (n.length - lowerBound(n, t)) / (double) n.length;
-            double frr = lowerBound(g, t) / (double) g.length;
-            if (frr >= far) {
-                double w = (prevFar - prevFrr) / ((prevFar - prevFrr) + (frr - far));
-                return prevFar + w * (far - prevFar);
-            }
-            prevFar = far;
-            prevFrr = frr;
-        }
-        throw new AssertionError("unreachable: the infinite threshold has FRR 1 >= FAR 0");
+        return VerificationMetrics.rocAuc(positives, negatives);
     }
 
     /**
@@ -134,26 +87,6 @@ public final class Metrics {
             rank += !relevant[j] && scores[j] >= best ? 1 : 0;
         }
         return rank;
-    }
-
-    /** Fraction of rows whose top-scoring candidate is relevant (see {@link #rankOfFirstRelevant}). */
-    public static double recallAt1(double[][] scores, boolean[][] relevant) {
-        sameLength(scores.length, relevant.length);
-        int hits = 0;
-        for (int i = 0; i < scores.length; i++) {
-            hits += rankOfFirstRelevant(scores[i], relevant[i]) == 1 ? 1 : 0;
-        }
-        return hits / (double) scores.length;
-    }
-
-    /** Mean over rows of 1 / the rank of the first relevant candidate. */
-    public static double meanReciprocalRank(double[][] scores, boolean[][] relevant) {
-        sameLength(scores.length, relevant.length);
-        double sum = 0;
-        for (int i = 0; i < scores.length; i++) {
-            sum += 1.0 / rankOfFirstRelevant(scores[i], relevant[i]);
-        }
-        return sum / scores.length;
     }
 
     /** Dice coefficient {@code 2 |P and T| / (|P| + |T|)} of two masks (1 when both are empty). */
@@ -212,36 +145,6 @@ public final class Metrics {
             out[i] = best;
         }
         return out;
-    }
-
-    /** Number of entries of the sorted array strictly below {@code v}. */
-    private static int lowerBound(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** Number of entries of the sorted array at or below {@code v}. */
-    private static int upperBound(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     private static void sameLength(int a, int b) {

@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.dl4jlosses.embedding.InfoNceLoss;
 import org.dl4jlosses.embedding.MultipleNegativesRankingLoss;
+import org.dl4jlosses.evaluation.RetrievalEvaluator;
+import org.dl4jlosses.evaluation.RetrievalMetrics;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.nd4j.linalg.activations.Activation;
@@ -169,13 +171,13 @@ public final class RetrievalExample implements Example {
             ComputationGraph graph = encoder(e.getValue(), blocks);
             if (untrained == null) {
                 // Every loss starts from these weights: the untrained encoder is one baseline for all.
-                untrained = metrics(scores(graph, test));
+                untrained = metrics(embed(graph, test));
             }
             Training.Curve curve = fit(e.getKey(), graph, train, blocks, test, epochs, out);
             curves.add(curve);
-            double[][] scores = scores(graph, test);
-            ranks.add(ranks(scores));
-            double[] m = metrics(scores);
+            INDArray embedded = embed(graph, test);
+            ranks.add(ranks(scores(embedded)));
+            double[] m = metrics(embedded);
             out.progress("%-40s held-out MRR %.4f  recall@1 %.4f", e.getKey(), m[0], m[1]);
             results.add(new Result(name(), e.getKey(), "held-out MRR", m[0], curve.seconds()));
             results.add(new Result(name(), e.getKey(), "held-out recall@1", m[1], curve.seconds()));
@@ -223,7 +225,7 @@ public final class RetrievalExample implements Example {
         double[] epochAxis = new double[epochs];
         double[] trainLoss = new double[epochs];
         List<Double> probeEpochs = new ArrayList<>(List.of(0.0));
-        List<Double> probe = new ArrayList<>(List.of(metrics(scores(graph, test))[0]));
+        List<Double> probe = new ArrayList<>(List.of(metrics(embed(graph, test))[0]));
         // The loss reads no labels; DL4J still wants an array with one row per stacked row.
         INDArray labels = Nd4j.zeros(DataType.FLOAT, (long) blocks * BATCH, 1);
         int probeEvery = Math.max(1, epochs / 10);
@@ -251,7 +253,7 @@ public final class RetrievalExample implements Example {
             boolean print = epoch % printEvery == 0 || epoch == epochs;
             if (epoch % probeEvery == 0 || print) {
                 probeEpochs.add((double) epoch);
-                probe.add(metrics(scores(graph, test))[0]);
+                probe.add(metrics(embed(graph, test))[0]);
             }
             if (print) {
                 out.progress("%-40s epoch %3d/%d  loss %.4f  held-out MRR %.4f", label, epoch, epochs,
@@ -268,12 +270,18 @@ public final class RetrievalExample implements Example {
         return x.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
     }
 
-    /** Cosine similarity of every held-out query (rows) to every held-out document (columns). */
-    static double[][] scores(ComputationGraph graph, INDArray[] test) {
-        int n = (int) test[0].size(0);
+    /** The held-out queries' embeddings (the first n rows), then their documents' (the next n). */
+    static INDArray embed(ComputationGraph graph, INDArray[] test) {
         // The graph takes as many blocks as it was built with; only the queries' and documents' rows are read.
         INDArray[] inputs = Arrays.copyOf(test, graph.getConfiguration().getNetworkInputs().size());
-        double[][] embedded = Training.rows(graph.outputSingle(false, inputs));
+        long n = test[0].size(0);
+        return graph.outputSingle(false, inputs).get(NDArrayIndex.interval(0, 2 * n), NDArrayIndex.all());
+    }
+
+    /** Cosine similarity of every held-out query (rows) to every held-out document (columns). */
+    static double[][] scores(INDArray embeddedRows) {
+        double[][] embedded = Training.rows(embeddedRows);
+        int n = embedded.length / 2;
         double[][] scores = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -292,10 +300,18 @@ public final class RetrievalExample implements Example {
         return relevant;
     }
 
-    /** {MRR, recall@1} of the held-out queries. */
-    static double[] metrics(double[][] scores) {
-        boolean[][] relevant = ownDocument(scores.length);
-        return new double[] {Metrics.meanReciprocalRank(scores, relevant), Metrics.recallAt1(scores, relevant)};
+    /**
+     * {MRR, recall@1} of the held-out queries, by the library's {@link RetrievalEvaluator}: query i's
+     * label is i, and so is its document's, so each query has exactly one relevant document.
+     */
+    static double[] metrics(INDArray embedded) {
+        int n = (int) embedded.size(0) / 2;
+        int[] ids = new int[n];
+        Arrays.setAll(ids, i -> i);
+        RetrievalMetrics m = new RetrievalEvaluator().recallAt(1).evaluate(
+                embedded.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), ids,
+                embedded.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()), ids);
+        return new double[] {m.meanReciprocalRank(), m.recallAt(1)};
     }
 
     /** The rank (1 = first) of each held-out query's own document. */

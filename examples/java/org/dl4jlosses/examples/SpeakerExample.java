@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.dl4jlosses.embedding.Ge2eLoss;
+import org.dl4jlosses.evaluation.VerificationScores;
 import org.dl4jlosses.layers.Ge2eOutputLayer;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.activations.Activation;
@@ -271,46 +272,31 @@ public final class SpeakerExample implements Example {
     }
 
     /**
-     * The equal error rate on the test speakers: each enrols with its first {@value #ENROL}
-     * utterances (the mean of their normalised embeddings); every other utterance is a genuine
-     * trial against its own speaker and an impostor trial against every other, scored by cosine.
+     * The equal error rate on the test speakers, by the library's evaluation API: each enrols with
+     * its first {@value #ENROL} utterances (the mean of their normalised embeddings); every other
+     * utterance is a genuine trial against its own speaker and an impostor trial against every
+     * other, scored by cosine ({@link VerificationScores#enrolmentCentroids}).
      */
     static double equalErrorRate(MultiLayerNetwork net, INDArray test) {
-        double[][] e = Training.rows(net.output(test));
-        int speakers = e.length / UTTERANCES;
-        double[][] centroids = new double[speakers][EMBEDDING];
-        for (int k = 0; k < speakers; k++) {
-            for (int u = 0; u < ENROL; u++) {
-                double[] unit = unit(e[k * UTTERANCES + u]);
-                for (int j = 0; j < EMBEDDING; j++) {
-                    centroids[k][j] += unit[j] / ENROL;
-                }
-            }
-            centroids[k] = unit(centroids[k]);
-        }
+        INDArray e = net.output(test);
+        int speakers = (int) e.size(0) / UTTERANCES;
         int trials = UTTERANCES - ENROL;
-        double[] genuine = new double[speakers * trials];
-        double[] impostor = new double[speakers * trials * (speakers - 1)];
-        int g = 0;
-        int n = 0;
+        int[] enrolRows = new int[speakers * ENROL];
+        int[] enrolIds = new int[enrolRows.length];
+        int[] testRows = new int[speakers * trials];
+        int[] testIds = new int[testRows.length];
         for (int k = 0; k < speakers; k++) {
-            for (int u = ENROL; u < UTTERANCES; u++) {
-                double[] x = unit(e[k * UTTERANCES + u]);
-                for (int c = 0; c < speakers; c++) {
-                    double score = dot(x, centroids[c]);
-                    if (c == k) {
-                        genuine[g++] = score;
-                    } else {
-                        impostor[n++] = score;
-                    }
+            for (int u = 0; u < UTTERANCES; u++) {
+                if (u < ENROL) {
+                    enrolRows[k * ENROL + u] = k * UTTERANCES + u;
+                    enrolIds[k * ENROL + u] = k;
+                } else {
+                    testRows[k * trials + u - ENROL] = k * UTTERANCES + u;
+                    testIds[k * trials + u - ENROL] = k;
                 }
             }
         }
-        return Metrics.equalErrorRate(genuine, impostor);
-    }
-
-    private static double[] unit(double[] v) {
-        double norm = Math.max(Math.sqrt(dot(v, v)), 1e-12);
-        return Arrays.stream(v).map(a -> a / norm).toArray();
+        return VerificationScores.enrolmentCentroids(e.getRows(enrolRows), Nd4j.createFromArray(enrolIds),
+                e.getRows(testRows), Nd4j.createFromArray(testIds)).equalErrorRate();
     }
 }
