@@ -12,7 +12,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * What this library's output layers share: no bias, an identity activation by default, equality
- * by class and DL4J's configuration fields (a subclass adds no fields of its own), and the usual
+ * by class and DL4J's configuration fields (a subclass with fields of its own adds them), and the usual
  * wiring of a layer implementation to its parameters.
  */
 public abstract class BiasFreeOutputLayer extends BaseOutputLayer {

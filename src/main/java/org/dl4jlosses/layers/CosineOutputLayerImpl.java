@@ -11,11 +11,13 @@ import org.dl4jlosses.internal.UnitRows;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The network-side implementation of {@link CosineOutputLayer}: the cosine pre-output and its
- * hand-derived backward pass through the normalisation of the input rows and of the columns of W.
+ * The network-side implementation of {@link CosineOutputLayer}: the cosine pre-output (pooled over
+ * each class's sub-centers) and its hand-derived backward pass through the normalisation of the
+ * input rows and of the columns of W.
  */
 public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutputLayer<CosineOutputLayer> {
     private static final long serialVersionUID = 1L;
@@ -58,6 +60,50 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
             weightNorms = UnitRows.norms(columns);
             weightUnits = UnitRows.unitRows(columns, weightNorms);
         }
+
+        /** The cosine of every input row and every column of W, clamped to [-1, 1]. */
+        INDArray cosines(INDArray out) {
+            inputUnits.mmuli(weightUnits.transpose(), out);
+            // Rounding may push a cosine of nearly aligned vectors just past +-1.
+            return Transforms.min(Transforms.max(out, -1.0, false), 1.0, false);
+        }
+    }
+
+    private int subCenters() {
+        return layerConf().getSubCenters();
+    }
+
+    /**
+     * Writes the largest of each class's k sub-center cosines ({@code all [N, nOut k]}, column
+     * {@code j k + s}) into {@code pooled [N, nOut]}; returns the column that gave each, row-major
+     * (the first of equal ones).
+     */
+    private static int[] pool(INDArray all, int k, INDArray pooled) {
+        double[] cosines = all.dup('c').data().asDouble();
+        int classes = (int) pooled.size(1);
+        int[] winners = new int[(int) pooled.size(0) * classes];
+        double[] best = new double[winners.length];
+        for (int i = 0; i < winners.length; i++) {
+            int from = i * k;
+            int winner = from;
+            for (int s = from + 1; s < from + k; s++) {
+                winner = cosines[s] > cosines[winner] ? s : winner;
+            }
+            winners[i] = winner;
+            best[i] = cosines[winner];
+        }
+        pooled.assign(Nd4j.createFromArray(best).reshape(pooled.shape()));
+        return winners;
+    }
+
+    /** dL/dcos of every sub-center: the class's {@code delta} at the column that gave its maximum, 0 at the others. */
+    private static INDArray spread(INDArray delta, int[] winners, int k, DataType dataType) {
+        double[] classGradient = delta.dup('c').data().asDouble();
+        double[] all = new double[classGradient.length * k];
+        for (int i = 0; i < winners.length; i++) {
+            all[winners[i]] = classGradient[i];
+        }
+        return Nd4j.createFromArray(all).reshape(delta.size(0), delta.size(1) * k).castTo(dataType);
     }
 
     @Override
@@ -65,11 +111,15 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
         Unit unit = new Unit(training, workspaceMgr);
+        int k = subCenters();
         INDArray cosines = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                unit.inputUnits.size(0), unit.weightUnits.size(0));
-        unit.inputUnits.mmuli(unit.weightUnits.transpose(), cosines);
-        // Rounding may push a cosine of nearly aligned vectors just past +-1.
-        Transforms.min(Transforms.max(cosines, -1.0, false), 1.0, false);
+                unit.inputUnits.size(0), unit.weightUnits.size(0) / k);
+        if (k == 1) {
+            unit.cosines(cosines);
+        } else {
+            pool(unit.cosines(Nd4j.createUninitialized(dataType, unit.inputUnits.size(0), unit.weightUnits.size(0))), k,
+                    cosines);
+        }
         if (maskArray != null) {
             applyMask(cosines);
         }
@@ -99,14 +149,20 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
     }
 
     /**
-     * dL/dW and dL/dx from the loss's dL/dcos = G: with u the unit input rows and v the unit
-     * columns of W, dL/du = G V^T and dL/dv = U^T G, each then through its normalisation.
+     * dL/dW and dL/dx from the loss's dL/dcos = G (with sub-centers, spread to the columns that
+     * gave each class's maximum): with u the unit input rows and v the unit columns of W,
+     * dL/du = G V^T and dL/dv = U^T G, each then through its normalisation.
      */
     private Pair<Gradient, INDArray> gradientsAndEpsilon(LayerWorkspaceMgr workspaceMgr) {
         INDArray cosines = preOutput(true, workspaceMgr);
         Unit unit = new Unit(true, workspaceMgr);
         INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
                 cosines, layerConf().getActivationFn(), maskArray);
+        int k = subCenters();
+        if (k > 1) {
+            INDArray all = unit.cosines(Nd4j.createUninitialized(dataType, cosines.size(0), cosines.size(1) * k));
+            delta = spread(delta, pool(all, k, cosines.dup()), k, dataType);
+        }
         INDArray dInputUnits = delta.mmul(unit.weightUnits);                      // [N, nIn]
         INDArray dWeightUnits = delta.transpose().mmul(unit.inputUnits);          // [nOut, nIn]
         INDArray dInput = UnitRows.unitRowsBackward(unit.inputUnits, unit.inputNorms, dInputUnits);
