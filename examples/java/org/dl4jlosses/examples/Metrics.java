@@ -1,5 +1,6 @@
 package org.dl4jlosses.examples;
 
+import java.util.Arrays;
 import org.dl4jlosses.evaluation.VerificationMetrics;
 
 /**
@@ -145,6 +146,45 @@ public final class Metrics {
             out[i] = best;
         }
         return out;
+    }
+
+    /**
+     * Spearman's rank correlation: the Pearson correlation of the two series' ranks, tied values
+     * taking the mean of their ranks (0 if either series is constant).
+     */
+    public static double spearman(double[] a, double[] b) {
+        sameLength(a.length, b.length);
+        double[] ra = ranks(a);
+        double[] rb = ranks(b);
+        double mean = (a.length + 1) / 2.0;
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (ra[i] - mean) * (rb[i] - mean);
+            aa += (ra[i] - mean) * (ra[i] - mean);
+            bb += (rb[i] - mean) * (rb[i] - mean);
+        }
+        return aa == 0 || bb == 0 ? 0 : ab / Math.sqrt(aa * bb);
+    }
+
+    /** 1-based ranks of {@code values}, ties taking the mean of the ranks they span. */
+    private static double[] ranks(double[] values) {
+        Integer[] order = new Integer[values.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (i, j) -> Double.compare(values[i], values[j]));
+        double[] ranks = new double[values.length];
+        for (int from = 0; from < values.length; ) {
+            int to = from;
+            while (to + 1 < values.length && values[order[to + 1]] == values[order[from]]) {
+                to++;
+            }
+            for (int k = from; k <= to; k++) {
+                ranks[order[k]] = (from + to) / 2.0 + 1;
+            }
+            from = to + 1;
+        }
+        return ranks;
     }
 
     private static void sameLength(int a, int b) {

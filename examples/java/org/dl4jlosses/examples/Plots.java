@@ -272,9 +272,26 @@ public final class Plots {
     /** Writes charts side by side as one PNG, {@code columns} per row. */
     public static void saveGrid(Path file, int columns, List<XYChart> charts) throws IOException {
         int rows = (charts.size() + columns - 1) / columns;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(charts, rows, columns, out, BitmapFormat.PNG);
+        List<XYChart> cells = new java.util.ArrayList<>(charts);
+        while (cells.size() < rows * columns) {
+            cells.add(blank(charts.get(0).getWidth(), charts.get(0).getHeight()));
         }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(cells, rows, columns, out, BitmapFormat.PNG);
+        }
+    }
+
+    /** An empty white panel, to fill the last row of a grid. */
+    private static XYChart blank(int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).build();
+        var styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setPlotBorderVisible(false);
+        styler.setPlotGridLinesVisible(false);
+        styler.setAxisTicksVisible(false);
+        styler.setLegendVisible(false);
+        return chart;
     }
 
     /** A filled circle of fixed size with an optional outline (XChart's own markers share one size per chart). */

@@ -55,4 +55,12 @@ class MetricsTest {
         assertArrayEquals(new int[] {1, 0, 2}, Metrics.argMax(new double[][] {{0, 3, 1}, {5, 5, 1}, {0, 1, 2}}));
         assertThrows(IllegalArgumentException.class, () -> Metrics.accuracy(new int[2], new int[3]));
     }
+
+    @Test
+    void spearmanRanksWithTiesAtTheirMeanRank() {
+        // Ranks of b: 1, 2, 3.5, 5, 3.5; against 1..5: 8 / sqrt(10 x 9.5).
+        assertEquals(8 / Math.sqrt(95), Metrics.spearman(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}), EPS);
+        assertEquals(-1.0, Metrics.spearman(new double[] {0.1, 0.5, 0.9}, new double[] {30, 20, -4}), EPS);
+        assertEquals(0.0, Metrics.spearman(new double[] {1, 2, 3}, new double[] {7, 7, 7}), EPS, "a constant series");
+    }
 }
