@@ -1,6 +1,6 @@
 """Golden values of org.dl4jlosses.evaluation: retrieval and verification metrics of small fixtures.
 
-Writes src/test/resources/fixtures/evaluation.json, read by EvaluationFixtureTest. Run with
+Writes src/test/resources/fixtures/evaluation/retrieval-and-verification.json, read by EvaluationFixtures. Run with
 Debian's python3-torch: /usr/bin/python3 src/test/python/make_evaluation_fixtures.py
 
 Retrieval metrics follow pytorch-metric-learning's AccuracyCalculator
@@ -43,7 +43,7 @@ import torch
 torch.set_default_dtype(torch.float64)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.normpath(os.path.join(HERE, "..", "resources", "fixtures", "evaluation.json"))
+OUT = os.path.normpath(os.path.join(HERE, "..", "resources", "fixtures", "evaluation", "retrieval-and-verification.json"))
 
 
 def seed(name):

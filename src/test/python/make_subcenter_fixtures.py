@@ -6,7 +6,7 @@ class's cosine the largest of its k, torch.max over them), followed by insightfa
 
 Each case: input x [N, D] (the layer's input), weights W [D, C k], class labels [N, 1]; the pooled
 cosines [N, C], the loss (DL4J's score: the mean over rows), and by autograd in float64 dLoss/dW
-and dLoss/dx. Writes src/test/resources/fixtures/subcenter.json.
+and dLoss/dx. Writes src/test/resources/fixtures/layers/subcenter.json.
 
     /usr/bin/python3 src/test/python/make_subcenter_fixtures.py
 """
@@ -61,7 +61,7 @@ def main():
                               {"scale": 16.0, "margin": 0.3, "easyMargin": easy} if easy else {"scale": 16.0, "margin": 0.3},
                               arcface(16.0, 0.3, easy), 9, 5, 4, k))
         cases.append(case("cosface-k%d" % k, COSFACE, {"scale": 8.0, "margin": 0.25}, cosface(8.0, 0.25), 7, 6, 3, k))
-    out = os.path.join(fx.FIXTURES, "subcenter.json")
+    out = os.path.join(fx.FIXTURES, "layers", "subcenter.json")
     with open(out, "w") as f:
         json.dump({"generator": "src/test/python/make_subcenter_fixtures.py", "cases": cases}, f)
         f.write("\n")

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
-/** Reads src/test/resources/fixtures/evaluation.json, written by src/test/python/make_evaluation_fixtures.py. */
+/** Reads src/test/resources/fixtures/evaluation/retrieval-and-verification.json, written by src/test/python/make_evaluation_fixtures.py. */
 final class EvaluationFixtures {
     private static final JsonNode ROOT = read();
 
@@ -18,7 +18,7 @@ final class EvaluationFixtures {
     }
 
     private static JsonNode read() {
-        try (InputStream in = EvaluationFixtures.class.getResourceAsStream("/fixtures/evaluation.json")) {
+        try (InputStream in = EvaluationFixtures.class.getResourceAsStream("/fixtures/evaluation/retrieval-and-verification.json")) {
             return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -58,7 +58,7 @@ class SubCenterTest {
 
     static List<JsonNode> fixtures() {
         List<JsonNode> cases = new ArrayList<>();
-        Fixtures.read("/fixtures/subcenter.json").get("cases").forEach(cases::add);
+        Fixtures.read("/fixtures/layers/subcenter.json").get("cases").forEach(cases::add);
         return cases;
     }
 

@@ -81,7 +81,10 @@ public final class Fixtures {
         return cases;
     }
 
-    /** Every fixture file's cases: each generator script writes one file (see src/test/python). */
+    /**
+     * Every loss fixture file's cases: each generator script writes one file directly under
+     * fixtures/ (see src/test/python); its subfolders hold other APIs' fixtures (evaluation, layers).
+     */
     public static List<Case> all() {
         URL dir = Fixtures.class.getResource("/fixtures");
         if (dir == null) {
