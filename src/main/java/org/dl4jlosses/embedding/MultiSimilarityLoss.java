@@ -42,8 +42,8 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * pairs with e &lt; 0. Where that reference returns 0, so does this loss: a batch with no positive
  * pair or a single id while mining (the miner then returns nothing), and any batch whose kept pairs
  * are at most one positive and at most one negative pair (the reference's pair loss treats such a
- * pair list as empty). Without mining a one-id batch is not zero: its positive terms remain, as in
- * the reference. The log-sum-exps (with their zero term) are taken stably, so any alpha and beta
+ * pair list as empty). Without mining the terms of whatever pairs there are remain, as in the
+ * reference: a one-id batch keeps its positive terms, a batch of distinct ids its negative ones. The log-sum-exps (with their zero term) are taken stably, so any alpha and beta
  * are finite.
  *
  * <p>Gradient, by hand, the mining held fixed (as autograd treats the miner's indices): with
