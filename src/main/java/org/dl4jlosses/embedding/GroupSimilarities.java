@@ -39,6 +39,11 @@ final class GroupSimilarities {
         Blas.multiply(u, count, columns, false, u, count, columns, true, matrix);
     }
 
+    /** S itself, row-major n x n, of the lanes' precision: for formulas that work on its rows with whole-row primitives. */
+    Object matrix() {
+        return matrix;
+    }
+
     /** Row a of S (or of what {@link #setRow} left there) into {@code into}, as doubles. */
     double[] row(int a, double[] into) {
         int at = a * count;

@@ -112,50 +112,37 @@ public final class SupervisedContrastiveLoss extends CoupledLoss {
                 }
             }
             GroupSimilarities s = new GroupSimilarities(n, rows, normalize);
-            double[] x = new double[count];
+            // Each anchor's row of S in whole-row primitives, in place: logits, then (for the gradient) dL/dS.
+            Object m = s.matrix();
             double k = count / (anchors * temperature);
             double lossSum = 0;
             for (int a = 0; a < count; a++) {
+                int row = a * count;
                 int[] own = members[group[a]];
                 if (own.length < 2) {
-                    if (gradient != null) {
-                        Arrays.fill(x, 0);
-                        s.setRow(a, x);
-                    }
+                    n.linear(m, row, count, 0, 0);
                     continue;
                 }
-                s.row(a, x);
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < count; j++) {
-                    x[j] /= temperature;
-                    if (j != a) {
-                        max = Math.max(max, x[j]);
-                    }
-                }
-                double sum = 0;
-                for (int j = 0; j < count; j++) {
-                    if (j != a) {
-                        sum += Math.exp(x[j] - max);
-                    }
-                }
+                n.scale(m, row, count, 1 / temperature);
+                n.set(m, row + a, CandidateSoftmax.EXCLUDED);
                 double positives = 0;
                 for (int p : own) {
                     if (p != a) {
-                        positives += x[p];
+                        positives += n.get(m, row + p);
                     }
                 }
+                double max = n.max(m, row, count);
+                double sum = n.expSum(m, row, count, max, gradient == null ? null : m);
                 int size = own.length - 1;
                 lossSum += max + Math.log(sum) - positives / size;
                 if (gradient != null) {
-                    for (int j = 0; j < count; j++) {
-                        x[j] = j == a ? 0 : k * Math.exp(x[j] - max) / sum;
-                    }
+                    // dL/ds_aj = (softmax_aj - [j in P(a)] / |P(a)|) n / (A t); the softmax is 0 at j = a.
+                    n.scale(m, row, count, k / sum);
                     for (int p : own) {
                         if (p != a) {
-                            x[p] -= k / size;
+                            n.set(m, row + p, n.get(m, row + p) - k / size);
                         }
                     }
-                    s.setRow(a, x);
                 }
             }
             if (losses != null) {
