@@ -2,16 +2,12 @@ package org.dl4jlosses.embedding;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledFormula;
-import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.KeptRows;
-import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -60,7 +56,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * allowed; the loss reads its output.
  */
 @JsonDeserialize(builder = CircleLoss.Builder.class)
-public final class CircleLoss extends CoupledLoss {
+public final class CircleLoss extends GroupPairLoss {
     private static final long serialVersionUID = 1L;
 
     /** Option {@code margin}: see {@link Builder#margin(double)}. */
@@ -77,16 +73,6 @@ public final class CircleLoss extends CoupledLoss {
     /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    protected Units units(INDArray preOutput) {
-        return Units.groups();
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.GROUPS;
     }
 
     @Override
@@ -113,12 +99,7 @@ public final class CircleLoss extends CoupledLoss {
                 GroupSimilarities.zero(n, rows, losses, gradient);
                 return;
             }
-            int anchors = 0;
-            for (int[] own : members) {
-                if (own.length > 1) {
-                    anchors += own.length;
-                }
-            }
+            int anchors = GroupSimilarities.withPositives(members);
             GroupSimilarities s = new GroupSimilarities(n, rows, true);
             double[] x = new double[count];
             double[] logit = new double[count];

@@ -110,6 +110,17 @@ final class GroupSimilarities {
         return false;
     }
 
+    /** The number of rows with a positive (another row of their id). */
+    static int withPositives(int[][] members) {
+        int rows = 0;
+        for (int[] own : members) {
+            if (own.length > 1) {
+                rows += own.length;
+            }
+        }
+        return rows;
+    }
+
     /** {@code log(1 + exp(x))}, exact for any x. */
     static double softplus(double x) {
         return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

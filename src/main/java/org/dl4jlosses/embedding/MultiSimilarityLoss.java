@@ -1,17 +1,12 @@
 package org.dl4jlosses.embedding;
 
-import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledFormula;
-import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.KeptRows;
-import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -58,7 +53,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * reads its output.
  */
 @JsonDeserialize(builder = MultiSimilarityLoss.Builder.class)
-public final class MultiSimilarityLoss extends CoupledLoss {
+public final class MultiSimilarityLoss extends GroupPairLoss {
     private static final long serialVersionUID = 1L;
 
     /** Option {@code alpha}: see {@link Builder#alpha(double)}. */
@@ -81,16 +76,6 @@ public final class MultiSimilarityLoss extends CoupledLoss {
     /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    protected Units units(INDArray preOutput) {
-        return Units.groups();
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.GROUPS;
     }
 
     @Override

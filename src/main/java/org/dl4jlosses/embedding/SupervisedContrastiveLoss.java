@@ -2,16 +2,12 @@ package org.dl4jlosses.embedding;
 
 import java.util.Arrays;
 import org.dl4jlosses.internal.CoupledFormula;
-import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FormulaSetup;
 import org.dl4jlosses.internal.KeptRows;
-import org.dl4jlosses.internal.LabelKind;
 import org.dl4jlosses.internal.LaneMath;
 import org.dl4jlosses.internal.LossBuilder;
 import org.dl4jlosses.internal.Option;
-import org.dl4jlosses.internal.Units;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -52,7 +48,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * row is nobody's positive or negative. Any activation is allowed; the loss reads its output.
  */
 @JsonDeserialize(builder = SupervisedContrastiveLoss.Builder.class)
-public final class SupervisedContrastiveLoss extends CoupledLoss {
+public final class SupervisedContrastiveLoss extends GroupPairLoss {
     private static final long serialVersionUID = 1L;
 
     /** Option {@code temperature}: see {@link Builder#temperature(double)}. */
@@ -69,16 +65,6 @@ public final class SupervisedContrastiveLoss extends CoupledLoss {
     /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    protected Units units(INDArray preOutput) {
-        return Units.groups();
-    }
-
-    @Override
-    protected LabelKind labelKind(IActivation activation) {
-        return LabelKind.GROUPS;
     }
 
     @Override
@@ -105,12 +91,7 @@ public final class SupervisedContrastiveLoss extends CoupledLoss {
                 GroupSimilarities.zero(n, rows, losses, gradient);
                 return;
             }
-            int anchors = 0;
-            for (int[] own : members) {
-                if (own.length > 1) {
-                    anchors += own.length;
-                }
-            }
+            int anchors = GroupSimilarities.withPositives(members);
             GroupSimilarities s = new GroupSimilarities(n, rows, normalize);
             // Each anchor's row of S in whole-row primitives, in place: logits, then (for the gradient) dL/dS.
             Object m = s.matrix();
