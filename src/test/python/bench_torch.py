@@ -255,6 +255,46 @@ def _pair_scores(z, b, scale=20.0, angle=False):
     return torch.logsumexp(torch.cat((torch.zeros(1), s.view(-1))), 0) * z.shape[0]
 
 
+def _masked_lse(x, keep, add_one=False):
+    x = x.masked_fill(~keep, float("-inf"))
+    if add_one:
+        x = torch.cat((x, torch.zeros(x.shape[0], 1)), dim=1)
+    return torch.logsumexp(x, dim=1).masked_fill(~keep.any(1), 0)
+
+
+def _supcon(z, b, temperature=0.1):
+    # pytorch-metric-learning SupConLoss (cosine, AvgNonZeroReducer: every anchor has a positive here).
+    u = F.normalize(z, dim=1)
+    s = u @ u.t() / temperature
+    pos, neg = _group_masks(b["ids"])
+    log_prob = s - _masked_lse(s, pos | neg)[:, None]
+    return (-(pos * log_prob).sum(1) / pos.sum(1)).mean() * z.shape[0]
+
+
+def _multi_similarity(z, b, alpha=2.0, beta=50.0, base=0.5, eps=0.1):
+    # pytorch-metric-learning MultiSimilarityLoss on MultiSimilarityMiner's pairs, MeanReducer.
+    u = F.normalize(z, dim=1)
+    s = u @ u.t()
+    pos, neg = _group_masks(b["ids"])
+    with torch.no_grad():
+        min_pos = s.masked_fill(~pos, float("inf")).amin(1, keepdim=True)
+        max_neg = s.masked_fill(~neg, float("-inf")).amax(1, keepdim=True)
+        pos = pos & (s - eps < max_neg)
+        neg = neg & (s + eps > min_pos)
+    losses = _masked_lse(alpha * (base - s), pos, True) / alpha + _masked_lse(beta * (s - base), neg, True) / beta
+    return losses.sum()
+
+
+def _circle(z, b, m=0.4, gamma=80.0):
+    # pytorch-metric-learning CircleLoss (weights detached, AvgNonZeroReducer: every anchor counts here).
+    u = F.normalize(z, dim=1)
+    s = u @ u.t()
+    pos, neg = _group_masks(b["ids"])
+    logit_p = -gamma * torch.relu(1 + m - s.detach()) * (s - (1 - m))
+    logit_n = gamma * torch.relu(s.detach() + m) * (s - m)
+    return F.softplus(_masked_lse(logit_p, pos) + _masked_lse(logit_n, neg)).mean() * z.shape[0]
+
+
 def _dice(z, b, images=16, smooth=1.0):
     p = torch.softmax(z, dim=1).view(images, -1, z.shape[1])
     y = b["onehot"].view(images, -1, z.shape[1])
@@ -343,6 +383,9 @@ COUPLED = {
     "CombinedMarginLoss": (_mk_cosines(256, 10000), _combined),
     "CoSentLoss": (_mk_scored_pairs(512, 128, 6), _pair_scores),
     "AnglELoss": (_mk_scored_pairs(512, 128, 6), lambda z, b: _pair_scores(z, b, angle=True)),
+    "SupervisedContrastiveLoss": (_mk_groups(512, 128, 64), _supcon),
+    "MultiSimilarityLoss": (_mk_groups(512, 128, 64), _multi_similarity),
+    "CircleLoss": (_mk_groups(512, 128, 64), _circle),
 }
 
 

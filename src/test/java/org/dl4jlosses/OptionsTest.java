@@ -15,6 +15,9 @@ import org.dl4jlosses.classification.PolyLoss;
 import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
 import org.dl4jlosses.embedding.AnglELoss;
 import org.dl4jlosses.embedding.CoSentLoss;
+import org.dl4jlosses.embedding.CircleLoss;
+import org.dl4jlosses.embedding.MultiSimilarityLoss;
+import org.dl4jlosses.embedding.SupervisedContrastiveLoss;
 import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.ranking.ApproxNdcgLoss;
 import org.dl4jlosses.regression.GaussianNllLoss;
@@ -72,6 +75,9 @@ class OptionsTest {
                 CombinedMarginLoss.builder().scale(30).m1(1.2).m2(0.3).m3(0.1).easyMargin(true).build(),
                 AdditiveCosineMarginLoss.builder().scale(30).margin(0.2).build(),
                 CoSentLoss.builder().scale(30).build(), AnglELoss.builder().scale(7.5).build(),
+                SupervisedContrastiveLoss.builder().temperature(0.07).normalize(false).build(),
+                MultiSimilarityLoss.builder().alpha(1).beta(40).base(0.6).miningEpsilon(-1).build(),
+                CircleLoss.builder().margin(0.25).gamma(256).build(),
                 DiceCrossEntropyLoss.builder().lambdaDice(0.5).lambdaCrossEntropy(2).gamma(1.5).squaredDenominator(true)
                         .includeBackground(false).rowsPerSample(4).build(),
                 GaussianNllLoss.builder().variance(GaussianNllLoss.Variance.SOFTPLUS).full(true).eps(1e-3).build());

@@ -81,7 +81,9 @@ final class Rows {
      */
     static int[] denseGroups(String loss, double[] flat, int rowCount, int width, int[] kept, int count) {
         int[] ids = new int[rowCount];
-        for (int i = 0; i < rowCount; i++) {
+        // Only the kept rows' labels are read and checked: a masked row's label is not data (spec section 1).
+        for (int r = 0; r < count; r++) {
+            int i = kept == null ? r : kept[r];
             int at = i * width;
             for (int j = 0; j < width; j++) {
                 if (!Double.isFinite(flat[at + j])) {

@@ -16,6 +16,9 @@ import org.dl4jlosses.embedding.AdditiveAngularMarginLoss;
 import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
 import org.dl4jlosses.embedding.AnglELoss;
 import org.dl4jlosses.embedding.CoSentLoss;
+import org.dl4jlosses.embedding.CircleLoss;
+import org.dl4jlosses.embedding.MultiSimilarityLoss;
+import org.dl4jlosses.embedding.SupervisedContrastiveLoss;
 import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
@@ -145,7 +148,13 @@ public enum BenchCase {
     CO_SENT("CoSentLoss", Act.IDENTITY, "2 x 512 rows, D=128, scores 0..5", CoSentLoss::new,
             seed -> CoupledInputs.scoredPairs(512, 128, 6, seed)),
     ANGLE("AnglELoss", Act.IDENTITY, "2 x 512 rows, D=128, scores 0..5", AnglELoss::new,
-            seed -> CoupledInputs.scoredPairs(512, 128, 6, seed));
+            seed -> CoupledInputs.scoredPairs(512, 128, 6, seed)),
+    SUPERVISED_CONTRASTIVE("SupervisedContrastiveLoss", Act.IDENTITY, "N=512, D=128, 64 classes",
+            SupervisedContrastiveLoss::new, seed -> CoupledInputs.groups(512, 128, 64, seed)),
+    MULTI_SIMILARITY("MultiSimilarityLoss", Act.IDENTITY, "N=512, D=128, 64 classes (mining on)",
+            MultiSimilarityLoss::new, seed -> CoupledInputs.groups(512, 128, 64, seed)),
+    CIRCLE("CircleLoss", Act.IDENTITY, "N=512, D=128, 64 classes", CircleLoss::new,
+            seed -> CoupledInputs.groups(512, 128, 64, seed));
 
     /** The three sizes the issue asks for, as R x K. */
     public static final List<String> SIZES = List.of("32x10", "256x1000", "2048x1000");

@@ -12,6 +12,9 @@ import org.dl4jlosses.embedding.AdditiveCosineMarginLoss;
 import org.dl4jlosses.embedding.CombinedMarginLoss;
 import org.dl4jlosses.embedding.AnglELoss;
 import org.dl4jlosses.embedding.CoSentLoss;
+import org.dl4jlosses.embedding.CircleLoss;
+import org.dl4jlosses.embedding.MultiSimilarityLoss;
+import org.dl4jlosses.embedding.SupervisedContrastiveLoss;
 import org.dl4jlosses.embedding.Ge2eLoss;
 import org.dl4jlosses.embedding.ContrastiveLoss;
 import org.dl4jlosses.embedding.Distance;
@@ -53,12 +56,23 @@ public final class CoupledCatalogue {
         public final String name;
         public final ILossFunction loss;
         public final IActivation activation;
+        /**
+         * Whether computeGradient is the derivative of computeScore (checked by finite differences);
+         * false for a loss whose reference defines another gradient (CircleLoss's detached weights).
+         */
+        public final boolean gradientIsDerivative;
         private final Sampler sampler;
 
         public Entry(ILossFunction loss, IActivation activation, String layout, Sampler sampler) {
+            this(loss, activation, layout, sampler, true);
+        }
+
+        public Entry(ILossFunction loss, IActivation activation, String layout, Sampler sampler,
+                     boolean gradientIsDerivative) {
             this.loss = loss;
             this.activation = activation;
             this.sampler = sampler;
+            this.gradientIsDerivative = gradientIsDerivative;
             this.name = loss + " / " + activation + " / " + layout;
         }
 
@@ -207,6 +221,7 @@ public final class CoupledCatalogue {
         all.addAll(retrieval());
         all.addAll(margin());
         all.addAll(pairScores());
+        all.addAll(groupPairs());
         all.addAll(distance());
         return all;
     }
@@ -373,6 +388,33 @@ public final class CoupledCatalogue {
                 (random, type) -> blocks(random, type, 2, 6, 4, graded)));
         entries.add(new Entry(AnglELoss.builder().scale(5).build(), tanh, "BLOCKS left; right",
                 (random, type) -> blocks(random, type, 2, 5, 6, distinct)));
+        return entries;
+    }
+
+    /**
+     * SupervisedContrastiveLoss, MultiSimilarityLoss (mining on and off) and CircleLoss: GROUPS ids or
+     * one-hot rows, every id at least twice. CircleLoss's gradient holds its weights constant (the
+     * reference's), so finite differences of its score are not its gradient; the fixtures and
+     * CircleLossTest check it.
+     */
+    static List<Entry> groupPairs() {
+        List<Entry> entries = new ArrayList<>();
+        IActivation identity = new ActivationIdentity();
+        IActivation tanh = new ActivationTanH();
+        entries.add(new Entry(new SupervisedContrastiveLoss(), identity, "GROUPS ids",
+                (random, type) -> groups(random, type, 9, 4, 3, false)));
+        entries.add(new Entry(SupervisedContrastiveLoss.builder().temperature(0.5).normalize(false).build(), tanh,
+                "GROUPS one-hot", (random, type) -> groups(random, type, 8, 3, 3, true)));
+        entries.add(new Entry(MultiSimilarityLoss.builder().miningEpsilon(-1).build(), identity, "GROUPS ids",
+                (random, type) -> groups(random, type, 9, 4, 3, false)));
+        entries.add(new Entry(MultiSimilarityLoss.builder().alpha(1).beta(10).base(0.3).miningEpsilon(0.5).build(), tanh,
+                "GROUPS one-hot", (random, type) -> groups(random, type, 8, 3, 3, true)));
+        entries.add(new Entry(new MultiSimilarityLoss(), identity, "GROUPS ids",
+                (random, type) -> groups(random, type, 9, 4, 3, false)));
+        entries.add(new Entry(new CircleLoss(), identity, "GROUPS ids",
+                (random, type) -> groups(random, type, 9, 4, 3, false), false));
+        entries.add(new Entry(CircleLoss.builder().margin(0.25).gamma(10).build(), tanh, "GROUPS one-hot",
+                (random, type) -> groups(random, type, 8, 3, 3, true), false));
         return entries;
     }
 

@@ -1,0 +1,210 @@
+package org.dl4jlosses.embedding;
+
+import java.util.Arrays;
+import org.dl4jlosses.internal.CoupledFormula;
+import org.dl4jlosses.internal.FormulaSetup;
+import org.dl4jlosses.internal.KeptRows;
+import org.dl4jlosses.internal.LaneMath;
+import org.dl4jlosses.internal.LossBuilder;
+import org.dl4jlosses.internal.Option;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * Circle loss (Sun et al., "Circle Loss: A Unified Perspective of Pair Similarity Optimization",
+ * CVPR 2020, arXiv 2002.10857), in its pair-similarity form: every row is an anchor, and each
+ * similarity is weighted by how far it is from its optimum, so the decision boundary is a circle.
+ *
+ * <p>Layout GROUPS: {@code z [n, D]} embeddings, labels group ids {@code [n, 1]} (integers) or
+ * one-hot rows {@code [n, C]}; rows of an anchor's id (but itself) are its positives P(a), rows of
+ * other ids its negatives N(a). Similarities are cosines of the rows divided by
+ * {@code max(|a|, 1e-12)} (as {@code F.normalize}; a zero row has cosine 0 with every row). With
+ * margin m and scale gamma:
+ * <pre>  alpha_p = max(0, 1 + m - s_ap),  alpha_n = max(0, s_an + m)
+ *  logit_p = -gamma alpha_p (s_ap - (1 - m)),  logit_n = gamma alpha_n (s_an - m)
+ *  L_a = softplus(LSE_{p in P(a)} logit_p + LSE_{n in N(a)} logit_n)</pre>
+ * for each anchor with a positive and a negative; the loss is the mean of L_a over those anchors
+ * (the others are left out), spread evenly over the kept rows, so they sum to n x the reference
+ * value. A batch without such an anchor (one id, or no two rows of an id) gives loss 0 and gradient 0.
+ *
+ * <p>Reference: pytorch-metric-learning {@code CircleLoss(m, gamma)} (cosine similarity, its
+ * default {@code AvgNonZeroReducer}; Keras 3 {@code keras.losses.Circle} is the same method on
+ * embeddings normalised beforehand, averaged over all rows, and is not the reference here).
+ * Decisions where this differs: the reference's {@code Softplus} returns x itself above 20 (off by
+ * at most 2.1e-9); its reducer averages the anchors whose loss is above 0, which leaves out an anchor
+ * with a positive and a negative only when its loss has rounded to exactly 0. Each log-sum-exp is
+ * at least {@code -gamma m^2} (the least logit), so that needs {@code 2 gamma m^2} above about 104
+ * in float32 or 745 in float64 (gamma above 325 at the default m); such an anchor still counts
+ * in the mean here, with its loss below 1e-45 (float32) or 1e-323. The log-sum-exps and the
+ * softplus are exact at any gamma.
+ *
+ * <p>Gradient, by hand, the weights alpha_p and alpha_n held constant, as the reference detaches
+ * them and as the paper defines the method's gradient (each similarity's gradient re-scaled by
+ * its weight). So {@code computeGradient} is that gradient, not the derivative of
+ * {@code computeScore} (which would add the weights' own slopes); this is the one exception to the
+ * contract's gradient rule, kept so that training follows the method. With
+ * {@code x = LSE_p + LSE_n}, A such anchors and n kept rows,
+ * {@code d/ds_ap = -(n/A) sigma(x) softmax_P(logit)_p gamma alpha_p} and
+ * {@code d/ds_an = (n/A) sigma(x) softmax_N(logit)_n gamma alpha_n}; {@code dU = (dS + dS^T) U},
+ * then through the normalisation.
+ *
+ * <p>Options: {@code margin} m (default 0.4, in [0, 1]), the relaxation: the optima are
+ * {@code 1 + m} and {@code -m}, the decision margins {@code 1 - m} and {@code m}; {@code gamma}
+ * (default 80.0, &gt; 0), the scale. The paper suggests m = 0.25, gamma = 256 for face recognition,
+ * m = 0.25, gamma = 128 for person re-identification and the defaults for fine-grained retrieval.
+ * A row mask removes rows: a masked row is nobody's positive or negative. Any activation is
+ * allowed; the loss reads its output.
+ */
+@JsonDeserialize(builder = CircleLoss.Builder.class)
+public final class CircleLoss extends GroupPairLoss {
+    private static final long serialVersionUID = 1L;
+
+    /** Option {@code margin}: see {@link Builder#margin(double)}. */
+    @Option(min = 0, max = 1)
+    private double margin = 0.4;
+    /** Option {@code gamma}: see {@link Builder#gamma(double)}. */
+    @Option(min = 0, minExclusive = true)
+    private double gamma = 80.0;
+
+    /** The defaults: margin 0.4, gamma 80. */
+    public CircleLoss() {
+    }
+
+    /** {@return a new builder, starting from the defaults} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected FormulaSetup coupledFormula(IActivation activation) {
+        return new FormulaSetup(Formula.class, margin, gamma);
+    }
+
+    /** The formula over the kept rows. */
+    static final class Formula implements CoupledFormula {
+        private final double margin;
+        private final double gamma;
+
+        Formula(double margin, double gamma, LaneMath<?> n) {
+            this.margin = margin;
+            this.gamma = gamma;
+        }
+
+        @Override
+        public <V> void evaluate(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
+            int count = rows.count();
+            int[] group = rows.groups();
+            int[][] members = rows.groupMembers();
+            if (!GroupSimilarities.positivesAndNegatives(members)) {
+                GroupSimilarities.zero(n, rows, losses, gradient);
+                return;
+            }
+            int anchors = GroupSimilarities.withPositives(members);
+            GroupSimilarities s = new GroupSimilarities(n, rows, true);
+            double[] x = new double[count];
+            double[] logit = new double[count];
+            double[] slope = new double[count];
+            double k = (double) count / anchors;
+            double lossSum = 0;
+            for (int a = 0; a < count; a++) {
+                int g = group[a];
+                if (members[g].length < 2) {
+                    if (gradient != null) {
+                        Arrays.fill(x, 0);
+                        s.setRow(a, x);
+                    }
+                    continue;
+                }
+                s.row(a, x);
+                double maxPositive = Double.NEGATIVE_INFINITY;
+                double maxNegative = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < count; j++) {
+                    if (j == a) {
+                        continue;
+                    }
+                    if (group[j] == g) {
+                        slope[j] = -gamma * Math.max(0, 1 + margin - x[j]);
+                        logit[j] = slope[j] * (x[j] - (1 - margin));
+                        maxPositive = Math.max(maxPositive, logit[j]);
+                    } else {
+                        slope[j] = gamma * Math.max(0, x[j] + margin);
+                        logit[j] = slope[j] * (x[j] - margin);
+                        maxNegative = Math.max(maxNegative, logit[j]);
+                    }
+                }
+                double positiveSum = 0;
+                double negativeSum = 0;
+                for (int j = 0; j < count; j++) {
+                    if (j != a) {
+                        if (group[j] == g) {
+                            positiveSum += Math.exp(logit[j] - maxPositive);
+                        } else {
+                            negativeSum += Math.exp(logit[j] - maxNegative);
+                        }
+                    }
+                }
+                double total = maxPositive + Math.log(positiveSum) + maxNegative + Math.log(negativeSum);
+                lossSum += GroupSimilarities.softplus(total);
+                if (gradient != null) {
+                    double outer = k * GroupSimilarities.sigmoid(total);
+                    for (int j = 0; j < count; j++) {
+                        if (j == a) {
+                            x[j] = 0;
+                        } else if (group[j] == g) {
+                            x[j] = outer * Math.exp(logit[j] - maxPositive) / positiveSum * slope[j];
+                        } else {
+                            x[j] = outer * Math.exp(logit[j] - maxNegative) / negativeSum * slope[j];
+                        }
+                    }
+                    s.setRow(a, x);
+                }
+            }
+            if (losses != null) {
+                Arrays.fill(losses, 0, count, lossSum / anchors);
+            }
+            if (gradient != null) {
+                s.backward(gradient);
+            }
+        }
+    }
+
+    /** {@return the option {@code margin}} */
+    public double getMargin() {
+        return margin;
+    }
+
+    /** {@return the option {@code gamma}} */
+    public double getGamma() {
+        return gamma;
+    }
+
+    /** Builder for {@link CircleLoss}: one setter per option, named and documented as the option. */
+    public static final class Builder extends LossBuilder<CircleLoss, Builder> {
+        Builder() {
+            super(new CircleLoss());
+        }
+
+        /**
+         * The relaxation m: positives are weighted towards the optimum {@code 1 + m} with margin
+         * {@code 1 - m}, negatives towards {@code -m} with margin {@code m}. Default 0.4; in [0, 1].
+         *
+         * @param margin the option {@code margin}
+         * @return this builder
+         */
+        public Builder margin(double margin) {
+            draft.margin = margin;
+            return this;
+        }
+
+        /**
+         * The scale gamma of the weighted similarities. Default 80.0; finite and &gt; 0.
+         *
+         * @param gamma the option {@code gamma}
+         * @return this builder
+         */
+        public Builder gamma(double gamma) {
+            draft.gamma = gamma;
+            return this;
+        }
+    }
+}
