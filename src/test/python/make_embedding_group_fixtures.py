@@ -12,10 +12,9 @@ its sources (github.com/KevinMusgrave/pytorch-metric-learning, src/pytorch_metri
 - losses/generic_pair_loss.py: a pair list of at most one positive and one negative pair gives 0;
 - losses/supcon_loss.py (+ reducers/avg_non_zero_reducer.py: mean of the losses above 0);
 - losses/multi_similarity_loss.py (+ reducers/mean_reducer.py) with miners/multi_similarity_miner.py;
-- losses/circle_loss.py (alpha_p, alpha_n detached; + AvgNonZeroReducer).
+- losses/circle_loss.py (+ AvgNonZeroReducer); its alpha_p, alpha_n are detached there, and not here:
+  the library's gradient is the loss's own derivative (the values are the same).
 
-CircleLoss's gradient is autograd's through the detached weights alpha_p, alpha_n (the reference's and
-the paper's gradient), not the derivative of the loss value, so its cases skip the finite-difference check.
 
 Per-row score arrays: SupCon and Circle spread the mean over the kept rows (value x ones); MultiSimilarity
 puts each anchor's own loss on its row (its mean is over all rows). Either way the rows sum to n x value.
@@ -126,9 +125,9 @@ def circle(m, gamma):
         ap = mat[pos]
         an = mat[neg]
         new_mat = new_mat.index_put((pos.nonzero(as_tuple=True)),
-                                    -gamma * torch.relu(1 + m - ap.detach()) * (ap - (1 - m)))
+                                    -gamma * torch.relu(1 + m - ap) * (ap - (1 - m)))
         new_mat = new_mat.index_put((neg.nonzero(as_tuple=True)),
-                                    gamma * torch.relu(an.detach() + m) * (an - m))
+                                    gamma * torch.relu(an + m) * (an - m))
         lse_pos = masked_logsumexp(new_mat, pos, False)
         lse_neg = masked_logsumexp(new_mat, neg, False)
         losses = F.softplus(lse_pos + lse_neg, beta=1, threshold=20)
@@ -219,7 +218,7 @@ def main_cases():
                             cases.append(fx.case(case_id, PACKAGE + loss, options_of(*options), activation, dtype, z,
                                                  labels_of(ids, label_form == "one-hot", 4, junk),
                                                  row_mask(n, junk) if masked else None, maker(*options),
-                                                 fd_check=loss != "CircleLoss"))
+                                                 fd_check=True))
     return cases
 
 
@@ -234,7 +233,7 @@ def extreme_cases():
                 case_id = "%s/extreme/%s/%s" % (loss, name, dtype)
                 cases.append(fx.case(case_id, PACKAGE + loss, options_of(*opts), activation, dtype, z,
                                      labels_of(ids, one_hot), mask, maker(*opts),
-                                     fd_check=fd_check and loss != "CircleLoss"))
+                                     fd_check=fd_check))
 
             fx.seed(loss + "/extreme/" + dtype)
             n, d = 6, 4

@@ -38,15 +38,17 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * in the mean here, with its loss below 1e-45 (float32) or 1e-323. The log-sum-exps and the
  * softplus are exact at any gamma.
  *
- * <p>Gradient, by hand, the weights alpha_p and alpha_n held constant, as the reference detaches
- * them and as the paper defines the method's gradient (each similarity's gradient re-scaled by
- * its weight). So {@code computeGradient} is that gradient, not the derivative of
- * {@code computeScore} (which would add the weights' own slopes); this is the one exception to the
- * contract's gradient rule, kept so that training follows the method. With
- * {@code x = LSE_p + LSE_n}, A such anchors and n kept rows,
- * {@code d/ds_ap = -(n/A) sigma(x) softmax_P(logit)_p gamma alpha_p} and
- * {@code d/ds_an = (n/A) sigma(x) softmax_N(logit)_n gamma alpha_n}; {@code dU = (dS + dS^T) U},
- * then through the normalisation.
+ * <p>Gradient, by hand: the derivative of the loss itself, weights included. Where the weights are
+ * positive the logits are {@code gamma ((1 - s_ap)^2 - m^2)} and {@code gamma (s_an^2 - m^2)}, so
+ * with {@code x = LSE_p + LSE_n}, A such anchors and n kept rows,
+ * {@code d/ds_ap = -(n/A) sigma(x) softmax_P(logit)_p 2 gamma (1 - s_ap)} and
+ * {@code d/ds_an = (n/A) sigma(x) softmax_N(logit)_n 2 gamma s_an} (0 where a weight is 0);
+ * {@code dU = (dS + dS^T) U}, then through the normalisation. The reference detaches alpha_p and
+ * alpha_n, and the paper's gradient holds them constant ({@code gamma alpha} in place of
+ * {@code 2 gamma (1 - s)} and {@code 2 gamma s}: the same direction for each similarity, another
+ * size); here the gradient is the score's own derivative, as for every loss of this library (DL4J's
+ * gradient checks hold, and training descends the score it reports). The loss values are the
+ * reference's.
  *
  * <p>Options: {@code margin} m (default 0.4, in [0, 1]), the relaxation: the optima are
  * {@code 1 + m} and {@code -m}, the decision margins {@code 1 - m} and {@code m}; {@code gamma}
@@ -123,12 +125,14 @@ public final class CircleLoss extends GroupPairLoss {
                         continue;
                     }
                     if (group[j] == g) {
-                        slope[j] = -gamma * Math.max(0, 1 + margin - x[j]);
-                        logit[j] = slope[j] * (x[j] - (1 - margin));
+                        double weight = Math.max(0, 1 + margin - x[j]);
+                        logit[j] = -gamma * weight * (x[j] - (1 - margin));
+                        slope[j] = weight > 0 ? -2 * gamma * (1 - x[j]) : 0;
                         maxPositive = Math.max(maxPositive, logit[j]);
                     } else {
-                        slope[j] = gamma * Math.max(0, x[j] + margin);
-                        logit[j] = slope[j] * (x[j] - margin);
+                        double weight = Math.max(0, x[j] + margin);
+                        logit[j] = gamma * weight * (x[j] - margin);
+                        slope[j] = weight > 0 ? 2 * gamma * x[j] : 0;
                         maxNegative = Math.max(maxNegative, logit[j]);
                     }
                 }

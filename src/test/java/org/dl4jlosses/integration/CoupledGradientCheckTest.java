@@ -36,9 +36,6 @@ class CoupledGradientCheckTest {
     static List<Arguments> checks() {
         List<Arguments> checks = new ArrayList<>();
         for (Entry e : CoupledCatalogue.all()) {
-            if (!e.gradientIsDerivative) {
-                continue;
-            }
             for (Head head : Head.values()) {
                 checks.add(Arguments.of(e, head, false));
                 checks.add(Arguments.of(e, head, true));

@@ -56,23 +56,12 @@ public final class CoupledCatalogue {
         public final String name;
         public final ILossFunction loss;
         public final IActivation activation;
-        /**
-         * Whether computeGradient is the derivative of computeScore (checked by finite differences);
-         * false for a loss whose reference defines another gradient (CircleLoss's detached weights).
-         */
-        public final boolean gradientIsDerivative;
         private final Sampler sampler;
 
         public Entry(ILossFunction loss, IActivation activation, String layout, Sampler sampler) {
-            this(loss, activation, layout, sampler, true);
-        }
-
-        public Entry(ILossFunction loss, IActivation activation, String layout, Sampler sampler,
-                     boolean gradientIsDerivative) {
             this.loss = loss;
             this.activation = activation;
             this.sampler = sampler;
-            this.gradientIsDerivative = gradientIsDerivative;
             this.name = loss + " / " + activation + " / " + layout;
         }
 
@@ -412,9 +401,9 @@ public final class CoupledCatalogue {
         entries.add(new Entry(new MultiSimilarityLoss(), identity, "GROUPS ids",
                 (random, type) -> groups(random, type, 9, 4, 3, false)));
         entries.add(new Entry(new CircleLoss(), identity, "GROUPS ids",
-                (random, type) -> groups(random, type, 9, 4, 3, false), false));
+                (random, type) -> groups(random, type, 9, 4, 3, false)));
         entries.add(new Entry(CircleLoss.builder().margin(0.25).gamma(10).build(), tanh, "GROUPS one-hot",
-                (random, type) -> groups(random, type, 8, 3, 3, true), false));
+                (random, type) -> groups(random, type, 8, 3, 3, true)));
         return entries;
     }
 
