@@ -103,64 +103,51 @@ public final class CircleLoss extends GroupPairLoss {
             }
             int anchors = GroupSimilarities.withPositives(members);
             GroupSimilarities s = new GroupSimilarities(n, rows, true);
-            double[] x = new double[count];
-            double[] logit = new double[count];
-            double[] slope = new double[count];
+            // Each anchor's row of S in whole-row primitives, in place: the negatives' logits (its own
+            // id's excluded), their exponentials, then dL/dS; the similarities stay in a copy.
+            Object m = s.matrix();
+            Object similarities = n.row(count);
             double k = (double) count / anchors;
             double lossSum = 0;
             for (int a = 0; a < count; a++) {
-                int g = group[a];
-                if (members[g].length < 2) {
-                    if (gradient != null) {
-                        Arrays.fill(x, 0);
-                        s.setRow(a, x);
-                    }
+                int row = a * count;
+                int[] own = members[group[a]];
+                if (own.length < 2) {
+                    n.linear(m, row, count, 0, 0);
                     continue;
                 }
-                s.row(a, x);
+                System.arraycopy(m, row, similarities, 0, count);
+                negativeLogits(n, m, row, count);
+                for (int j : own) {
+                    n.set(m, row + j, CandidateSoftmax.EXCLUDED);
+                }
+                // The few positives one by one: logits, their log-sum-exp.
                 double maxPositive = Double.NEGATIVE_INFINITY;
-                double maxNegative = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < count; j++) {
-                    if (j == a) {
-                        continue;
-                    }
-                    if (group[j] == g) {
-                        double weight = Math.max(0, 1 + margin - x[j]);
-                        logit[j] = -gamma * weight * (x[j] - (1 - margin));
-                        slope[j] = weight > 0 ? -2 * gamma * (1 - x[j]) : 0;
-                        maxPositive = Math.max(maxPositive, logit[j]);
-                    } else {
-                        double weight = Math.max(0, x[j] + margin);
-                        logit[j] = gamma * weight * (x[j] - margin);
-                        slope[j] = weight > 0 ? 2 * gamma * x[j] : 0;
-                        maxNegative = Math.max(maxNegative, logit[j]);
+                for (int p : own) {
+                    if (p != a) {
+                        maxPositive = Math.max(maxPositive, positiveLogit(n.get(similarities, p)));
                     }
                 }
                 double positiveSum = 0;
-                double negativeSum = 0;
-                for (int j = 0; j < count; j++) {
-                    if (j != a) {
-                        if (group[j] == g) {
-                            positiveSum += Math.exp(logit[j] - maxPositive);
-                        } else {
-                            negativeSum += Math.exp(logit[j] - maxNegative);
-                        }
+                for (int p : own) {
+                    if (p != a) {
+                        positiveSum += Math.exp(positiveLogit(n.get(similarities, p)) - maxPositive);
                     }
                 }
+                double maxNegative = n.max(m, row, count);
+                double negativeSum = n.expSum(m, row, count, maxNegative, gradient == null ? null : m);
                 double total = maxPositive + Math.log(positiveSum) + maxNegative + Math.log(negativeSum);
                 lossSum += GroupSimilarities.softplus(total);
                 if (gradient != null) {
                     double outer = k * GroupSimilarities.sigmoid(total);
-                    for (int j = 0; j < count; j++) {
-                        if (j == a) {
-                            x[j] = 0;
-                        } else if (group[j] == g) {
-                            x[j] = outer * Math.exp(logit[j] - maxPositive) / positiveSum * slope[j];
-                        } else {
-                            x[j] = outer * Math.exp(logit[j] - maxNegative) / negativeSum * slope[j];
-                        }
+                    // Negatives: outer softmax_N 2 gamma s where s > -m; the exponentials are 0 on a's own id.
+                    negativeSlopes(n, m, row, similarities, count, outer / negativeSum);
+                    for (int p : own) {
+                        double x = n.get(similarities, p);
+                        double weight = Math.max(0, 1 + margin - x);
+                        n.set(m, row + p, p == a || weight == 0 ? 0
+                                : outer * Math.exp(positiveLogit(x) - maxPositive) / positiveSum * -2 * gamma * (1 - x));
                     }
-                    s.setRow(a, x);
                 }
             }
             if (losses != null) {
@@ -168,6 +155,51 @@ public final class CircleLoss extends GroupPairLoss {
             }
             if (gradient != null) {
                 s.backward(gradient);
+            }
+        }
+
+        /** {@code logit_p = -gamma alpha_p (s - (1 - m))}, {@code alpha_p = max(0, 1 + m - s)}. */
+        private double positiveLogit(double x) {
+            return -gamma * Math.max(0, 1 + margin - x) * (x - (1 - margin));
+        }
+
+        /** Row {@code row} of m, in place: {@code gamma max(0, s + m) (s - m)} of every similarity. */
+        private <V> void negativeLogits(LaneMath<V> n, Object m, int row, int count) {
+            n.begin(count);
+            V shift = n.of(margin);
+            V scale = n.of(gamma);
+            V zero = n.of(0);
+            int width = n.width(count);
+            int whole = count / width * width;
+            for (int i = 0; i < whole; i += width) {
+                V x = n.loadRow(m, row + i);
+                n.storeRow(n.mul(n.mul(scale, n.max(n.add(x, shift), zero)), n.sub(x, shift)), m, row + i);
+            }
+            for (int i = whole; i < count; i++) {
+                double x = n.get(m, row + i);
+                n.set(m, row + i, gamma * Math.max(0, x + margin) * (x - margin));
+            }
+        }
+
+        /**
+         * Row {@code row} of m, in place, from the negatives' exponentials there: times
+         * {@code factor 2 gamma s} where {@code s + m >= 0}, 0 elsewhere.
+         */
+        private <V> void negativeSlopes(LaneMath<V> n, Object m, int row, Object similarities, int count, double factor) {
+            n.begin(count);
+            V shift = n.of(margin);
+            V scale = n.of(2 * gamma * factor);
+            V zero = n.of(0);
+            int width = n.width(count);
+            int whole = count / width * width;
+            for (int i = 0; i < whole; i += width) {
+                V x = n.loadRow(similarities, i);
+                V slope = n.whereNonNegative(n.add(x, shift), n.mul(scale, x), zero);
+                n.storeRow(n.mul(n.loadRow(m, row + i), slope), m, row + i);
+            }
+            for (int i = whole; i < count; i++) {
+                double x = n.get(similarities, i);
+                n.set(m, row + i, x + margin >= 0 ? n.get(m, row + i) * 2 * gamma * factor * x : 0);
             }
         }
     }

@@ -108,43 +108,72 @@ public final class MultiSimilarityLoss extends GroupPairLoss {
                 return;
             }
             GroupSimilarities s = new GroupSimilarities(n, rows, true);
-            // kept[a * count + j]: whether the pair (a, j) is kept (mined); counted by kind.
-            boolean[] kept = new boolean[count * count];
-            double[] x = new double[count];
+            // Each anchor's row of S in whole-row primitives, in place: the kept negatives' exponents
+            // (everything else excluded), their exponentials, then dL/dS; the similarities stay in a copy.
+            Object m = s.matrix();
+            Object similarities = n.row(count);
+            double eps = s.round(epsilon);
+            // Kept pairs are counted only up to 2 of each kind: at most 1 and 1 means loss 0.
             long positives = 0;
             long negatives = 0;
-            double eps = s.round(epsilon);
             for (int a = 0; a < count; a++) {
-                s.row(a, x);
-                int g = group[a];
+                int row = a * count;
+                int[] own = members[group[a]];
+                System.arraycopy(m, row, similarities, 0, count);
+                for (int j : own) {
+                    n.set(m, row + j, CandidateSoftmax.EXCLUDED);
+                }
+                boolean hasNegatives = own.length < count;
+                double maxNegative = hasNegatives ? n.max(m, row, count) : Double.NEGATIVE_INFINITY;
                 double minPositive = Double.POSITIVE_INFINITY;
-                double maxNegative = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < count; j++) {
-                    if (j != a && group[j] == g) {
-                        minPositive = Math.min(minPositive, x[j]);
-                    } else if (group[j] != g) {
-                        maxNegative = Math.max(maxNegative, x[j]);
+                for (int p : own) {
+                    if (p != a) {
+                        minPositive = Math.min(minPositive, n.get(similarities, p));
                     }
                 }
-                boolean both = minPositive != Double.POSITIVE_INFINITY && maxNegative != Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < count; j++) {
-                    boolean keep;
-                    if (j == a) {
-                        keep = false;
-                    } else if (!mining) {
-                        keep = true;
-                    } else if (group[j] == g) {
-                        keep = both && s.round(x[j] - eps) < maxNegative;
-                    } else {
-                        keep = both && s.round(x[j] + eps) > minPositive;
+                boolean both = own.length > 1 && hasNegatives;
+                if (mining && !both) {
+                    n.linear(m, row, count, 0, 0);
+                    if (losses != null) {
+                        losses[a] = 0;
                     }
-                    if (keep) {
-                        kept[a * count + j] = true;
-                        if (group[j] == g) {
-                            positives++;
-                        } else {
-                            negatives++;
-                        }
+                    continue;
+                }
+                // Negatives: beta (s - base) where kept (s + e > min_p s_ap while mining), excluded elsewhere.
+                negativeExponents(n, s, m, row, count, mining ? minPositive : Double.NEGATIVE_INFINITY, eps);
+                for (int j : own) {
+                    n.set(m, row + j, CandidateSoftmax.EXCLUDED);
+                }
+                if (negatives < 2) {
+                    negatives += kept(n, m, row, count, 2 - negatives);
+                }
+                // With the zero term: (1/beta) (M + log(e^-M + sum e^{x - M})), M = max(0, max x).
+                double negativeMax = Math.max(0, n.max(m, row, count));
+                double negativeSum = Math.exp(-negativeMax) + n.expSum(m, row, count, negativeMax, gradient == null ? null : m);
+                // Positives, few: -alpha (s - base) where kept (s - e < max_n s_an while mining).
+                double positiveMax = 0;
+                for (int p : own) {
+                    if (p != a && keptPositive(s, n.get(similarities, p), maxNegative, eps, mining)) {
+                        positiveMax = Math.max(positiveMax, -alpha * (n.get(similarities, p) - base));
+                        positives++;
+                    }
+                }
+                double positiveSum = Math.exp(-positiveMax);
+                for (int p : own) {
+                    if (p != a && keptPositive(s, n.get(similarities, p), maxNegative, eps, mining)) {
+                        positiveSum += Math.exp(-alpha * (n.get(similarities, p) - base) - positiveMax);
+                    }
+                }
+                if (losses != null) {
+                    losses[a] = (positiveMax + Math.log(positiveSum)) / alpha + (negativeMax + Math.log(negativeSum)) / beta;
+                }
+                if (gradient != null) {
+                    // dL/ds_an = w_an (the exponentials, 0 where not kept), dL/ds_ap = -w_ap.
+                    n.scale(m, row, count, 1 / negativeSum);
+                    for (int p : own) {
+                        double x = n.get(similarities, p);
+                        n.set(m, row + p, p != a && keptPositive(s, x, maxNegative, eps, mining)
+                                ? -Math.exp(-alpha * (x - base) - positiveMax) / positiveSum : 0);
                     }
                 }
             }
@@ -152,55 +181,48 @@ public final class MultiSimilarityLoss extends GroupPairLoss {
                 GroupSimilarities.zero(n, rows, losses, gradient);
                 return;
             }
-            double[] y = new double[count];
-            for (int a = 0; a < count; a++) {
-                s.row(a, x);
-                int g = group[a];
-                // The exponents: -alpha (s - base) for kept positives, beta (s - base) for kept negatives.
-                double maxPositive = 0;
-                double maxNegative = 0;
-                for (int j = 0; j < count; j++) {
-                    if (kept[a * count + j]) {
-                        if (group[j] == g) {
-                            y[j] = -alpha * (x[j] - base);
-                            maxPositive = Math.max(maxPositive, y[j]);
-                        } else {
-                            y[j] = beta * (x[j] - base);
-                            maxNegative = Math.max(maxNegative, y[j]);
-                        }
-                    }
-                }
-                double positiveSum = Math.exp(-maxPositive);
-                double negativeSum = Math.exp(-maxNegative);
-                for (int j = 0; j < count; j++) {
-                    if (kept[a * count + j]) {
-                        if (group[j] == g) {
-                            positiveSum += Math.exp(y[j] - maxPositive);
-                        } else {
-                            negativeSum += Math.exp(y[j] - maxNegative);
-                        }
-                    }
-                }
-                if (losses != null) {
-                    losses[a] = (maxPositive + Math.log(positiveSum)) / alpha
-                            + (maxNegative + Math.log(negativeSum)) / beta;
-                }
-                if (gradient != null) {
-                    for (int j = 0; j < count; j++) {
-                        if (!kept[a * count + j]) {
-                            x[j] = 0;
-                        } else if (group[j] == g) {
-                            x[j] = -Math.exp(y[j] - maxPositive) / positiveSum;
-                        } else {
-                            x[j] = Math.exp(y[j] - maxNegative) / negativeSum;
-                        }
-                    }
-                    s.setRow(a, x);
-                }
-            }
             if (gradient != null) {
                 s.backward(gradient);
             }
+        }
+
+        private static boolean keptPositive(GroupSimilarities s, double x, double maxNegative, double eps, boolean mining) {
+            return !mining || s.round(x - eps) < maxNegative;
+        }
+
+        /**
+         * Row {@code row} of m, in place: {@code beta (s - base)} where {@code s + e > floor}
+         * (every s for a floor of -infinity), {@link CandidateSoftmax#EXCLUDED} elsewhere.
+         */
+        private <V> void negativeExponents(LaneMath<V> n, GroupSimilarities s, Object m, int row, int count, double floor,
+                                           double eps) {
+            n.begin(count);
+            V threshold = n.of(floor);
+            V e = n.of(eps);
+            V b = n.of(beta);
+            V shift = n.of(base);
+            V excluded = n.of(CandidateSoftmax.EXCLUDED);
+            int width = n.width(count);
+            int whole = count / width * width;
+            for (int i = 0; i < whole; i += width) {
+                V x = n.loadRow(m, row + i);
+                // Not kept where floor - (s + e) >= 0: s + e > floor strictly, in the lanes' precision.
+                n.storeRow(n.whereNonNegative(n.sub(threshold, n.add(x, e)), excluded, n.mul(b, n.sub(x, shift))), m, row + i);
+            }
+            for (int i = whole; i < count; i++) {
+                double x = n.get(m, row + i);
+                n.set(m, row + i, s.round(x + eps) > floor ? beta * (x - base) : CandidateSoftmax.EXCLUDED);
+            }
+        }
+
+        /** How many of row {@code row}'s entries are kept (not excluded), counting no further than {@code enough}. */
+        private static long kept(LaneMath<?> n, Object m, int row, int count, long enough) {
+            long found = 0;
+            for (int j = 0; j < count && found < enough; j++) {
+                // A kept exponent is at least beta (-1 - base); an excluded one is -1e30 in either precision.
+                found += n.get(m, row + j) > CandidateSoftmax.EXCLUDED / 2 ? 1 : 0;
+            }
+            return found;
         }
     }
 
