@@ -65,7 +65,8 @@ public final class ListwiseSoftmaxLoss extends ListwiseLoss {
                 return 0;
             }
             n.begin(k);
-            Object exps = gradient != null ? gradient : scratch;
+            // exp(z - max) goes to the gradient row, becoming the gradient; the loss alone needs only its sum.
+            Object exps = gradient;
             double max = n.max(z, 0, k);
             double expSum = n.expSum(z, 0, k, max, exps);
             // One pass: the gradient p - q, and sum_k y_k (z_k - max), each term without cancellation.
