@@ -130,7 +130,8 @@ public final class FacesExample implements Example {
 
     @Override
     public String description() {
-        return "synthetic faces: TripletLoss (batch-hard) vs ContrastiveLoss vs ArcFace; ROC-AUC and recall@1 on unseen identities";
+        return "synthetic faces: TripletLoss (batch-hard) vs ContrastiveLoss vs SupCon vs ArcFace and CosFace, and sub-center "
+                + "ArcFace under label noise; ROC-AUC and recall@1 on unseen identities";
     }
 
     /** A way to train the embedding: its network, where the embedding is read, and the identity labels it trains on. */
