@@ -199,7 +199,8 @@ public final class ContrastiveLoss extends CoupledLoss {
                     V h = n.max(n.sub(margins, v), zero);
                     V hh = n.mul(h, h);
                     // y v^2 + (1 - y) h^2, and the coefficient y v - (1 - y) h
-                    acc = n.addLanes(acc, n.fma(s, n.sub(n.mul(v, v), hh), hh), j, count);
+                    V term = n.fma(s, n.sub(n.mul(v, v), hh), hh);
+                    acc = j + width <= count ? n.add(acc, term) : n.addLanes(acc, term, j, count);
                     if (c != null) {
                         n.storeRow(n.mul(weight, n.sub(n.mul(s, n.add(v, h)), h)), c, row + j);
                     }

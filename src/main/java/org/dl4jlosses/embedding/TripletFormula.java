@@ -205,8 +205,13 @@ final class TripletFormula implements CoupledFormula {
                     V active = lanes.max(lanes.signum(h), zero);
                     // The pair's hinges summed apart first: one running sum over millions of triplets
                     // would lose digits that the score's finite differences see.
-                    hinges = lanes.addLanes(hinges, lanes.max(h, zero), q, n);
-                    actives = lanes.addLanes(actives, active, q, n);
+                    if (q + width <= n) {
+                        hinges = lanes.add(hinges, lanes.max(h, zero));
+                        actives = lanes.add(actives, active);
+                    } else {
+                        hinges = lanes.addLanes(hinges, lanes.max(h, zero), q, n);
+                        actives = lanes.addLanes(actives, active, q, n);
+                    }
                     if (c != null) {
                         lanes.storeRow(lanes.sub(lanes.loadRow(pushAnchor, q), lanes.mul(active, lanes.sub(one, swapped))),
                                 pushAnchor, q);

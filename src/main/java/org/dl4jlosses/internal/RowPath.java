@@ -360,7 +360,8 @@ final class RowPath {
             V acc = n.of(0);
             for (int c = 0; c < columns; c++) {
                 for (int i = 0; i < count; i += width) {
-                    acc = n.addLanes(acc, n.nanOutsideUnit(n.loadRow(y, c * BLOCK + i)), i, count);
+                    V bad = n.nanOutsideUnit(n.loadRow(y, c * BLOCK + i));
+                    acc = i + width <= count ? n.add(acc, bad) : n.addLanes(acc, bad, i, count);
                 }
             }
             if (!Double.isNaN(n.sum(acc, count))) {
@@ -426,10 +427,16 @@ final class RowPath {
         private static <V> double outside(LaneMath<V> n, Object row, int k, boolean grades) {
             n.begin(k);
             int width = n.width(k);
+            int whole = k / width * width;
             V acc = n.of(0);
-            for (int i = 0; i < k; i += width) {
+            for (int i = 0; i < whole; i += width) {
                 V v = n.loadRow(row, i);
-                acc = n.addLanes(acc, n.sub(grades ? n.abs(v) : v, v), i, k);
+                acc = n.add(acc, n.sub(grades ? n.abs(v) : v, v));
+            }
+            if (whole < k) {
+                // The last vector reaches into the row's padding: its lanes there are left out.
+                V v = n.loadRow(row, whole);
+                acc = n.addLanes(acc, n.sub(grades ? n.abs(v) : v, v), whole, k);
             }
             return n.sum(acc, k);
         }

@@ -136,7 +136,7 @@ public final class ApproxNdcgLoss extends ListwiseLoss {
             V acc = n.of(0);
             for (int j = from; j < k; j += width) {
                 V t = n.sigmoid(n.sub(n.loadRow(a, j), ai));
-                acc = n.addLanes(acc, t, j - from, length);
+                acc = j + width <= k ? n.add(acc, t) : n.addLanes(acc, t, j - from, length);
                 n.storeRow(n.add(n.loadRow(rank, j), n.sub(one, t)), rank, j);
             }
             return n.sum(acc, length);
@@ -158,7 +158,7 @@ public final class ApproxNdcgLoss extends ListwiseLoss {
             for (int j = from; j < k; j += width) {
                 V t = n.sigmoid(n.sub(n.loadRow(a, j), am));
                 V term = n.mul(n.mul(t, n.sub(one, t)), n.sub(n.loadRow(slope, j), cm));
-                acc = n.addLanes(acc, term, j - from, length);
+                acc = j + width <= k ? n.add(acc, term) : n.addLanes(acc, term, j - from, length);
                 n.storeRow(n.sub(n.loadRow(sums, j), term), sums, j);
             }
             return n.sum(acc, length);

@@ -112,7 +112,8 @@ public final class ListMleLoss extends ListwiseLoss {
             int width = n.width(k);
             V acc = n.of(0);
             for (int i = 0; i < k; i += width) {
-                acc = n.addLanes(acc, n.log(n.loadRow(x, i)), i, k);
+                V term = n.log(n.loadRow(x, i));
+                acc = i + width <= k ? n.add(acc, term) : n.addLanes(acc, term, i, k);
             }
             return n.sum(acc, k);
         }

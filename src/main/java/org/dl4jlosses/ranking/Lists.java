@@ -50,9 +50,14 @@ final class Lists {
     static <V> double sum(LaneMath<V> n, Object row, int k) {
         n.begin(k);
         int width = n.width(k);
+        int whole = k / width * width;
         V acc = n.of(0);
-        for (int i = 0; i < k; i += width) {
-            acc = n.addLanes(acc, n.loadRow(row, i), i, k);
+        for (int i = 0; i < whole; i += width) {
+            acc = n.add(acc, n.loadRow(row, i));
+        }
+        if (whole < k) {
+            // The last vector reaches into the row's padding: its lanes there are left out.
+            acc = n.addLanes(acc, n.loadRow(row, whole), whole, k);
         }
         return n.sum(acc, k);
     }

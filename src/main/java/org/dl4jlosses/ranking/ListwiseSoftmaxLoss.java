@@ -75,12 +75,15 @@ public final class ListwiseSoftmaxLoss extends ListwiseLoss {
             V q = n.of(-scale / mass);
             V shift = n.of(max);
             V acc = n.of(0);
+            int whole = k / width * width;
             for (int i = 0; i < k; i += width) {
                 V yi = n.loadRow(y, i);
                 if (gradient != null) {
                     n.storeRow(n.fma(yi, q, n.mul(n.loadRow(exps, i), p)), gradient, i);
                 }
-                acc = n.addLanes(acc, n.mul(yi, n.sub(n.loadRow(z, i), shift)), i, k);
+                V term = n.mul(yi, n.sub(n.loadRow(z, i), shift));
+                // The last vector reaches into the rows' padding: its lanes there are left out.
+                acc = i < whole ? n.add(acc, term) : n.addLanes(acc, term, i, k);
             }
             return wantLoss ? scale * (Math.log(expSum) - n.sum(acc, k) / mass) : 0;
         }

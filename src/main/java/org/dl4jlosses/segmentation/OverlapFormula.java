@@ -264,7 +264,8 @@ final class OverlapFormula implements CoupledFormula {
                 int width = n.width(block);
                 V acc = n.of(0);
                 for (int j = 0; j < block; j += width) {
-                    acc = n.addLanes(acc, n.nanOutsideUnit(n.loadRow(y, c * stride + from + j)), j, block);
+                    V bad = n.nanOutsideUnit(n.loadRow(y, c * stride + from + j));
+                    acc = j + width <= block ? n.add(acc, bad) : n.addLanes(acc, bad, j, block);
                 }
                 sum += n.sum(acc, block);
             }
