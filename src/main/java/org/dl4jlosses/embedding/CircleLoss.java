@@ -97,12 +97,11 @@ public final class CircleLoss extends GroupPairLoss {
             int count = rows.count();
             int[] group = rows.groups();
             int[][] members = rows.groupMembers();
-            if (!GroupSimilarities.positivesAndNegatives(members)) {
-                GroupSimilarities.zero(n, rows, losses, gradient);
+            GroupSimilarities s = GroupSimilarities.ofAnchors(n, rows, true, losses, gradient);
+            if (s == null) {
                 return;
             }
             int anchors = GroupSimilarities.withPositives(members);
-            GroupSimilarities s = new GroupSimilarities(n, rows, true);
             // Each anchor's row of S in whole-row primitives, in place: the negatives' logits (its own
             // id's excluded), their exponentials, then dL/dS; the similarities stay in a copy.
             Object m = s.matrix();

@@ -233,7 +233,7 @@ public final class Ge2eLoss extends CoupledLoss {
                     System.arraycopy(sim, 0, cos, off, speakers);
                     n.scale(cos, off, speakers, w);
                 } else {
-                    double ownSigma = sigmoid(w * ownCos + b);
+                    double ownSigma = GroupSimilarities.sigmoid(w * ownCos + b);
                     int hardest = -1;
                     double hardestSim = Double.NEGATIVE_INFINITY;
                     for (int k = 0; k < speakers; k++) {
@@ -244,7 +244,7 @@ public final class Ge2eLoss extends CoupledLoss {
                             hardestSim = similarity;
                         }
                     }
-                    double otherSigma = hardest < 0 ? 0 : sigmoid(hardestSim);
+                    double otherSigma = hardest < 0 ? 0 : GroupSimilarities.sigmoid(hardestSim);
                     loss = 1 - ownSigma + otherSigma;
                     double dOwnSim = -ownSigma * (1 - ownSigma);
                     double dHardSim = otherSigma * (1 - otherSigma);
@@ -313,10 +313,6 @@ public final class Ge2eLoss extends CoupledLoss {
                             "1 utterance of speaker " + rows.groupLabel(r) + " (row " + rows.originalRow(r) + ")");
                 }
             }
-        }
-
-        private static double sigmoid(double x) {
-            return 1 / (1 + Math.exp(-x));
         }
     }
 

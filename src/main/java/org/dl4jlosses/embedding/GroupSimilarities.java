@@ -87,6 +87,18 @@ final class GroupSimilarities {
         }
     }
 
+    /**
+     * The similarities of a batch where every row with a positive is an anchor, or null when there
+     * is nothing to learn (one id, or no two rows of an id): losses and gradient are then zeroed.
+     */
+    static GroupSimilarities ofAnchors(LaneMath<?> n, KeptRows rows, boolean normalize, double[] losses, Object gradient) {
+        if (!positivesAndNegatives(rows.groupMembers())) {
+            zero(n, rows, losses, gradient);
+            return null;
+        }
+        return new GroupSimilarities(n, rows, normalize);
+    }
+
     /** Nothing to learn: zero losses and a zero gradient. */
     static void zero(LaneMath<?> n, KeptRows rows, double[] losses, Object gradient) {
         if (losses != null) {

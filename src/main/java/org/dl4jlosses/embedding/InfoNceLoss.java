@@ -3,7 +3,6 @@ package org.dl4jlosses.embedding;
 import static org.dl4jlosses.internal.Checks.require;
 
 import java.util.Arrays;
-import org.dl4jlosses.internal.Blas;
 import org.dl4jlosses.internal.CoupledFormula;
 import org.dl4jlosses.internal.CoupledLoss;
 import org.dl4jlosses.internal.FormulaSetup;
@@ -168,31 +167,17 @@ public final class InfoNceLoss extends CoupledLoss {
          */
         private <V> void groups(LaneMath<V> n, KeptRows rows, double[] losses, Object gradient) {
             int count = rows.count();
-            int d = rows.columns();
             int[] group = rows.groups();
             int[][] members = rows.groupMembers();
             long pairCount = 0;
             for (int[] own : members) {
                 pairCount += (long) own.length * (own.length - 1);
             }
-            // One id (no negatives) or no positive pair: nothing to learn.
-            if (pairCount == 0 || members.length == 1) {
-                if (losses != null) {
-                    Arrays.fill(losses, 0, count, 0);
-                }
-                if (gradient != null) {
-                    n.linear(gradient, 0, count * d, 0, 0);
-                }
+            GroupSimilarities similarities = GroupSimilarities.ofAnchors(n, rows, normalize, losses, gradient);
+            if (similarities == null) {
                 return;
             }
-            double[] norms = normalize ? new double[count] : null;
-            Object u = rows.rows();
-            if (normalize) {
-                u = KeptRows.scratch(n, CandidateSoftmax.QUERIES, count * d);
-                n.unitRows(rows.rows(), 0, u, 0, count, d, norms);
-            }
-            Object s = KeptRows.scratch(n, CandidateSoftmax.LOGITS, count * count);
-            Blas.multiply(u, count, d, false, u, count, d, true, s);
+            Object s = similarities.matrix();
             Object negative = n.row(count);
             double k = count / (pairCount * temperature);
             double lossSum = 0;
@@ -213,8 +198,8 @@ public final class InfoNceLoss extends CoupledLoss {
                 for (int p = 0; p < own.length; p++) {
                     if (own[p] != a) {
                         double x = negativeLse - n.get(s, row + own[p]);
-                        lossSum += Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-                        slopes[p] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+                        lossSum += GroupSimilarities.softplus(x);
+                        slopes[p] = GroupSimilarities.sigmoid(x);
                         slopeSum += slopes[p];
                     }
                 }
@@ -231,14 +216,7 @@ public final class InfoNceLoss extends CoupledLoss {
                 Arrays.fill(losses, 0, count, lossSum / pairCount);
             }
             if (gradient != null) {
-                // dU = (ds + ds^T) u: symmetrised in place, one product.
-                LaneMath.addTranspose(s, count);
-                Object dU = KeptRows.scratch(n, CandidateSoftmax.QUERY_GRADIENT, count * d);
-                Blas.multiply(s, count, count, false, u, count, d, false, dU);
-                System.arraycopy(dU, 0, gradient, 0, count * d);
-                if (normalize) {
-                    n.unitRowsBackward(u, gradient, 0, count, d, norms);
-                }
+                similarities.backward(gradient);
             }
         }
     }

@@ -87,12 +87,11 @@ public final class SupervisedContrastiveLoss extends GroupPairLoss {
             int count = rows.count();
             int[] group = rows.groups();
             int[][] members = rows.groupMembers();
-            if (!GroupSimilarities.positivesAndNegatives(members)) {
-                GroupSimilarities.zero(n, rows, losses, gradient);
+            GroupSimilarities s = GroupSimilarities.ofAnchors(n, rows, normalize, losses, gradient);
+            if (s == null) {
                 return;
             }
             int anchors = GroupSimilarities.withPositives(members);
-            GroupSimilarities s = new GroupSimilarities(n, rows, normalize);
             // Each anchor's row of S in whole-row primitives, in place: logits, then (for the gradient) dL/dS.
             Object m = s.matrix();
             double k = count / (anchors * temperature);

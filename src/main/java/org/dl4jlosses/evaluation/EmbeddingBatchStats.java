@@ -132,7 +132,7 @@ public final class EmbeddingBatchStats {
             Arrays.sort(thresholds, 0, positives);
             for (int q = 0; q < n; q++) {
                 if (labels[q] != labels[a]) {
-                    active += positives - countAtOrBelow(thresholds, positives, dist[a * n + q]);
+                    active += positives - VerificationMetrics.upperBound(thresholds, positives, dist[a * n + q]);
                     total += positives;
                 }
             }
@@ -152,21 +152,6 @@ public final class EmbeddingBatchStats {
             }
         }
         return total == 0 ? Double.NaN : active / (double) total;
-    }
-
-    /** Number of the first {@code count} (sorted) values at or below {@code v}. */
-    private static int countAtOrBelow(double[] sorted, int count, double v) {
-        int lo = 0;
-        int hi = count;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /** Number of rows the figures are over. */

@@ -102,8 +102,13 @@ public final class VerificationMetrics {
 
     /** Number of entries of the sorted array at or below {@code v}. */
     private static int upperBound(double[] sorted, double v) {
+        return upperBound(sorted, sorted.length, v);
+    }
+
+    /** Number of the first {@code count} entries of the sorted array at or below {@code v}. */
+    static int upperBound(double[] sorted, int count, double v) {
         int lo = 0;
-        int hi = sorted.length;
+        int hi = count;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (sorted[mid] <= v) {

@@ -75,55 +75,58 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
 
     /**
      * Writes the largest of each class's k sub-center cosines ({@code all [N, nOut k]}, column
-     * {@code j k + s}) into {@code pooled [N, nOut]}; returns the column that gave each, row-major
-     * (the first of equal ones).
+     * {@code j k + s}) into {@code pooled [N, nOut]}; returns the sub-center s that gave each,
+     * row-major (the first of equal ones, as {@code torch.max}).
      */
     private static int[] pool(INDArray all, int k, INDArray pooled) {
-        double[] cosines = all.dup('c').data().asDouble();
-        int classes = (int) pooled.size(1);
-        int[] winners = new int[(int) pooled.size(0) * classes];
-        double[] best = new double[winners.length];
-        for (int i = 0; i < winners.length; i++) {
-            int from = i * k;
-            int winner = from;
-            for (int s = from + 1; s < from + k; s++) {
-                winner = cosines[s] > cosines[winner] ? s : winner;
-            }
-            winners[i] = winner;
-            best[i] = cosines[winner];
-        }
-        pooled.assign(Nd4j.createFromArray(best).reshape(pooled.shape()));
-        return winners;
+        INDArray grouped = all.reshape('c', pooled.size(0), pooled.size(1), k);
+        pooled.assign(grouped.max(2));
+        return Nd4j.argMax(grouped, 2).dup('c').data().asInt();
     }
 
-    /** dL/dcos of every sub-center: the class's {@code delta} at the column that gave its maximum, 0 at the others. */
+    /** dL/dcos of every sub-center: the class's {@code delta} at the sub-center that gave its maximum, 0 at the others. */
     private static INDArray spread(INDArray delta, int[] winners, int k, DataType dataType) {
         double[] classGradient = delta.dup('c').data().asDouble();
         double[] all = new double[classGradient.length * k];
         for (int i = 0; i < winners.length; i++) {
-            all[winners[i]] = classGradient[i];
+            all[i * k + winners[i]] = classGradient[i];
         }
         return Nd4j.createFromArray(all).reshape(delta.size(0), delta.size(1) * k).castTo(dataType);
+    }
+
+    /** The pooled cosines [N, nOut] (masked rows zeroed), and with sub-centers the column that gave each. */
+    private static final class Pooled {
+        final INDArray cosines;
+        final int[] winners;
+
+        Pooled(INDArray cosines, int[] winners) {
+            this.cosines = cosines;
+            this.winners = winners;
+        }
+    }
+
+    private Pooled pooledCosines(Unit unit, LayerWorkspaceMgr workspaceMgr) {
+        int k = subCenters();
+        long rows = unit.inputUnits.size(0);
+        long columns = unit.weightUnits.size(0);
+        INDArray cosines = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, rows, columns / k);
+        int[] winners = null;
+        if (k == 1) {
+            unit.cosines(cosines);
+        } else {
+            winners = pool(unit.cosines(Nd4j.createUninitialized(dataType, rows, columns)), k, cosines);
+        }
+        if (maskArray != null) {
+            applyMask(cosines);
+        }
+        return new Pooled(cosines, winners);
     }
 
     @Override
     protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
-        Unit unit = new Unit(training, workspaceMgr);
-        int k = subCenters();
-        INDArray cosines = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                unit.inputUnits.size(0), unit.weightUnits.size(0) / k);
-        if (k == 1) {
-            unit.cosines(cosines);
-        } else {
-            pool(unit.cosines(Nd4j.createUninitialized(dataType, unit.inputUnits.size(0), unit.weightUnits.size(0))), k,
-                    cosines);
-        }
-        if (maskArray != null) {
-            applyMask(cosines);
-        }
-        return cosines;
+        return pooledCosines(new Unit(training, workspaceMgr), workspaceMgr).cosines;
     }
 
     @Override
@@ -154,14 +157,14 @@ public class CosineOutputLayerImpl extends org.deeplearning4j.nn.layers.BaseOutp
      * dL/du = G V^T and dL/dv = U^T G, each then through its normalisation.
      */
     private Pair<Gradient, INDArray> gradientsAndEpsilon(LayerWorkspaceMgr workspaceMgr) {
-        INDArray cosines = preOutput(true, workspaceMgr);
+        // One normalisation and one product serve the loss and the backward pass (and one draw of weight noise).
+        applyDropOutIfNecessary(true, workspaceMgr);
         Unit unit = new Unit(true, workspaceMgr);
+        Pooled pooled = pooledCosines(unit, workspaceMgr);
         INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
-                cosines, layerConf().getActivationFn(), maskArray);
-        int k = subCenters();
-        if (k > 1) {
-            INDArray all = unit.cosines(Nd4j.createUninitialized(dataType, cosines.size(0), cosines.size(1) * k));
-            delta = spread(delta, pool(all, k, cosines.dup()), k, dataType);
+                pooled.cosines, layerConf().getActivationFn(), maskArray);
+        if (pooled.winners != null) {
+            delta = spread(delta, pooled.winners, subCenters(), dataType);
         }
         INDArray dInputUnits = delta.mmul(unit.weightUnits);                      // [N, nIn]
         INDArray dWeightUnits = delta.transpose().mmul(unit.inputUnits);          // [nOut, nIn]

@@ -132,6 +132,30 @@ class SubCenterTest {
         LayerChecks.gradientCheck(graph(new AdditiveAngularMarginLoss(), K, 54321, new NoOp()), x, classIndices(8, 3), mask);
     }
 
+    /** Equal sub-centers: the gradient reaches the first of them only, as torch.max's index does. */
+    @Test
+    void equalSubCentersSendTheGradientToTheFirst() {
+        MultiLayerNetwork net = new MultiLayerNetwork(Nets.base(4, new NoOp(), DataType.DOUBLE).list()
+                .layer(new CosineOutputLayer.Builder(new AdditiveAngularMarginLoss()).nIn(3).nOut(2).subCenters(3).build())
+                .build());
+        net.init();
+        INDArray w = net.getLayer(0).getParam("W").dup();
+        for (int j = 0; j < 2; j++) {
+            // Sub-centers 1 and 2 of each class copy sub-center 0: every class's three cosines are equal.
+            w.getColumn(j * 3 + 1).assign(w.getColumn(j * 3));
+            w.getColumn(j * 3 + 2).assign(w.getColumn(j * 3));
+        }
+        net.getLayer(0).setParam("W", w);
+        INDArray x = Nd4j.randn(9L, new long[] {4, 3}).castTo(DataType.DOUBLE);
+        INDArray labels = Nd4j.createFromArray(new double[][] {{0}, {1}, {0}, {1}});
+        INDArray gradient = net.calculateGradients(x, labels, null, null).getFirst().getGradientFor("0_W");
+        for (int j = 0; j < 2; j++) {
+            assertTrue(gradient.getColumn(j * 3).norm2Number().doubleValue() > 0, "class " + j + "'s first sub-center");
+            assertEquals(0.0, gradient.getColumn(j * 3 + 1).norm2Number().doubleValue(), "class " + j + "'s second");
+            assertEquals(0.0, gradient.getColumn(j * 3 + 2).norm2Number().doubleValue(), "class " + j + "'s third");
+        }
+    }
+
     @Test
     void survivesJsonYamlAndModelSerializer() throws IOException {
         DataSet ds = new DataSet(Nd4j.randn(3L, new long[] {8, N_IN}).castTo(DataType.DOUBLE), classIndices(8, 4));
