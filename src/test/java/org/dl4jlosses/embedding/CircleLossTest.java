@@ -2,13 +2,13 @@ package org.dl4jlosses.embedding;
 
 import static org.dl4jlosses.embedding.SupervisedContrastiveLossTest.FOUR;
 import static org.dl4jlosses.embedding.SupervisedContrastiveLossTest.IDENTITY;
-import static org.dl4jlosses.embedding.SupervisedContrastiveLossTest.gaussian;
 import static org.dl4jlosses.embedding.TripletLossTest.ids;
 import static org.dl4jlosses.embedding.TripletLossTest.rejects;
 import static org.dl4jlosses.testing.Assert.close;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -110,7 +110,7 @@ class CircleLossTest {
         double m = 0.3;
         double gamma = 4;
         CircleLoss loss = CircleLoss.builder().margin(m).gamma(gamma).build();
-        INDArray z = gaussian(random, n, d);
+        INDArray z = CoupledCatalogue.gaussian(random, n, d, DataType.DOUBLE);
         double[][] base = z.toDoubleMatrix();
         INDArray gradient = loss.computeGradient(ids(DataType.DOUBLE, labels), z, IDENTITY, null);
         close(frozen(base, base, id, m, gamma), loss.computeScore(ids(DataType.DOUBLE, labels), z, IDENTITY, null, false),

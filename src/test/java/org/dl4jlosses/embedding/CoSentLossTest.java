@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Random;
+import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
@@ -37,16 +38,6 @@ class CoSentLossTest {
         System.arraycopy(y, 0, all, 0, y.length);
         java.util.Arrays.fill(all, y.length, all.length, 7);
         return ids(type, all);
-    }
-
-    private static INDArray gaussian(Random random, int rows, int columns) {
-        double[][] z = new double[rows][columns];
-        for (double[] row : z) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return Nd4j.createFromArray(z);
     }
 
     @Test
@@ -81,7 +72,7 @@ class CoSentLossTest {
         Random random = new Random(11);
         int n = 300;
         int d = 8;
-        INDArray z = gaussian(random, 2 * n, d);
+        INDArray z = CoupledCatalogue.gaussian(random, 2 * n, d, DataType.DOUBLE);
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             y[i] = random.nextInt(6) * 0.5 - 1;
@@ -136,7 +127,7 @@ class CoSentLossTest {
     void invariances() {
         Random random = new Random(3);
         int n = 7;
-        INDArray z = gaussian(random, 2 * n, 6);
+        INDArray z = CoupledCatalogue.gaussian(random, 2 * n, 6, DataType.DOUBLE);
         double[] y = {0.3, -1, 2, 0.3, 5, 1, -1};
         int[] permutation = {4, 0, 6, 2, 1, 5, 3};
         INDArray permuted = Nd4j.zeros(DataType.DOUBLE, 2 * n, 6);
@@ -166,14 +157,14 @@ class CoSentLossTest {
         Random random = new Random(5);
         for (PairScoreRankingLoss loss : both()) {
             for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-                INDArray z = gaussian(random, 8, 4).castTo(type);
+                INDArray z = CoupledCatalogue.gaussian(random, 8, 4, DataType.DOUBLE).castTo(type);
                 for (INDArray y : new INDArray[] {labels(type, 0.5, 0.5, 0.5, 0.5), labels(type, 2, 2, 2, 2)}) {
                     Pair<Double, INDArray> r = finite(loss, y, z, null);
                     assertEquals(0.0, r.getFirst(), loss + " " + type);
                     assertEquals(0.0, r.getSecond().amaxNumber().doubleValue(), loss + " " + type);
                 }
                 // One pair: nothing to compare it with.
-                INDArray one = gaussian(random, 2, 4).castTo(type);
+                INDArray one = CoupledCatalogue.gaussian(random, 2, 4, DataType.DOUBLE).castTo(type);
                 assertEquals(0.0, loss.computeScore(labels(type, 1), one, IDENTITY, null, false));
                 assertEquals(0.0, loss.computeGradient(labels(type, 1), one, IDENTITY, null).amaxNumber().doubleValue());
                 // All pairs but one masked.

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import org.dl4jlosses.testing.CoupledCatalogue;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
@@ -34,16 +35,6 @@ class SupervisedContrastiveLossTest {
     static List<ILossFunction> groupLosses() {
         return List.of(new SupervisedContrastiveLoss(), SupervisedContrastiveLoss.builder().normalize(false).build(),
                 new MultiSimilarityLoss(), MultiSimilarityLoss.builder().miningEpsilon(-1).build(), new CircleLoss());
-    }
-
-    static INDArray gaussian(Random random, int rows, int columns) {
-        double[][] z = new double[rows][columns];
-        for (double[] row : z) {
-            for (int j = 0; j < columns; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return Nd4j.createFromArray(z);
     }
 
     @Test
@@ -92,7 +83,7 @@ class SupervisedContrastiveLossTest {
     void invariances() {
         Random random = new Random(3);
         int n = 9;
-        INDArray z = gaussian(random, n, 5);
+        INDArray z = CoupledCatalogue.gaussian(random, n, 5, DataType.DOUBLE);
         double[] id = {3, 1, 3, 2, 1, 2, 3, 1, 7};
         int[] permutation = {4, 0, 8, 6, 2, 1, 5, 3, 7};
         INDArray permuted = Nd4j.zeros(DataType.DOUBLE, n, 5);
@@ -127,7 +118,7 @@ class SupervisedContrastiveLossTest {
         Random random = new Random(5);
         for (ILossFunction loss : groupLosses()) {
             for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-                INDArray z = gaussian(random, 5, 4).castTo(type);
+                INDArray z = CoupledCatalogue.gaussian(random, 5, 4, DataType.DOUBLE).castTo(type);
                 boolean msWithoutMining = loss instanceof MultiSimilarityLoss
                         && ((MultiSimilarityLoss) loss).getMiningEpsilon() < 0;
                 for (INDArray y : new INDArray[] {ids(type, 1, 1, 1, 1, 1), ids(type, 1, 2, 3, 4, 5)}) {
@@ -140,7 +131,7 @@ class SupervisedContrastiveLossTest {
                         assertEquals(0.0, r.getSecond().amaxNumber().doubleValue(), loss + " " + type);
                     }
                 }
-                INDArray one = gaussian(random, 1, 4).castTo(type);
+                INDArray one = CoupledCatalogue.gaussian(random, 1, 4, DataType.DOUBLE).castTo(type);
                 assertEquals(0.0, loss.computeScore(ids(type, 1), one, IDENTITY, null, false));
                 assertEquals(0.0, loss.computeGradient(ids(type, 1), one, IDENTITY, null).amaxNumber().doubleValue());
                 INDArray mask = Nd4j.zeros(type, 5, 1);
