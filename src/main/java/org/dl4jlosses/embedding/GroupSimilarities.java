@@ -7,16 +7,16 @@ import org.dl4jlosses.internal.LaneMath;
 
 /**
  * The similarity matrix of a GROUPS batch and its backward pass, shared by
- * {@link SupervisedContrastiveLoss}, {@link MultiSimilarityLoss} and {@link CircleLoss}: the kept
- * rows, L2-normalised when asked ({@code a / max(|a|, 1e-12)}, as {@code F.normalize}), and their
- * n x n Gram matrix {@code S = U U^T} from one BLAS product. A formula reads S row by row as
- * doubles ({@link #row}), writes its derivative {@code dL/dS} over S ({@link #setRow}), and
- * {@link #backward} takes it to the rows: {@code dU = (dS + dS^T) U} (one product), then back
- * through the normalisation.
+ * {@link InfoNceLoss} (GROUPS), {@link SupervisedContrastiveLoss}, {@link MultiSimilarityLoss} and
+ * {@link CircleLoss}: the kept rows, L2-normalised when asked ({@code a / max(|a|, 1e-12)}, as
+ * {@code F.normalize}), and their n x n Gram matrix {@code S = U U^T} from one BLAS product. A
+ * formula works on S's rows in place ({@link #matrix}), leaving its derivative {@code dL/dS}
+ * there, and {@link #backward} takes it to the rows: {@code dU = (dS + dS^T) U} (one product),
+ * then back through the normalisation.
  */
 final class GroupSimilarities {
-    final int count;
-    final int columns;
+    private final int count;
+    private final int columns;
     private final LaneMath<?> lanes;
     private final Object units;
     private final Object matrix;
@@ -42,33 +42,6 @@ final class GroupSimilarities {
     /** S itself, row-major n x n, of the lanes' precision: for formulas that work on its rows with whole-row primitives. */
     Object matrix() {
         return matrix;
-    }
-
-    /** Row a of S (or of what {@link #setRow} left there) into {@code into}, as doubles. */
-    double[] row(int a, double[] into) {
-        int at = a * count;
-        if (single) {
-            float[] s = (float[]) matrix;
-            for (int k = 0; k < count; k++) {
-                into[k] = s[at + k];
-            }
-        } else {
-            System.arraycopy(matrix, at, into, 0, count);
-        }
-        return into;
-    }
-
-    /** Overwrites row a of S with {@code values} (the derivative of the loss with respect to that row). */
-    void setRow(int a, double[] values) {
-        int at = a * count;
-        if (single) {
-            float[] s = (float[]) matrix;
-            for (int k = 0; k < count; k++) {
-                s[at + k] = (float) values[k];
-            }
-        } else {
-            System.arraycopy(values, 0, matrix, at, count);
-        }
     }
 
     /** {@code x} rounded to the lanes' precision: where a reference compares values it computed in it. */
